@@ -1,0 +1,3 @@
+"""newsmark: the domain. Pure Python: no storage, no TUI, no SQL."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Export and import formats. Each module turns newsmark models into one tool's format and back."""

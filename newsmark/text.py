@@ -1,0 +1,141 @@
+"""Text normalisation, hashing, tokenisation and language guessing.
+
+Everything that turns bytes into the clean text that offsets point into lives here, so that ingest,
+import and the tests all agree on exactly one definition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+from charset_normalizer import from_bytes
+
+from .model import Token
+
+DEFAULT_LANGUAGE = "de"
+
+
+def normalize(text: str) -> str:
+    """NFC, LF line endings. Nothing else: offsets into the result are the contract."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class DecodeError(ValueError):
+    pass
+
+
+def looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if not head:
+        return False
+    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        return True
+    return False
+
+
+def decode(data: bytes, declared: str | None = None) -> str:
+    """Bytes to str: a BOM, then the declared charset, then UTF-8, then detection."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if looks_binary(data):
+        raise DecodeError("binary content, not text")
+    if declared:
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise DecodeError("cannot detect the text encoding")
+    return str(best)
+
+
+# --- tokens -------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=16)
+def _tokenizer(lang: str):
+    import spacy  # imported lazily: the TUI never needs spaCy
+
+    try:
+        return spacy.blank(lang).tokenizer
+    except Exception:  # unknown language code: spaCy's multi-language tokenizer
+        return spacy.blank("xx").tokenizer
+
+
+def tokenize(text: str, lang: str = DEFAULT_LANGUAGE) -> list[Token]:
+    """spaCy's blank tokenizer for ``lang``; every character of ``text`` is in a token or its ws."""
+    doc = _tokenizer(lang or DEFAULT_LANGUAGE)(text)
+    return [Token(t.idx, t.idx + len(t.text), bool(t.whitespace_)) for t in doc]
+
+
+def word_tokens(tokens: list[Token], text: str) -> list[int]:
+    """Indices of the tokens a cursor visits: everything but pure whitespace."""
+    return [i for i, t in enumerate(tokens) if not text[t.start : t.end].isspace()]
+
+
+def snap_to_tokens(tokens: list[Token], start: int, end: int) -> tuple[int, int] | None:
+    """Widen [start, end) to whole tokens; None when it covers no token."""
+    covered = [t for t in tokens if t.start < end and start < t.end]
+    if not covered:
+        return None
+    return covered[0].start, covered[-1].end
+
+
+def token_bounds(tokens: list[Token], start: int, end: int) -> tuple[int, int] | None:
+    """(token_start, token_end inclusive) for a character span that sits on token boundaries."""
+    ts = te = None
+    for i, t in enumerate(tokens):
+        if t.start == start:
+            ts = i
+        if t.end == end:
+            te = i
+            break
+    if ts is None or te is None or te < ts:
+        return None
+    return ts, te
+
+
+# --- language -----------------------------------------------------------------------------------
+
+_STOPWORDS = {
+    "de": "der die das und ist nicht ein eine zu den von mit sich auf für im dem des auch als wird bei nach aus sind wurde hat",
+    "en": "the and of to in is that for it was on with as are be by this at from have has not which",
+    "fr": "le la les et des est une un du que pour dans pas sur au avec qui sont par il ce plus",
+    "es": "el la los las y de que en un una es por con para del se no al lo como más",
+    "it": "il lo la gli le e di che un una per non con del della sono è da si al nel",
+    "nl": "de het een en van is dat op te in voor niet met zijn er aan ook als bij",
+    "pt": "o a os as e de que em um uma para com não do da no na por se",
+    "pl": "i w na z do nie się to że jest o jak po od za co ale przez",
+    "sv": "och i att det som en på är av för med den till har inte om ett",
+}
+_STOP = {lang: set(words.split()) for lang, words in _STOPWORDS.items()}
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
+    """A cheap stop-word vote. Good enough to choose a tokenizer; ``default`` when unsure."""
+    words = Counter(w.lower() for w in _WORD.findall(text[:20000]))
+    if not words:
+        return default
+    scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOP.items()}
+    lang, best = max(scores.items(), key=lambda kv: kv[1])
+    total = sum(words.values())
+    if best < 3 or best / total < 0.05:
+        return default
+    return lang

@@ -1,0 +1,392 @@
+"""Repository functions: newsmark models in, newsmark models out. The only SQL in newsmark.
+
+Every user action is one committed transaction (``db.atomic()`` on an autocommit connection),
+and every action is written to the action log in that same transaction, so undo and redo survive
+restarts and never see half an action.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from newsmark.model import STATUSES, Article, ArticleRow, Span, Token
+
+from .db import connect, default_db_path
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _tokens_to_json(tokens: list[Token]) -> str:
+    return json.dumps([[t.start, t.end, int(t.ws)] for t in tokens], separators=(",", ":"))
+
+
+def _tokens_from_json(data: str) -> list[Token]:
+    return [Token(s, e, bool(w)) for s, e, w in json.loads(data)]
+
+
+def _article(row: dict) -> Article:
+    return Article(
+        id=row["id"],
+        url=row["url"],
+        source=row["source"] or "",
+        title=row["title"],
+        kicker=row["kicker"],
+        author=row["author"],
+        published=row["published"],
+        language=row["language"],
+        raw=row["raw"] or b"",
+        text=row["text"],
+        text_hash=row["text_hash"],
+        tokens=_tokens_from_json(row["tokens"]),
+        origin=row["origin"] or "file",
+        version=row["version"] or 1,
+        ingested=row["ingested"],
+    )
+
+
+def _span(row: dict) -> Span:
+    return Span(
+        id=row["id"],
+        article_id=row["article_id"],
+        annotator=row["annotator"],
+        start=row["start"],
+        end=row["end"],
+        label=row["label"],
+        text_hash=row["text_hash"],
+        origin=row["origin"],
+        created=row["created"],
+        updated=row["updated"],
+    )
+
+
+class StorageError(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class Action:
+    id: int
+    kind: str
+    article_id: int | None
+    payload: dict
+
+
+class Store:
+    """One newsmark database."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else default_db_path()
+        self.db = connect(self.path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- articles -------------------------------------------------------------------------------
+
+    def add_article(self, article: Article) -> tuple[Article, bool]:
+        """Store ``article`` unless its clean text is already stored. Returns (article, added)."""
+        existing = self.find_by_hash(article.text_hash)
+        if existing is not None:
+            return existing, False
+        row = {
+            "url": article.url,
+            "source": article.source,
+            "title": article.title,
+            "kicker": article.kicker,
+            "author": article.author,
+            "published": article.published,
+            "language": article.language,
+            "raw": article.raw,
+            "text": article.text,
+            "text_hash": article.text_hash,
+            "tokens": _tokens_to_json(article.tokens),
+            "origin": article.origin,
+            "version": article.version,
+            "ingested": article.ingested or now(),
+        }
+        with self.db.atomic():
+            article_id = self.db["articles"].insert(row).last_pk
+        return self.article(article_id), True
+
+    def find_by_hash(self, text_hash: str) -> Article | None:
+        rows = list(self.db["articles"].rows_where("text_hash = ?", [text_hash], limit=1))
+        return _article(rows[0]) if rows else None
+
+    def article(self, article_id: int) -> Article:
+        try:
+            return _article(self.db["articles"].get(article_id))
+        except Exception as exc:  # sqlite_utils.db.NotFoundError
+            raise StorageError(f"no article with id {article_id}") from exc
+
+    def count_articles(self) -> int:
+        return self.db.execute("select count(*) from articles").fetchone()[0]
+
+    def list_articles(self, annotator: str) -> list[ArticleRow]:
+        sql = """
+            select a.id, a.title, a.text, a.source, a.published, a.language, a.url,
+                   coalesce(st.status, 'todo') as status,
+                   (select count(*) from spans s
+                     where s.article_id = a.id and s.annotator = :ann) as spans
+            from articles a
+            left join status st on st.article_id = a.id and st.annotator = :ann
+            order by coalesce(a.published, a.ingested) desc, a.id desc
+        """
+        rows = []
+        for r in self.db.query(sql, {"ann": annotator}):
+            title = r["title"] or r["text"].strip().split("\n", 1)[0][:80]
+            rows.append(
+                ArticleRow(
+                    id=r["id"],
+                    title=title,
+                    source=r["source"] or "",
+                    published=r["published"],
+                    language=r["language"],
+                    status=r["status"],
+                    spans=r["spans"],
+                    url=r["url"],
+                )
+            )
+        return rows
+
+    # --- spans ----------------------------------------------------------------------------------
+
+    def spans(self, article_id: int, annotator: str) -> list[Span]:
+        rows = self.db["spans"].rows_where(
+            "article_id = ? and annotator = ?",
+            [article_id, annotator],
+            order_by="start, end desc, id",
+        )
+        return [_span(r) for r in rows]
+
+    def annotators(self, article_id: int | None = None) -> list[str]:
+        if article_id is None:
+            sql, args = "select distinct annotator from spans order by annotator", []
+        else:
+            sql = "select distinct annotator from spans where article_id = ? order by annotator"
+            args = [article_id]
+        return [r[0] for r in self.db.execute(sql, args).fetchall()]
+
+    def add_span(
+        self,
+        article_id: int,
+        annotator: str,
+        start: int,
+        end: int,
+        label: str,
+        origin: str = "manual",
+    ) -> Span:
+        """Add a span as one undoable action. Adding an identical span returns the existing one."""
+        article = self.article(article_id)
+        if not (0 <= start < end <= len(article.text)):
+            raise StorageError(f"span {start}-{end} is outside article {article_id}")
+        for span in self.spans(article_id, annotator):
+            if (span.start, span.end, span.label) == (start, end, label):
+                return span
+        stamp = now()
+        row = {
+            "article_id": article_id,
+            "annotator": annotator,
+            "start": start,
+            "end": end,
+            "label": label,
+            "text_hash": article.text_hash,
+            "origin": origin,
+            "created": stamp,
+            "updated": stamp,
+        }
+        with self.db.atomic():
+            span_id = self.db["spans"].insert(row).last_pk
+            row["id"] = span_id
+            self._log(annotator, article_id, "add_span", {"span": row})
+            self._touch_status(article_id, annotator)
+        return _span(row)
+
+    def delete_span(self, span_id: int, annotator: str) -> Span:
+        row = self._span_row(span_id, annotator)
+        with self.db.atomic():
+            self.db["spans"].delete(span_id)
+            self._log(annotator, row["article_id"], "delete_span", {"span": row})
+        return _span(row)
+
+    def relabel_span(self, span_id: int, annotator: str, label: str) -> Span:
+        row = self._span_row(span_id, annotator)
+        if row["label"] == label:
+            return _span(row)
+        stamp = now()
+        with self.db.atomic():
+            self.db["spans"].update(span_id, {"label": label, "updated": stamp})
+            self._log(
+                annotator,
+                row["article_id"],
+                "relabel_span",
+                {"id": span_id, "old": row["label"], "new": label},
+            )
+        row.update(label=label, updated=stamp)
+        return _span(row)
+
+    def _span_row(self, span_id: int, annotator: str) -> dict:
+        rows = list(
+            self.db["spans"].rows_where("id = ? and annotator = ?", [span_id, annotator], limit=1)
+        )
+        if not rows:
+            raise StorageError(f"no span {span_id} for annotator {annotator!r}")
+        return rows[0]
+
+    # --- status ---------------------------------------------------------------------------------
+
+    def status(self, article_id: int, annotator: str) -> str:
+        row = self.db.execute(
+            "select status from status where article_id = ? and annotator = ?",
+            [article_id, annotator],
+        ).fetchone()
+        return row[0] if row else "todo"
+
+    def set_status(self, article_ids: Iterable[int], annotator: str, status: str) -> int:
+        """Set the status of many articles as one undoable action. Returns how many changed."""
+        if status not in STATUSES:
+            raise StorageError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+        ids = list(article_ids)
+        with self.db.atomic():
+            old = {i: self.status(i, annotator) for i in ids}
+            changed = [i for i in ids if old[i] != status]
+            for i in changed:
+                self._write_status(i, annotator, status)
+            if changed:
+                scope = changed[0] if len(changed) == 1 else None
+                self._log(
+                    annotator,
+                    scope,
+                    "set_status",
+                    {"old": {str(i): old[i] for i in changed}, "new": status},
+                )
+        return len(changed)
+
+    def _write_status(self, article_id: int, annotator: str, status: str) -> None:
+        self.db.execute(
+            """insert into status (article_id, annotator, status, updated) values (?, ?, ?, ?)
+               on conflict (article_id, annotator)
+               do update set status = excluded.status, updated = excluded.updated""",
+            [article_id, annotator, status, now()],
+        )
+
+    def _touch_status(self, article_id: int, annotator: str) -> None:
+        """The first span on a todo article puts it in progress (not itself an undoable action)."""
+        if self.status(article_id, annotator) == "todo":
+            self._write_status(article_id, annotator, "in_progress")
+
+    # --- undo and redo --------------------------------------------------------------------------
+
+    def _log(self, annotator: str, article_id: int | None, kind: str, payload: dict) -> None:
+        # A new action ends the redo history of its scope.
+        self.db.execute(
+            "delete from actions where annotator = ? and state = 'undone' "
+            "and (article_id is ? or ? is null)",
+            [annotator, article_id, article_id],
+        )
+        self.db["actions"].insert(
+            {
+                "annotator": annotator,
+                "article_id": article_id,
+                "kind": kind,
+                "payload": json.dumps(payload, ensure_ascii=False),
+                "state": "done",
+                "created": now(),
+            }
+        )
+
+    def _last_action(self, annotator: str, article_id: int | None, state: str) -> Action | None:
+        order = "desc"
+        sql = (
+            "select id, kind, article_id, payload from actions where annotator = ? and state = ? "
+            + ("and article_id = ? " if article_id is not None else "")
+            + f"order by id {order} limit 1"
+        )
+        args: list = [annotator, state] + ([article_id] if article_id is not None else [])
+        row = self.db.execute(sql, args).fetchone()
+        if row is None:
+            return None
+        return Action(row[0], row[1], row[2], json.loads(row[3]))
+
+    def undo(self, annotator: str, article_id: int | None = None) -> Action | None:
+        """Undo the annotator's last action (in ``article_id`` when given). None if nothing."""
+        action = self._last_action(annotator, article_id, "done")
+        if action is None:
+            return None
+        with self.db.atomic():
+            self._apply(action, reverse=True)
+            self.db["actions"].update(action.id, {"state": "undone"})
+        return action
+
+    def redo(self, annotator: str, article_id: int | None = None) -> Action | None:
+        """Redo the annotator's most recently undone action. None if nothing."""
+        sql = (
+            "select id, kind, article_id, payload from actions where annotator = ? "
+            "and state = 'undone' "
+            + ("and article_id = ? " if article_id is not None else "")
+            + "order by id asc limit 1"
+        )
+        args: list = [annotator] + ([article_id] if article_id is not None else [])
+        row = self.db.execute(sql, args).fetchone()
+        if row is None:
+            return None
+        action = Action(row[0], row[1], row[2], json.loads(row[3]))
+        with self.db.atomic():
+            self._apply(action, reverse=False)
+            self.db["actions"].update(action.id, {"state": "done"})
+        return action
+
+    def _apply(self, action: Action, reverse: bool) -> None:
+        p = action.payload
+        if action.kind in ("add_span", "delete_span"):
+            insert = (action.kind == "add_span") != reverse
+            if insert:
+                self.db["spans"].insert(p["span"], replace=True)
+            else:
+                self.db["spans"].delete_where("id = ?", [p["span"]["id"]])
+        elif action.kind == "relabel_span":
+            label = p["old"] if reverse else p["new"]
+            self.db["spans"].update(p["id"], {"label": label, "updated": now()})
+        elif action.kind == "set_status":
+            for article_id, old in p["old"].items():
+                annotator = self._action_annotator(action.id)
+                self._write_status(int(article_id), annotator, old if reverse else p["new"])
+        else:  # pragma: no cover - a log written by a newer newsmark
+            raise StorageError(f"cannot undo an action of kind {action.kind!r}")
+
+    def _action_annotator(self, action_id: int) -> str:
+        return self.db.execute("select annotator from actions where id = ?", [action_id]).fetchone()[0]
+
+    # --- export ---------------------------------------------------------------------------------
+
+    def iter_annotated(
+        self, annotators: list[str] | None = None, done_only: bool = False
+    ) -> Iterator[tuple[Article, str, str, list[Span]]]:
+        """(article, annotator, status, spans) for every annotator's work on every article that
+        has spans or is done, in article order."""
+        where = ["(st.status = 'done' or exists (select 1 from spans s where s.article_id = a.id "
+                 "and s.annotator = pairs.annotator))"]
+        args: list = []
+        if done_only:
+            where.append("st.status = 'done'")
+        if annotators:
+            where.append(f"pairs.annotator in ({', '.join('?' for _ in annotators)})")
+            args.extend(annotators)
+        sql = f"""
+            with pairs as (
+                select article_id, annotator from spans
+                union select article_id, annotator from status where status = 'done'
+            )
+            select pairs.article_id, pairs.annotator, coalesce(st.status, 'todo')
+            from pairs join articles a on a.id = pairs.article_id
+            left join status st on st.article_id = a.id and st.annotator = pairs.annotator
+            where {' and '.join(where)}
+            order by pairs.article_id, pairs.annotator
+        """
+        for article_id, annotator, status in self.db.execute(sql, args).fetchall():
+            yield self.article(article_id), annotator, status, self.spans(article_id, annotator)

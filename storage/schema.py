@@ -1,0 +1,86 @@
+"""The database schema, as a sequence of ``sqlite_utils.Migrations``.
+
+Never edit a migration that has shipped: add a new one. Each runs in its own transaction.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("newsmark")
+
+
+@migrations()
+def m001_foundation(db: Database) -> None:
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,  # canonical URL, or the file path it came from
+            "source": str,
+            "title": str,
+            "kicker": str,
+            "author": str,
+            "published": str,
+            "language": str,
+            "raw": bytes,  # the input, byte for byte
+            "text": str,  # clean text: NFC, LF; never changes once stored
+            "text_hash": str,  # SHA-256 of text
+            "tokens": str,  # JSON [[start, end, ws], ...] from spaCy's blank tokenizer
+            "origin": str,  # file | page | feed
+            "version": int,
+            "parent_id": int,  # the previous version of the same article, if any
+            "ingested": str,
+        },
+        pk="id",
+        not_null={"text", "text_hash", "tokens", "language", "ingested"},
+        defaults={"version": 1, "origin": "file", "source": ""},
+        foreign_keys=[("parent_id", "articles", "id")],
+    )
+    db["articles"].create_index(["text_hash"], unique=True)
+    db["articles"].create_index(["url"])
+    db["articles"].create_index(["published"])
+
+    db["spans"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "annotator": str,
+            "start": int,
+            "end": int,
+            "label": str,
+            "text_hash": str,  # hash of the article text the offsets point into
+            "origin": str,  # manual | suggestion
+            "created": str,
+            "updated": str,
+        },
+        pk="id",
+        not_null={"article_id", "annotator", "start", "end", "label", "text_hash", "origin"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["spans"].create_index(["article_id", "annotator"])
+    db["spans"].create_index(["article_id", "annotator", "start", "end", "label"], unique=True)
+    db["spans"].create_index(["label"])
+
+    db["status"].create(
+        {"article_id": int, "annotator": str, "status": str, "note": str, "updated": str},
+        pk=("article_id", "annotator"),
+        not_null={"status"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["status"].create_index(["annotator", "status"])
+
+    # The action log: every user action, with what it needs to be undone and redone.
+    db["actions"].create(
+        {
+            "id": int,
+            "annotator": str,
+            "article_id": int,  # null for actions over many articles
+            "kind": str,
+            "payload": str,  # JSON
+            "state": str,  # done | undone
+            "created": str,
+        },
+        pk="id",
+        not_null={"annotator", "kind", "payload", "state", "created"},
+    )
+    db["actions"].create_index(["annotator", "article_id", "state"])
