@@ -1,0 +1,55 @@
+"""Shared fixtures: real SQLite files in temp dirs, the real CLI, the bundled seeds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+SEED_000 = SEEDS / "000_71f70b58b3c77997.txt"
+SEED_004 = SEEDS / "004_a3ab11ef8939880d.txt"
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE_GOLDEN = bool(os.environ.get("NEWSMARK_UPDATE_GOLDEN"))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "newsmark.db"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    from storage.repo import Store
+
+    s = Store(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def cli(db_path: Path):
+    """Run the real click CLI against the temp database; returns the click Result."""
+    from tui.cli import main
+
+    def run(*args: str, db: Path | None = db_path, input: str | None = None):
+        argv = [str(a) for a in args]
+        if db is not None:
+            argv += ["--db", str(db)]
+        return CliRunner().invoke(main, argv, input=input, catch_exceptions=False)
+
+    return run
+
+
+def check_golden(name: str, actual: str) -> None:
+    """Compare with tests/golden/NAME; NEWSMARK_UPDATE_GOLDEN=1 rewrites it."""
+    path = GOLDEN / name
+    if UPDATE_GOLDEN or not path.exists():
+        if not UPDATE_GOLDEN:
+            raise AssertionError(f"{path} is missing: run with NEWSMARK_UPDATE_GOLDEN=1 to create it")
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
