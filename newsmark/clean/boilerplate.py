@@ -1,0 +1,439 @@
+"""Reusable line-level boilerplate patterns for news pages (de, en, fr, plus some es/it/nl/pt).
+
+Everything here looks at ONE line of text (already stripped of its surrounding whitespace) and
+knows nothing about the page around it; position and context are the caller's business.
+
+- :func:`is_boilerplate_line` — the line is page furniture: an ad label, a share/navigation
+  prompt, a newsletter, cookie or comment-policy notice, a job listing header, a copyright or
+  photo-credit line, a "read more"/"related" teaser label, a source-attribution header…
+- :func:`is_credit_line` — the line is only a photo/image credit ("© REUTERS", "Foto: dpa").
+- :func:`split_credit` — a caption with a credit glued on: ``("Caption text.", "© REUTERS")``.
+- :func:`strip_bullet` — ``("•", "text")`` for a bulleted line, ``("", line)`` otherwise.
+- :data:`STOPWORDS` and :func:`stopword_ratio` — function-word density, the classic cue for
+  running prose versus link lists and labels.
+
+The ``lang`` argument narrows nothing by default: pages mix languages ("Share", "Newsletter" on a
+German page), so every language's vocabulary is always checked; ``lang`` only adds what is
+ambiguous across languages.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = [
+    "STOPWORDS",
+    "is_boilerplate_line",
+    "is_credit_line",
+    "is_promo_line",
+    "split_credit",
+    "strip_bullet",
+    "stopword_ratio",
+    "words",
+]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+# --- function words -----------------------------------------------------------------------------
+
+STOPWORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(ws.split())
+    for lang, ws in {
+        "de": "der die das und ist nicht ein eine einen einem einer zu den von mit sich auf für im "
+        "dem des auch als wird bei nach aus sind wurde hat haben war es er sie wir ich man noch wie "
+        "über so dass daß aber oder wenn nur vor am um ihr ihre sein seine werden kann können "
+        "schon durch bis zum zur diese dieser dieses mehr sei seien hatte hätten was wo weil denn "
+        "doch",
+        "en": "the and of to in is that for it was on with as are be by this at from have has not "
+        "which a an or but he she they we his her their its been were had will would can could "
+        "than who what when there about into after also more said one all if so no",
+        "fr": "le la les et des est une un du que pour dans pas sur au avec qui sont par il elle ce "
+        "plus de en se ne à a été son sa ses leur leurs aux ou mais nous vous ils elles cette "
+        "comme fait être était ont",
+        "es": "el la los las y de que en un una es por con para del se no al lo como más pero sus "
+        "su fue han ha",
+        "it": "il lo la gli le e di che un una per non con del della sono è da si al nel anche "
+        "come più ma",
+        "nl": "de het een en van is dat op te in voor niet met zijn er aan ook als bij maar",
+        "pt": "o a os as e de que em um uma para com não do da no na por se mais foi são dos das",
+    }.items()
+}
+_ALL_STOP = frozenset().union(*STOPWORDS.values())
+
+
+def words(line: str) -> list[str]:
+    return _WORD.findall(line)
+
+
+def stopword_ratio(line: str, lang: str | None = None) -> float:
+    """Share of the line's words that are function words (of ``lang``, or of any known language)."""
+    ws = words(line.lower())
+    if not ws:
+        return 0.0
+    stop = STOPWORDS.get(lang or "", _ALL_STOP)
+    return sum(w in stop for w in ws) / len(ws)
+
+
+# --- bullets ------------------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^(?:[•·▪▫◦‣∙●○■□►▶▸»›\-–—*+✓✔→]|\d{1,2}[.)](?=\s))\s*")
+
+
+def strip_bullet(line: str) -> tuple[str, str]:
+    """(marker, rest) for a bulleted line; ("", line) otherwise. A dash needs a space after it."""
+    m = _BULLET.match(line)
+    if not m:
+        return "", line
+    marker = m.group(0).strip()
+    rest = line[m.end() :]
+    if marker in {"-", "–", "—", "*", "+"} and not m.group(0)[len(marker) :].startswith((" ", "\t")):
+        return "", line  # "-5 °C", "*Somente", "—Reuters" are not bullets
+    if not rest:
+        return "", line
+    return marker, rest
+
+
+# --- whole-line labels --------------------------------------------------------------------------
+
+# Lines that consist of nothing but one of these labels (case-insensitive, trailing punctuation,
+# counters and arrows ignored) are page furniture in any position.
+_LABELS = """
+anzeige | werbung | advertisement | advertisements | advertising | advert | adverts | ad | ads |
+sponsored | sponsored content | sponsored by | paid content | paid post | promoted | promoted content |
+partner content | in partnership with | gesponsert | sponsored links | publicité | publicite | pub |
+annonce | contenu sponsorisé | contenu partenaire | publicidad | pubblicità | advertentie | publicidade |
+iklan | ad choices | your ad choices | supported by | presented by | präsentiert von |
+story continues below advertisement | article continues below advertisement |
+continue reading the main story | continue reading below | article continues below |
+story continues below | the story continues below | skip advertisement | weiterlesen nach der anzeige |
+artikel wird unter der anzeige fortgesetzt | la suite après cette publicité | la suite après la publicité |
+fin de la publicité |
+
+share | shares | share this | share this article | share this story | share this post | share article |
+share on facebook | share on twitter | share on linkedin | share on whatsapp | share via email |
+share via e-mail | share all sharing options | show more sharing options | share close extra sharing options |
+sharing is caring | teilen | artikel teilen | beitrag teilen | seite teilen | jetzt teilen | teilen sie |
+auf facebook teilen | auf twitter teilen | per e-mail teilen | per mail teilen | per whatsapp teilen |
+partager | partager cet article | partager sur facebook | partager sur twitter | partager par e-mail |
+envoyer par e-mail | compartir | condividi | delen | compartilhar | tweet | tweeten | pin | pin it |
+facebook | twitter | x | whatsapp | linkedin | xing | pinterest | reddit | tumblr | flipboard | pocket |
+messenger | facebook messenger | telegram | threads | bluesky | mastodon | instagram | youtube | tiktok |
+snapchat | google+ | google plus | rss | rss feed | rss-feed | feed | e-mail | email | mail | sms |
+print | drucken | imprimer | stampa | imprimir | copy link | link kopieren | copier le lien |
+link copied | url copied | copy link url copied | link teilen | permalink | like this | like loading |
+gefällt mir | j'aime | kommentieren | comment | commenter | réagir | reagieren | follow | folgen |
+suivre | follow us | folgen sie uns | suivez-nous | follow us on | get short url | short url | more |
+less | mehr | weniger | plus | moins | mehr anzeigen | show more | see more | load more | mehr laden |
+voir plus | afficher plus | zeige mehr | alle anzeigen | see all | view all | voir tout | alle |
+
+home | homepage | startseite | start | accueil | inicio | início | menu | menü | hauptmenü | main menu |
+navigation | open navigation | close navigation | toggle navigation | navigation öffnen | navigation schließen |
+skip to content | skip to main content | skip to navigation | zum inhalt springen | zum inhalt |
+direkt zum inhalt | aller au contenu | aller au contenu principal | passer au contenu |
+skip to content skip to site index | site index | site map | sitemap | back to top | to top | top |
+nach oben | zurück nach oben | seitenanfang | haut de page | retour en haut | retour | zurück | back |
+next | previous | prev | weiter | vor | suivant | précédent | next article | previous article |
+nächster artikel | vorheriger artikel | article suivant | article précédent | previous next |
+search | suche | suchen | rechercher | recherche | buscar | cerca | zoeken | busca | search for |
+login | log in | log out | logout | sign in | sign out | sign up | register | anmelden | abmelden |
+einloggen | ausloggen | registrieren | mein konto | my account | account | konto | se connecter |
+se déconnecter | connexion | s'inscrire | inscription | mon compte | subscribe | subscribe now |
+abonnieren | jetzt abonnieren | abo | abos | abonnement | abonnements | s'abonner | abonnez-vous |
+je m'abonne | subscribe today | close | schließen | fermer | cerrar | chiudi | ok | okay | accept |
+akzeptieren | accepter | alle akzeptieren | accept all | tout accepter | agree | i agree | zustimmen |
+einverstanden | settings | einstellungen | paramètres | manage preferences | reject all | ablehnen |
+alle ablehnen | tout refuser | refuser | continuer sans accepter | zur startseite | go to home page |
+breaking | breaking news | eilmeldung | live | live tv | livestream | liveticker | en direct | direct |
+watch live | jetzt live | video | videos | vidéo | vidéos | audio | podcast | podcasts | foto | fotos |
+photo | photos | bild | bilder | galerie | gallery | photo gallery | bildergalerie | fotostrecke |
+diaporama | images | grafik | infografik | newsticker | ticker | epaper | e-paper | print edition |
+today's paper | digital edition | archiv | archive | archives | impressum | kontakt | contact |
+contact us | about | about us | über uns | à propos | qui sommes-nous | mentions légales | datenschutz |
+datenschutzerklärung | privacy | privacy policy | privacy notice | cookie policy | cookie settings |
+cookie-einstellungen | cookies | terms | terms of use | terms of service | terms and conditions |
+nutzungsbedingungen | agb | cgu | cgv | faq | help | hilfe | aide | jobs | careers | karriere |
+stellenangebote | stellenmarkt | stellenanzeigen | jobbörse | jobsuche | offres d'emploi | emploi |
+job listings | job offers | jobs at | newsletter | newsletters | newsletter abonnieren |
+newsletter bestellen | zum newsletter | sign up for our newsletter | s'inscrire à la newsletter |
+inscrivez-vous | lettre d'information | meistgelesen | meistgelesene artikel | meist gelesen |
+am meisten gelesen | meistgesehen | beliebt | beliebteste | most read | most popular | most viewed |
+most shared | popular | trending | trending now | top stories | top news | top-themen | top themen |
+les plus lus | les plus partagés | à la une | le plus lu | related | related articles | related stories |
+related posts | related content | related topics | related coverage | related news | related links |
+more stories | more news | more from | more on this story | more on this topic | more in |
+you may also like | you might also like | recommended | recommended for you | recommended stories |
+empfohlen | empfehlungen | unsere empfehlung | auch interessant | das könnte sie auch interessieren |
+das könnte dich auch interessieren | dazu passend | passend zum thema | mehr zum thema | mehr zu diesem thema |
+mehr aus diesem ressort | mehr aus dem ressort | weitere artikel | weitere meldungen | weitere nachrichten |
+weitere themen | ähnliche artikel | ähnliche themen | lesen sie auch | lesen sie mehr | lesen sie dazu |
+lesen sie hier | lies auch | auch lesen | zum artikel | zum thema | weiterlesen | mehr lesen |
+read more | read next | read also | also read | read the full story | read full article |
+read the original article | continue reading | keep reading | lire aussi | à lire aussi | lire plus |
+lire la suite | voir aussi | à voir aussi | sur le même sujet | dans la même rubrique | en savoir plus |
+nos articles | notre sélection | leer más | lee también | leggi anche | leia também | leia mais |
+saiba mais | tags | tag | schlagwörter | schlagworte | stichwörter | themen | thema | topics | topic |
+keywords | mots-clés | mots clés | sujets | catégories | categories | category | kategorie | rubrik |
+rubriques | ressort | section | sections | filed under | posted in | comments | comment | kommentare |
+kommentar | commentaires | commentaire | leserkommentare | discussion | diskussion | join the conversation |
+join the discussion | view comments | show comments | kommentare anzeigen | kommentare lesen |
+voir les commentaires | leave a comment | leave a reply | post comment | post a comment | add comment |
+add a comment | write a comment | schreiben sie einen kommentar | kommentar schreiben |
+laisser un commentaire | cancel reply | antworten | reply | répondre | report | melden | signaler |
+quelle | quellen | verwendete quellen | source | sources | sources utilisées | fontes | fonti |
+mit material von | mit material der | mit material von dpa | text | photo credit | photo credits |
+bildnachweis | bildquelle | bildrechte | fotonachweis | crédits photo | crédit photo | credits |
+image source | caption | bildunterschrift | legende | légende | expand | enlarge | vergrößern |
+vollbild | fullscreen | plein écran | zoom | image | bild vergrößern | bild 1 von | play | abspielen |
+lecture | stop | pause | mute | stummschalten | unmute | episode | folge | staffel | min | minuten |
+sek | ab 12 | ab 16 | ab 18 | fsk 12 | fsk 16 | fsk 18 | teaser | neu | new | nouveau | neu!
+"""
+_LABEL_SET = frozenset(x.strip() for x in _LABELS.replace("\n", " ").split("|") if x.strip())
+
+# A label line may carry a counter or arrow: "Kommentare (12)", "Share 0", "Read more »", "12 Comments".
+_LABEL_TRIM = re.compile(
+    r"^[\W\d_]+|[\W\d_]+$|\b(?:\d+|[ivx]+)\b", re.UNICODE | re.IGNORECASE
+)
+
+
+def _label_key(line: str) -> str:
+    s = line.lower().replace("’", "'")
+    s = re.sub(r"\(\s*\d+\s*\)|\[\s*\d+\s*\]|\b\d+\b", " ", s)
+    s = re.sub(r"[^\w'!+&\- ]+", " ", s)
+    s = s.strip(" -–—!+&'")
+    return re.sub(r"\s+", " ", s)
+
+
+# Runs of share/navigation labels on one line: "Facebook Twitter WhatsApp E-Mail", "Teilen Drucken".
+_LABEL_WORDS = frozenset(
+    w for w in _LABEL_SET if " " not in w and len(w) > 2
+) | frozenset({"e-mail", "google", "share", "mail", "copy", "link", "url", "copied", "whatsapp", "to"})
+
+
+def _all_label_words(key: str) -> bool:
+    ws = key.replace("/", " ").split()
+    return len(ws) >= 2 and all(w in _LABEL_WORDS for w in ws)
+
+
+# --- patterns found inside a line ---------------------------------------------------------------
+
+_I = re.IGNORECASE
+
+# A line that STARTS with a teaser label followed by a headline: "Lesen Sie auch: Wie …",
+# "Read more: …", "LIRE AUSSI | …", "Mehr zum Thema – …", "Related: …".
+_TEASER_PREFIX = re.compile(
+    r"^\W{0,3}(?:lesen sie (?:auch|mehr|dazu|hier)|lies auch|auch interessant|mehr zum thema|"
+    r"mehr dazu|mehr zu|zum thema|siehe auch|weiterlesen|video|audio|podcast|bildergalerie|"
+    r"fotostrecke|liveblog|ticker|das könnte sie auch interessieren|"
+    r"read more|read next|read also|also read|more|see also|related|watch|listen|"
+    r"recommended|more on this|more from|most read|trending|"
+    r"lire aussi|à lire aussi|a lire aussi|lire|voir aussi|à voir aussi|sur le même sujet|"
+    r"notre dossier|le direct|regarder|écouter|vidéo|"
+    r"leer más|lee también|leggi anche|leia também|leia mais|ver também)"
+    r"\s*(?:[:|»›>→–—-]|\.{3}|…)\s*\S",
+    _I,
+)
+
+# Strong phrases: page furniture wherever they occur in a line of "notice" length.
+_STRONG = re.compile(
+    r"all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|"
+    r"tutti i diritti riservati|todos os direitos reservados|"
+    r"©|\(c\)\s*\d{4}|copyright\s+(?:©\s*)?\d{4}|copyright\s+©|"
+    r"\bwe use cookies\b|\bthis (?:web)?site uses cookies\b|\buses cookies\b|"
+    r"\bwir verwenden cookies\b|\bwir nutzen cookies\b|\bverwendet cookies\b|\bnutzt cookies\b|"
+    r"\bnous utilisons des cookies\b|\butilise des cookies\b|\bcookie(?:s|-)?(?:richtlinie|policy|"
+    r"einstellungen|settings|banner|consent|hinweis)|\bconsent(?:ement)? (?:aux|to) cookies|"
+    r"\bzustimmung\b.*\bcookies\b|\bcookies\b.*\b(?:akzeptieren|accept|accepter|zustimmen)\b|"
+    r"\b(?:sign|signing) up for (?:our|the|a)\b.*\bnewsletter|\bsubscribe to (?:our|the)\b|"
+    r"\bnewsletter\b.*\b(?:abonnieren|bestellen|anmelden|sign up|subscribe|inscri|postfach|inbox|"
+    r"boîte|kostenlos|free|gratuit)|\b(?:abonnieren|bestellen|anmelden|sign up|subscribe|"
+    r"inscrivez|abonnez)[\w\s-]{0,40}\bnewsletter|"
+    r"\bjetzt (?:abonnieren|anmelden|registrieren|testen|herunterladen|downloaden|streamen|"
+    r"kostenlos|gratis|lesen|weiterlesen|entdecken|bestellen)\b|"
+    r"\b(?:click|tap) here\b|\bklicken sie hier\b|\bhier klicken\b|\bcliquez ici\b|"
+    r"\bfollow us on\b|\bfolgen sie uns\b|\bfolge uns\b|\bsuivez-nous\b|\blike us on\b|"
+    r"\b(?:download|get) (?:our|the) (?:free )?app\b|\bunsere app\b|\bnotre application\b|"
+    r"\bverwendete quellen\b|\bsources? utilisées?\b|"
+    r"\b(?:m/w/d|w/m/d|m/f/d|w/d/m|d/m/w|m/w/x|f/m/d|h/f|f/h)\b|"
+    r"\bthis article (?:is|was) (?:available|part)\b|"
+    r"\bif you buy something through\b|\bwe may (?:earn|get) (?:a )?(?:commission|share)\b|"
+    r"\baffiliate links?\b|\bpartnerlinks?\b|\baffiliate-links?\b|"
+    r"\bmit (?:einem )?\*\s*(?:gekennzeichnet|markiert)|"
+    r"\bwerbefrei\b|\bad-free\b|\bsans publicité\b|"
+    r"\bdisable (?:your )?ad ?blocker\b|\bwerbeblocker\b|\badblocker\b|\bbloqueur de publicité\b|"
+    r"\bjavascript (?:is )?(?:disabled|required|must be enabled)\b|\benable javascript\b|"
+    r"\bjavascript aktivieren\b|\bactivez javascript\b|\bthis (?:video|slideshow) requires javascript\b|"
+    r"\byour browser does not support\b|\bihr browser unterstützt\b|"
+    r"\bget short url\b|\bcopy link\b|\blink kopieren\b|"
+    r"\bgoogle news\b.*\b(?:abonnieren|folgen|follow|suivez)\b|"
+    r"\b(?:auf|bei|on|sur) (?:google news|google-news)\b",
+    _I,
+)
+
+# Comment / community policy: a comment word, a policy word and a we/you address.
+_COMMENT_WORD = re.compile(
+    r"\b(?:kommentar\w*|comment\w*|commentaire\w*|diskussion\w*|discussion\w*|debatte|débat\w*|"
+    r"community|forum|leserbrief\w*|letters? to the editor|beitr(?:a|ä)g\w*|posts?|réaction\w*|"
+    r"commenters?)\b",
+    _I,
+)
+_POLICY_WORD = re.compile(
+    r"\b(?:moderat\w*|moderier\w*|modér\w*|lösch\w*|delet\w*|supprim\w*|netiquette|nettiquette|"
+    r"guidelines?|richtlinie\w*|regeln|rules?|règles?|charte|policy|respekt\w*|respect\w*|"
+    r"civil\w*|sachlich\w*|konstruktiv\w*|constructi\w*|herabzuwürdig\w*|beleidig\w*|insult\w*|"
+    r"offensive|abusive|vorbehalten|reserve the right|nous réservons|freigeschaltet|approved|"
+    r"aprovad\w*|publié\w* après|registrier\w*|anmeld\w*|log in to|sign in to|connect\w*)\b",
+    _I,
+)
+_ADDRESS = re.compile(
+    r"\b(?:wir|uns|unser\w*|du|dich|dir|dein\w*|ihr|euch|euer\w*|Sie|Ihnen|Ihr\w*|we|us|our|you|your|"
+    r"nous|notre|nos|vous|votre|vos|tu|ton|ta|tes|usuário|nosotros|nuestro\w*|noi|nostr\w*)\b"
+)
+_ADDRESS_I = re.compile(_ADDRESS.pattern.replace("Sie|Ihnen|Ihr\\w*", "Sie|Ihnen|Ihr\\w*"), _I)
+
+# Subscription / notification promos addressed to the reader.
+_SUBSCRIBE_WORD = re.compile(
+    r"\b(?:abonnier\w*|abonn\w*|subscri\w*|newsletter\w*|benachrichtig\w*|notification\w*|"
+    r"e-mail-benachrichtigung|push-mitteilung\w*|push notification\w*|alerts?|rss|feed|"
+    r"inscri\w*|sign up|signing up|register|registrieren|informiert werden|stay informed|"
+    r"nichts verpassen|never miss|ne rien manquer|ne manquez|don't miss|verpassen sie|"
+    r"inbox|postfach|boîte mail|boîte de réception|mailbox|whatsapp-kanal|telegram-kanal)\b",
+    _I,
+)
+
+# Promotional lines: an exclamation or a shout plus sales vocabulary ("KOSTENLOS auf Joyn: … jetzt
+# streamen!"); quoted speech is left alone.
+_PROMO_WORD = re.compile(
+    r"\b(?:kostenlos\w*|gratis|umsonst|jetzt|sofort|hier|exklusiv\w*|angebot\w*|rabatt\w*|gutschein\w*|"
+    r"streamen|stream|herunterladen|download\w*|app|abo\w*|testen|probe\w*|bestell\w*|shop\w*|"
+    r"sichern|entdecken|erhalten|free|now|today|exclusive|offer|deal|deals|discount|coupon|"
+    r"subscribe|join|try|buy|order|shop|sign up|get|unlock|gratuit\w*|maintenant|exclusi\w*|offre\w*|"
+    r"découvr\w*|profitez|essayez|inscri\w*|abonnez|téléchargez|regardez|rendez-vous|"
+    r"neu|new|nouveau|nouvelle)\b",
+    _I,
+)
+_QUOTES = re.compile(r"[\"„“”«»‚‘’›‹]")
+_SHOUT = re.compile(r"\b[A-ZÄÖÜÉÈÀ]{4,}\b")
+
+# Photo credits.
+_CREDIT_HEAD = re.compile(
+    r"^\(?\s*(?:©|\(c\)|copyright\b|foto(?:s|grafie)?\b|photo(?:s|graph|graphie)?\b|bild(?:er)?\b|"
+    r"image(?:s)?\b|credit(?:s)?\b|crédit(?:s)?\b|quelle\b|source\b|illustration\b|grafik\b|"
+    r"archivbild\b|symbolbild\b|titelbild\b|fotomontage\b|montage\b|video\b|(?:photo|image) credit\b|"
+    r"bildquelle\b|bildrechte\b|crédits? photo\b|getty\b|imago\b|picture alliance\b|dpa\b|afp\b|"
+    r"reuters\b|ap photo\b|keystone\b|epa\b)\s*(?:by\b|de\b|von\b|:|/|\||-|–|—|©)?",
+    _I,
+)
+_CREDIT_AGENCY = re.compile(
+    r"\b(?:getty images|imago(?: images)?|picture[- ]alliance|dpa|afp|reuters|ap photo|"
+    r"associated press|keystone|epa(?:-efe)?|shutterstock|istock(?:photo)?|adobe ?stock|"
+    r"unsplash|pexels|pixabay|wikimedia(?: commons)?|sipa|abaca|maxppp|hans lucas|"
+    r"le monde|xinhua|anadolu|ddp|sz photo|ullstein ?bild|action press|alamy|"
+    r"the new york times|bloomberg|pa images|pa media|pa wire|zuma|nurphoto|sopa images|"
+    r"hindustan times|via getty|/ap|ap/)\b",
+    _I,
+)
+_CREDIT_TAIL = re.compile(
+    r"(?:\s*[|/–—-]?\s*)(?:©|\(c\)|copyright\b|foto:|photo:|photo :|bild:|image:|credit:|crédit:|"
+    r"quelle:|source:|photograph:|\(foto|\(photo|\(bild|\(image|\(credit|\(©|\[©|\[foto|\[photo)"
+    r"[^.!?]{0,80}$",
+    _I,
+)
+
+
+def _norm(line: str) -> str:
+    return re.sub(r"\s+", " ", line).strip()
+
+
+def is_credit_line(line: str) -> bool:
+    """Only a photo/image credit: "© REUTERS", "Foto: dpa/Max Muster", "Getty Images/AFP"."""
+    s = _norm(line)
+    if not s or len(s) > 120:
+        return False
+    if s.endswith((".", "!", "?")) and not s.endswith(("Inc.", "Ltd.", "Co.", "Corp.")) and len(s) > 60:
+        return False
+    m = _CREDIT_HEAD.match(s)
+    if m:
+        rest = s[m.end() :].strip(" :|/-–—()[]")
+        head = m.group(0).strip().lower()
+        if head.startswith(("©", "(c)", "copyright")):
+            return True
+        if len(words(rest)) <= 8 and (m.group(0).rstrip().endswith((":", "/", "|", "©")) or not rest
+                                     or _CREDIT_AGENCY.search(s) or len(words(rest)) <= 4):
+            return True
+    if len(words(s)) <= 8 and _CREDIT_AGENCY.search(s) and ("/" in s or "|" in s or s.count(",") <= 1):
+        # "Sanjeev Verma/Hindustan Times/Getty Images", "REUTERS/Kai Pfaffenbach", "AFP"
+        if not re.search(r"[.!?]$", s) and stopword_ratio(s) < 0.25:
+            return True
+    return False
+
+
+def split_credit(line: str) -> tuple[str, str] | None:
+    """A caption with a credit glued to its end: ("Text.", "© REUTERS"); None when there is none."""
+    s = line.rstrip()
+    m = _CREDIT_TAIL.search(s)
+    if not m or m.start() == 0:
+        return None
+    head, tail = s[: m.start()].rstrip(" |/–—-"), s[m.start() :].strip(" |/–—-")
+    if len(words(head)) < 3:
+        return None
+    return head, tail
+
+
+def is_promo_line(line: str) -> bool:
+    """Short sales pitch: exclamation or shouting plus promo vocabulary, not quoted speech."""
+    s = _norm(line)
+    if len(s) > 200 or _QUOTES.search(s):
+        return False
+    excl = "!" in s
+    shout = bool(_SHOUT.search(s)) and not s.isupper()
+    if not (excl or shout):
+        return False
+    return bool(_PROMO_WORD.search(s))
+
+
+def is_subscription_line(line: str) -> bool:
+    """Reader-addressed subscription / notification / newsletter prompt."""
+    s = _norm(line)
+    return len(s) <= 600 and bool(_SUBSCRIBE_WORD.search(s)) and bool(_ADDRESS.search(s))
+
+
+def is_comment_policy_line(line: str) -> bool:
+    s = _norm(line)
+    return (
+        len(s) <= 600
+        and bool(_COMMENT_WORD.search(s))
+        and bool(_POLICY_WORD.search(s))
+        and bool(_ADDRESS.search(s))
+    )
+
+
+@lru_cache(maxsize=4096)
+def _label_line(s: str) -> bool:
+    key = _label_key(s)
+    if not key:
+        return False
+    if key in _LABEL_SET or key.rstrip(":") in _LABEL_SET:
+        return True
+    return _all_label_words(key)
+
+
+def is_boilerplate_line(line: str, lang: str | None = None) -> bool:
+    """True when ``line`` on its own reads as page furniture rather than article text."""
+    s = _norm(line)
+    if not s:
+        return False
+    _, body = strip_bullet(s)
+    if len(body) <= 60 and _label_line(body):
+        return True
+    if len(s) <= 400 and _STRONG.search(s):
+        return True
+    if len(s) <= 200 and _TEASER_PREFIX.search(body):
+        return True
+    if is_credit_line(body):
+        return True
+    if is_comment_policy_line(s) or is_subscription_line(s):
+        return True
+    if is_promo_line(body):
+        return True
+    return False

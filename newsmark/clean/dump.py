@@ -1,0 +1,599 @@
+"""Clean a plain-text web dump: a whole news page flattened to text, boilerplate included.
+
+The input is one line per block (as browsers' "save as text", html-text or copy-and-paste
+produce), already normalised (NFC, LF). Each non-empty line is a candidate paragraph.
+
+The method is general and line-based, in four passes:
+
+1. **Line features.** Length in words, sentence punctuation, function-word density, bullet
+   markers, capitalisation, known boilerplate vocabulary (``boilerplate.py``: ads, share and
+   navigation prompts, newsletter/cookie/comment notices, job listings, credits, teasers…),
+   dates and bylines, duplicates (an image caption repeated with a "© AGENCY" suffix).
+2. **Scores.** Prose lines score by their length; labels, notices and metadata score
+   negatively; short lines slightly negatively and more so in runs (menus, link lists).
+3. **Main block.** The contiguous stretch with the highest total score (maximum subarray) is
+   the article; page furniture before and after it falls away, and short interruptions inside
+   it (ads, "read more" teasers, promo boxes) are bridged and then dropped line by line.
+4. **Metadata.** Title, kicker, author and publication time are read from the lines just above
+   the main block (and, failing that, from notices around it).
+
+Nothing here is specific to one site; ``tests/fixtures/dumps`` holds dumps of other layouts in
+several languages that the same code has to clean.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import Cleaned
+from .boilerplate import (
+    is_boilerplate_line,
+    is_credit_line,
+    split_credit,
+    stopword_ratio,
+    strip_bullet,
+    words,
+)
+from ..text import detect_language
+
+__all__ = ["clean_dump", "parse_datetime"]
+
+# --- line model -----------------------------------------------------------------------------------
+
+GOOD, MEDIUM, SHORT, BAD, META = "good", "medium", "short", "bad", "meta"
+
+_SENT_END = re.compile(r"[.!?…:;][\"'”“»«’)\]]*$|[\"”»]$")
+_FULL_STOP = re.compile(r"[.!?…][\"'”“»«’)\]]*$")
+
+
+@dataclass(slots=True)
+class _Line:
+    i: int  # position among non-empty lines
+    text: str  # stripped
+    body: str  # without bullet marker
+    bullet: str
+    gap_before: bool  # a blank line precedes it
+    nwords: int
+    stop: float
+    sentence: bool  # ends like a sentence
+    caps: float  # share of capitalised words (headline case)
+    kind: str = SHORT
+    score: float = 0.0
+    reason: str = ""
+
+
+def _caps_ratio(ws: list[str]) -> float:
+    long = [w for w in ws if len(w) > 3 and not w.isdigit()]
+    if not long:
+        return 0.0
+    return sum(w[0].isupper() for w in long) / len(long)
+
+
+# --- dates, bylines -------------------------------------------------------------------------------
+
+_MONTHS = {
+    # de
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5, "juni": 6,
+    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
+    # en
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "october": 10,
+    "december": 12,
+    # fr
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "juin": 6, "juillet": 7,
+    "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
+    "decembre": 12,
+    # es / it / pt / nl (the common ones)
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12, "janeiro": 1, "fevereiro": 2, "março": 3,
+    "maio": 5, "junho": 6, "julho": 7, "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
+    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "juli_": 7, "augustus": 8,
+}
+_MON_ABBR = {
+    "jan": 1, "feb": 2, "febr": 2, "mar": 3, "mär": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "sept": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12, "janv": 1,
+    "févr": 2, "fév": 2, "avr": 4, "juil": 7, "déc": 12,
+}
+_MONTH_NAMES = sorted(list(_MONTHS) + list(_MON_ABBR), key=len, reverse=True)
+_MON = r"(?P<mon>" + "|".join(re.escape(m) for m in _MONTH_NAMES if not m.endswith("_")) + r")\.?"
+
+_TIME = (
+    r"(?P<hh>[01]?\d|2[0-3])\s*(?:[:.h]|\s?Uhr\s?)\s*(?P<mm>[0-5]\d)(?!\d)"
+    r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?)(?![a-z]))?"
+)
+_TIME_RE = re.compile(_TIME, re.IGNORECASE)
+_TIME_AMPM_ONLY = re.compile(r"\b(?P<hh>1[0-2]|0?[1-9])\s*(?P<ampm>[ap]\.?m\.?)(?![a-z])", re.I)
+
+_DATE_RES = [
+    # 2025-06-02, 2025-06-02T13:58
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?!\d)"),
+    # 02.06.2025, 2.6.25
+    re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.\s?(?P<m>[01]?\d)\.\s?(?P<y>(?:19|20)?\d\d)(?![\d])"),
+    # 02/06/2025 or 11/19/19 (order resolved later)
+    re.compile(r"(?<![\d/])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)?\d\d)(?![\d/])"),
+    # 2. Juni 2025, 2 June 2025, 18 NOV 2019, 1er juin 2025
+    re.compile(r"(?<!\d)(?P<d>[0-3]?\d)(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?" + _MON + r"\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)(?!\d)", re.I),
+    # June 2, 2025 ; Nov. 19, 2019 ; November 19 2019
+    re.compile(_MON + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I),
+]
+
+_PUBLISHED_LABEL = re.compile(
+    r"\b(?:veröffentlicht|publiziert|erstellt|erschienen|published|posted|publié|publiee|publiée|"
+    r"publicado|pubblicato|first published|datum|date)\b",
+    re.I,
+)
+_UPDATED_LABEL = re.compile(
+    r"\b(?:aktualisiert|zuletzt aktualisiert|geändert|stand|updated|last updated|mis à jour|"
+    r"modifié|actualizado|aggiornato|atualizado)\b",
+    re.I,
+)
+
+
+def _month(name: str) -> int | None:
+    n = name.lower().rstrip(".")
+    return _MONTHS.get(n) or _MON_ABBR.get(n)
+
+
+def parse_datetime(line: str, lang: str | None = None) -> tuple[str, int, int] | None:
+    """The first date (and a time near it) in ``line``: (ISO string, start, end) or None.
+
+    The ISO string is local time as printed: ``2025-06-02T13:58`` or ``2025-06-02``.
+    """
+    best = None
+    for k, rx in enumerate(_DATE_RES):
+        m = rx.search(line)
+        if not m or (best and best[1].start() <= m.start()):
+            continue
+        g = m.groupdict()
+        try:
+            if k == 2:
+                a, b = int(g["a"]), int(g["b"])
+                if a > 12 or (lang not in ("en", None) and b <= 12):
+                    d, mo = a, b
+                else:
+                    mo, d = a, b
+                if lang is None and a <= 12 and b <= 12:
+                    d, mo = a, b  # ambiguous without a language: day first, as most of the world
+            else:
+                d = int(g["d"])
+                mo = int(g["m"]) if g.get("m") else _month(g["mon"])
+            y = int(g["y"])
+        except (TypeError, ValueError):
+            continue
+        if y < 100:
+            y += 2000
+        if not mo or not (1 <= mo <= 12 and 1 <= d <= 31 and 1990 <= y <= 2100):
+            continue
+        best = (k, m, y, mo, d)
+    if best is None:
+        return None
+    _, m, y, mo, d = best
+    iso = f"{y:04d}-{mo:02d}-{d:02d}"
+    start, end = m.start(), m.end()
+    rest = line[end : end + 40]
+    before = line[max(0, start - 30) : start]
+    after = _TIME_RE.search(rest)
+    t = after or _TIME_RE.search(before)
+    if t is not None:
+        iso += f"T{_to24(int(t.group('hh')), t.group('ampm')):02d}:{int(t.group('mm')):02d}"
+        if after is not None:
+            end += after.end()
+        else:
+            start = max(0, start - 30) + t.start()
+    else:
+        t2 = _TIME_AMPM_ONLY.search(rest)
+        if t2:
+            iso += f"T{_to24(int(t2.group('hh')), t2.group('ampm')):02d}:00"
+            end += t2.end()
+    return iso, start, end
+
+
+def _to24(hh: int, ampm: str | None) -> int:
+    if not ampm:
+        return hh
+    pm = ampm.lower().startswith("p")
+    if hh == 12:
+        return 12 if pm else 0
+    return hh + 12 if pm else hh
+
+
+def _time_only(line: str) -> str | None:
+    """"13:58 Uhr", "à 13h58", "8:03 am ET" on a line of its own: "13:58"."""
+    s = strip_bullet(line)[1].strip()
+    if len(s) > 30:
+        return None
+    m = _TIME_RE.search(s)
+    if not m:
+        return None
+    residue = (s[: m.start()] + s[m.end() :]).strip(" ,|·•-–—")
+    if residue and not re.fullmatch(
+        r"(?:um|à|a|at|alle|às|uhr|h|[A-Z]{2,4}|\(?(?:mez|mesz|cet|cest|utc|gmt|et|est|edt|pt|pst|pdt)\)?"
+        r"|(?:um|à|at)\s+\S+)", residue, re.I
+    ):
+        return None
+    return f"{_to24(int(m.group('hh')), m.group('ampm')):02d}:{int(m.group('mm')):02d}"
+
+
+_NAME_PART = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*\.?"
+_PARTICLE = r"(?:von|van|der|den|de|du|da|di|del|della|des|le|la|ten|ter|bin|ibn|al|el|zu|y)"
+_NAME = rf"{_NAME_PART}(?:\s+(?:{_PARTICLE}\s+)*{_NAME_PART}){{1,3}}"
+_NAMES = rf"{_NAME}(?:\s*(?:,|&|\bund\b|\band\b|\bet\b|\by\b|\be\b)\s*{_NAME})*"
+_BYLINE = re.compile(
+    rf"(?:^|\s|\|)(?:by|von|par|por|di|door|de|text|texte|autor(?:in)?|author|auteur|"
+    rf"written by|geschrieben von|ein (?:kommentar|bericht|gastbeitrag) von|reporting by)"
+    rf"\s*:?\s+(?P<name>{_NAMES})",
+    re.I if False else 0,
+)
+_BYLINE_CI = re.compile(
+    r"^(?:by|von|par|por|di|door|text|texte|autor(?:in)?|author|auteur|written by|geschrieben von)\b",
+    re.I,
+)
+_NAME_LINE = re.compile(rf"^(?P<name>{_NAMES})$")
+_ROLE_WORDS = re.compile(
+    r"\b(?:redakteur\w*|korrespondent\w*|reporter|editor|writer|columnist|correspondent|"
+    r"journaliste|rédact\w*|staff|autor\w*|author|contributor|mitarbeiter\w*|envoyé\w* spécia\w*|"
+    r"news|agency|agentur|redaktion|newsroom|desk|bureau)\b",
+    re.I,
+)
+_NOT_NAME_WORDS = frozenset(
+    """home news politik wirtschaft kultur sport panorama ausland inland meinung wissen digital
+    reise auto karriere gesundheit video videos podcast live ticker newsletter anzeige werbung
+    world politics business culture opinion science tech technology health sports travel style
+    monde politique économie société sport international france europe idées culture
+    read more share menu search login subscribe related most popular latest breaking update
+    updated published veröffentlicht aktualisiert stand publié mis jour about contact privacy
+    terms cookies january february march april may june july august september october november
+    december januar februar märz juni juli oktober dezember montag dienstag mittwoch donnerstag
+    freitag samstag sonntag monday tuesday wednesday thursday friday saturday sunday lundi mardi
+    mercredi jeudi vendredi samedi dimanche the der die das le la les""".split()
+)
+
+
+def _clean_name(name: str) -> str | None:
+    name = re.sub(r"\s+", " ", name).strip(" ,;:|-–—·•")
+    parts = name.split()
+    if not (2 <= len(parts) <= 12):
+        return None
+    if any(p.lower().strip(".,") in _NOT_NAME_WORDS for p in parts):
+        return None
+    if any(ch.isdigit() for ch in name):
+        return None
+    return name
+
+
+def _byline(line: str) -> str | None:
+    """The author named by a byline: "Von Anna Muster", "By Jane Doe | Reuters", "Par Léa Dupont"."""
+    s = strip_bullet(line)[1].strip()
+    if len(s) > 160:
+        return None
+    m = _BYLINE.search(s)
+    if m and (m.start() == 0 or _BYLINE_CI.match(s) or parse_datetime(s) or "|" in s[: m.start() + 2]
+              or s[: m.start()].strip().endswith(("|", "·", "•", "-", "–", "—", ","))):
+        name = _clean_name(m.group("name"))
+        if name:
+            return name
+    return None
+
+
+def _bare_name(line: str) -> str | None:
+    """A line that is nothing but a person's name: "• Emre Bölükbasi", "Anna Muster"."""
+    s = strip_bullet(line)[1].strip()
+    if len(s) > 60 or not _NAME_LINE.match(s):
+        return None
+    return _clean_name(s)
+
+
+# --- scoring --------------------------------------------------------------------------------------
+
+
+def _features(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    gap = True
+    for raw in text.split("\n"):
+        s = raw.strip()
+        if not s:
+            gap = True
+            continue
+        s = re.sub(r"[ \t\u00a0]+", " ", s)
+        bullet, body = strip_bullet(s)
+        ws = words(body)
+        out.append(
+            _Line(
+                i=len(out),
+                text=s,
+                body=body,
+                bullet=bullet,
+                gap_before=gap,
+                nwords=len(ws),
+                stop=stopword_ratio(body),
+                sentence=bool(_SENT_END.search(body)),
+                caps=_caps_ratio(ws),
+            )
+        )
+        gap = False
+    return out
+
+
+def _is_meta(ln: _Line, lang: str | None) -> bool:
+    """Dates, times, bylines, reading times, counters: the article's furniture, not its text."""
+    s = ln.body
+    if ln.nwords > 22:
+        return False
+    if _time_only(s):
+        return True
+    d = parse_datetime(s, lang)
+    if d:
+        iso, a, b = d
+        residue = words(s[:a] + " " + s[b:])
+        if len(residue) <= 12 and not _FULL_STOP.search(s):
+            return True
+    if _byline(s):
+        return True
+    if re.search(r"\b\d+\s*(?:min(?:ute[sn]?)?\.?|minuten)\b.{0,12}\b(?:read|lesezeit|lesen|lecture|de lecture)\b"
+                 r"|\b(?:lesezeit|reading time|temps de lecture|tempo de leitura)\b", s, re.I):
+        return True
+    if re.fullmatch(r"[\d\s.,:/|·•+()\-–—%]+", s):
+        return True
+    return False
+
+
+def _classify(lines: list[_Line], lang: str | None, prose_stop: bool) -> None:
+    texts = [ln.text for ln in lines]
+    for k, ln in enumerate(lines):
+        # duplicates of a neighbour with a credit glued on, or verbatim repeats nearby
+        dup = False
+        for j in range(max(0, k - 3), min(len(lines), k + 4)):
+            if j == k:
+                continue
+            other = texts[j]
+            if len(other) >= 20 and ln.text != other and ln.text.startswith(other):
+                tail = ln.text[len(other) :].strip()
+                if len(tail) <= 80 and (split_credit(ln.text) or is_credit_line(tail) or len(words(tail)) <= 6):
+                    dup = True
+            if j < k and ln.text == other and ln.nwords >= 3:
+                dup = True
+        if dup:
+            ln.kind, ln.reason = BAD, "duplicate"
+            continue
+        if is_boilerplate_line(ln.text, lang):
+            ln.kind, ln.reason = BAD, "vocab"
+            continue
+        if _is_meta(ln, lang):
+            ln.kind, ln.reason = META, "meta"
+            continue
+        # captions: a line directly followed by a credit line
+        if k + 1 < len(lines) and not lines[k + 1].gap_before and is_credit_line(lines[k + 1].body) \
+                and ln.nwords <= 60:
+            ln.kind, ln.reason = BAD, "caption"
+            continue
+        prose = (not prose_stop) or ln.stop >= 0.12
+        headline = lang == "en" and ln.caps >= 0.7 and ln.nwords >= 4
+        if ln.nwords >= 10 and prose and not headline and (ln.sentence or ln.nwords >= 25):
+            ln.kind = GOOD
+        elif ln.nwords >= 5 and ln.sentence and prose and not headline and not _exclaimed(ln):
+            ln.kind = MEDIUM
+        elif len(ln.body) >= 60 and not prose_stop and ln.sentence:
+            ln.kind = GOOD  # scripts without spaces or function words (CJK…)
+        else:
+            ln.kind = SHORT
+
+
+def _exclaimed(ln: _Line) -> bool:
+    """A short line shouting "…!" outside quoted speech: a slogan or teaser, not prose."""
+    return ln.body.rstrip().endswith("!") and not _QUOTE_CHARS.search(ln.body) and ln.nwords <= 15
+
+
+_QUOTE_CHARS = re.compile(r"[\"„“”«»]")
+
+
+def _score(lines: list[_Line]) -> None:
+    n = len(lines)
+    for k, ln in enumerate(lines):
+        if ln.kind == GOOD:
+            ln.score = min(ln.nwords, 80) + (5 if ln.stop >= 0.25 else 0)
+        elif ln.kind == MEDIUM:
+            ln.score = ln.nwords / 2
+        elif ln.kind in (BAD, META):
+            ln.score = -12
+        else:
+            # short lines: a little negative, more so in a run of short lines (menus, link lists)
+            run = 1
+            j = k - 1
+            while j >= 0 and lines[j].kind in (SHORT, BAD, META) and run < 4:
+                run, j = run + 1, j - 1
+            j = k + 1
+            while j < n and lines[j].kind in (SHORT, BAD, META) and run < 4:
+                run, j = run + 1, j + 1
+            ln.score = -2 if run < 3 else -5
+
+
+def _best_segment(lines: list[_Line]) -> tuple[int, int] | None:
+    best, best_range = 0.0, None
+    cur, start = 0.0, 0
+    for k, ln in enumerate(lines):
+        if cur <= 0:
+            cur, start = 0.0, k
+        cur += ln.score
+        if cur > best:
+            best, best_range = cur, (start, k)
+    return best_range
+
+
+# --- body selection -------------------------------------------------------------------------------
+
+
+def _select(lines: list[_Line], seg: tuple[int, int]) -> list[int]:
+    a, b = seg
+    keep: list[int] = []
+    for k in range(a, b + 1):
+        ln = lines[k]
+        if ln.kind in (GOOD, MEDIUM):
+            keep.append(k)
+        elif ln.kind == SHORT:
+            # a heading: prose before (or block start) and prose right after
+            nxt = lines[k + 1] if k + 1 <= b else None
+            prv = lines[k - 1] if k - 1 >= a else None
+            if nxt is not None and nxt.kind == GOOD and (prv is None or prv.kind in (GOOD, MEDIUM)) \
+                    and ln.nwords >= 1 and not ln.body.endswith((":",)) and len(ln.body) <= 120:
+                keep.append(k)
+    return keep
+
+
+def _paragraph(ln: _Line) -> str:
+    if ln.bullet:
+        return "- " + ln.body.strip()
+    return ln.text
+
+
+# --- metadata -------------------------------------------------------------------------------------
+
+_TITLE_SEP = re.compile(r"\s+(?:[-|–—:•·»]|::)\s+")
+_QUOTED = re.compile(r"[\"“„»«]([^\"“”„»«]{10,200})[\"”“«»]")
+
+
+def _title_from_html_title(first: str, candidates: list[_Line]) -> _Line | None:
+    parts = [p.strip() for p in _TITLE_SEP.split(first) if p.strip()]
+    for ln in reversed(candidates):
+        t = ln.text
+        if t == first:
+            continue
+        if t in first or any(p and (p == t or (len(p) > 15 and p in t)) for p in parts):
+            return ln
+    return None
+
+
+def _metadata(lines: list[_Line], body_start: int, lang: str | None) -> dict:
+    meta: dict = {"title": None, "kicker": None, "author": None, "published": None}
+    head = lines[max(0, body_start - 14) : body_start]
+    # published: labelled first, then any date line; a time may sit on the next line
+    dates: list[tuple[int, str, bool]] = []
+    for idx, ln in enumerate(head):
+        if ln.nwords > 30:
+            continue
+        d = parse_datetime(ln.body, lang)
+        if not d:
+            continue
+        iso = d[0]
+        if "T" not in iso:
+            for nxt in head[idx + 1 : idx + 3]:
+                t = _time_only(nxt.body)
+                if t:
+                    iso += "T" + t
+                    break
+        labelled = bool(_PUBLISHED_LABEL.search(ln.body)) and not _UPDATED_LABEL.search(ln.body)
+        updated = bool(_UPDATED_LABEL.search(ln.body)) and not labelled
+        dates.append((0 if labelled else (2 if updated else 1), iso, labelled))
+    if dates:
+        meta["published"] = sorted(dates, key=lambda x: x[0])[0][1]
+    # author: an explicit byline, else a bare name next to a date / in the meta block
+    for ln in head:
+        name = _byline(ln.body)
+        if name:
+            meta["author"] = name
+            break
+    if meta["author"] is None:
+        for idx, ln in enumerate(head):
+            name = _bare_name(ln.body)
+            if not name:
+                continue
+            near = head[max(0, idx - 2) : idx + 3]
+            if any(x.kind == META for x in near if x is not ln) and (ln.bullet or idx >= len(head) - 4):
+                meta["author"] = name
+                break
+    # title: the headline-like line closest above the body
+    cands = [
+        ln
+        for ln in head
+        if ln.kind in (SHORT, MEDIUM, GOOD)
+        and 2 <= ln.nwords <= 30
+        and len(ln.body) <= 250
+        and not _FULL_STOP.search(ln.body.rstrip("?!"))
+        and not ln.body.endswith(".")
+        and not ln.bullet
+        and not _bare_name(ln.body)
+        and not is_boilerplate_line(ln.text, lang)
+    ]
+    title = None
+    if lines and body_start > 0:
+        title = _title_from_html_title(lines[0].text, cands) if lines[0].i == 0 else None
+    if title is None:
+        longish = [c for c in cands if c.nwords >= 4 and not c.body.endswith("?")]
+        if longish:
+            title = longish[-1]
+        elif cands:
+            title = cands[-1]
+    if title is not None:
+        meta["title"] = title.body
+        k = title.i - 1
+        if k >= 0:
+            prev = lines[k]
+            before = lines[k - 1] if k >= 1 else None
+            if (
+                prev.kind in (SHORT, MEDIUM)
+                and prev.nwords <= 10
+                and len(prev.body) <= 80
+                and not prev.bullet
+                and not _bare_name(prev.body)
+                and not is_boilerplate_line(prev.text, lang)
+                and (before is None or before.kind in (BAD, META) or before.kind == GOOD)
+                and prev.text != lines[0].text
+                or (prev.kind in (SHORT, MEDIUM) and prev.body.endswith(":") and prev.nwords <= 6)
+            ):
+                meta["kicker"] = prev.body.rstrip(":").strip() if prev.body.endswith(":") else prev.body
+    return meta
+
+
+def _quoted_title(lines: list[_Line], kept: set[int]) -> str | None:
+    """A headline quoted repeatedly by the page furniture ("Kommentar zum Artikel »…«")."""
+    seen: dict[str, int] = {}
+    for ln in lines:
+        if ln.i in kept:
+            continue
+        for q in _QUOTED.findall(ln.text):
+            q = q.strip()
+            if 3 <= len(q.split()) <= 25 and not q.endswith("."):
+                seen[q] = seen.get(q, 0) + 1
+    best = [q for q, c in seen.items() if c >= 2]
+    return max(best, key=lambda q: seen[q]) if best else None
+
+
+# --- entry point ----------------------------------------------------------------------------------
+
+
+def clean_dump(text: str) -> Cleaned:
+    """The article in a plain-text dump of a whole page: body paragraphs plus metadata."""
+    lines = _features(text)
+    if not lines:
+        return Cleaned(paragraphs=[], language=None)
+    sample = " ".join(ln.body for ln in lines if ln.nwords >= 8)
+    lang = detect_language(sample, default="") if sample else ""
+    lang = lang or None
+    # function-word density only discriminates where the page's language has known function words
+    long_lines = [ln for ln in lines if ln.nwords >= 10]
+    prose_stop = bool(long_lines) and (
+        sum(ln.stop for ln in long_lines) / len(long_lines) >= 0.12
+    )
+    _classify(lines, lang, prose_stop)
+    _score(lines)
+    seg = _best_segment(lines)
+    if seg is None:
+        return Cleaned(paragraphs=[], language=lang)
+    kept = _select(lines, seg)
+    paragraphs = [_paragraph(lines[k]) for k in kept]
+    body_start = kept[0] if kept else seg[0]
+    meta = _metadata(lines, body_start, lang)
+    if meta["title"] is None:
+        meta["title"] = _quoted_title(lines, set(kept))
+    if meta["title"]:
+        paragraphs = [p for p in paragraphs if p != meta["title"]]
+    language = detect_language("\n".join(paragraphs)) if paragraphs else lang
+    return Cleaned(
+        paragraphs=paragraphs,
+        title=meta["title"],
+        kicker=meta["kicker"],
+        author=meta["author"],
+        published=meta["published"],
+        language=language,
+    )
