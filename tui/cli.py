@@ -45,7 +45,9 @@ def db_option(fn):
     )
     @functools.wraps(fn)
     def wrapper(*args, db_path=None, **kwargs):
-        return fn(*args, db_path=db_path or default_db_path(), **kwargs)
+        root = click.get_current_context().find_root()
+        db_path = db_path or root.params.get("db_path") or default_db_path()
+        return fn(*args, db_path=db_path, **kwargs)
 
     return wrapper
 
@@ -59,8 +61,16 @@ def open_store(path: Path) -> Store:
 
 @click.group(invoke_without_command=True)
 @click.version_option(__version__, prog_name="newsmark")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Database file for every command. [default: $NEWSMARK_DB, else newsmark.db in the "
+    "user-data directory]",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, db_path: Path | None) -> None:
     """newsmark: a terminal newsreader for annotators.
 
     Run without a command to open the TUI on the default database.
@@ -133,13 +143,14 @@ def ingest(db_path: Path, paths: tuple[str, ...], if_empty: bool, max_bytes: int
 
 
 @main.command()
+@db_option
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write DIR/<name>.txt per input instead of printing the clean text.")
 @click.option("--max-bytes", type=click.IntRange(1), default=MAX_INPUT_BYTES, show_default=True,
               help="Refuse inputs larger than this (decompressed).")
-def extract(paths: tuple[str, ...], out_dir: Path | None, max_bytes: int) -> None:
-    """Clean PATHS exactly as ingest does, without storing anything.
+def extract(db_path: Path, paths: tuple[str, ...], out_dir: Path | None, max_bytes: int) -> None:
+    """Clean PATHS exactly as ingest does, without storing anything (--db is accepted and unused).
 
     <name> is the file name without its .gz, .html, .htm, .txt or .md endings.
     """
