@@ -1,0 +1,499 @@
+"""The reader's document view: an article's clean text, wrapped to the width, with its spans
+highlighted, a token cursor and a selection.
+
+It is a Line API widget (a ``ScrollView``):
+
+* The layout (which characters go on which display line) is computed once per text and width:
+  hard lines are the text split on "\\n" (so paragraphs, separated by "\\n\\n", get a blank line
+  between them), wrapped greedily at whitespace. Display lines are character ranges of the
+  stored text, so offsets never need translating.
+* Each display line is rendered on demand (only visible lines are ever rendered) into a cached
+  ``Strip``. A cursor move or a selection change evicts and repaints only the lines whose styling
+  changed, so a keystroke costs the same on a 2,000- and a 50,000-character article.
+* The text shown is ``visible(text)``: control characters become visible stand-ins one for one,
+  and everything is built as ``rich.text.Text``, never markup.
+
+The widget knows nothing about storage: it posts ``CursorMoved`` and the screen does the rest.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from newsmark.model import Span, Token
+from newsmark.text import snap_to_tokens, word_tokens
+
+from .safe import visible
+
+_CHUNK = re.compile(r"\S+\s*|\s+")
+SPAN_TEXT_COLOR = "#1e2127"
+
+
+def wrap(display: str, width: int) -> list[tuple[int, int]]:
+    """Display lines as (start, end) character ranges of ``display``, wrapped to ``width`` cells.
+
+    Every hard line (between "\\n"s) starts a display line; an empty hard line is one empty
+    display line. Lines break before a word that would not fit; a word wider than the whole
+    line is split between characters. Whitespace after a word stays on its line.
+    """
+    width = max(1, width)
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for hard in display.split("\n"):
+        start, end = pos, pos + len(hard)
+        pos = end + 1
+        if not hard:
+            lines.append((start, start))
+            continue
+        line_start, used = start, 0
+        for match in _CHUNK.finditer(hard):
+            chunk_start = start + match.start()
+            chunk = match.group()
+            word = chunk.rstrip()
+            word_cells = cell_len(word)
+            chunk_cells = cell_len(chunk) if len(word) != len(chunk) else word_cells
+            if used and used + word_cells > width:
+                lines.append((line_start, chunk_start))
+                line_start, used = chunk_start, 0
+            if word_cells > width:
+                for k, ch in enumerate(word):
+                    w = cell_len(ch)
+                    if used and used + w > width:
+                        lines.append((line_start, chunk_start + k))
+                        line_start, used = chunk_start + k, 0
+                    used += w
+                used += chunk_cells - word_cells
+            else:
+                used += chunk_cells
+        lines.append((line_start, end))
+    return lines
+
+
+class DocumentView(ScrollView, can_focus=True):
+    """The text of one article with a token cursor, a selection and highlighted spans."""
+
+    COMPONENT_CLASSES = {"document--cursor", "document--selection"}
+
+    DEFAULT_CSS = """
+    DocumentView {
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+        padding: 0 1;
+    }
+    DocumentView > .document--cursor {
+        text-style: reverse bold;
+    }
+    DocumentView > .document--selection {
+        background: $accent 50%;
+        text-style: underline;
+    }
+    """
+
+    inherit_bindings = False
+    BINDINGS = [
+        Binding("left", "move(-1)", "Previous token", show=False, id="reader.cursor_left"),
+        Binding("right", "move(1)", "Next token", show=False, id="reader.cursor_right"),
+        Binding("up", "line(-1)", "Line up", show=False, id="reader.cursor_up"),
+        Binding("down", "line(1)", "Line down", show=False, id="reader.cursor_down"),
+        Binding("shift+left", "move(-1, True)", "Extend selection left", show=False,
+                id="reader.select_left"),
+        Binding("shift+right", "move(1, True)", "Extend selection right", show=False,
+                id="reader.select_right"),
+        Binding("shift+up", "line(-1, True)", "Extend selection up", show=False,
+                id="reader.select_up"),
+        Binding("shift+down", "line(1, True)", "Extend selection down", show=False,
+                id="reader.select_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="reader.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="reader.page_down"),
+        Binding("home", "edge(-1)", "First token", show=False, id="reader.first_token"),
+        Binding("end", "edge(1)", "Last token", show=False, id="reader.last_token"),
+    ]
+
+    class CursorMoved(Message):
+        """The cursor or the selection changed (or a document was loaded)."""
+
+        def __init__(
+            self,
+            view: DocumentView,
+            cursor: tuple[int, int] | None,
+            selection: tuple[int, int] | None,
+        ) -> None:
+            super().__init__()
+            self.view = view
+            self.cursor = cursor
+            self.selection = selection
+
+        @property
+        def control(self) -> DocumentView:
+            return self.view
+
+    def __init__(
+        self,
+        *,
+        colors: dict[str, str] | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._colors = dict(colors or {})
+        self._text = ""
+        self._display = ""
+        self._tokens: list[Token] = []
+        self._words: list[int] = []
+        self._word_starts: list[int] = []
+        self._word_ends: list[int] = []
+        self._spans: list[Span] = []
+        self._cursor = 0  # index into self._words
+        self._anchor: int | None = None  # index into self._words, or no selection
+        self._goal: int | None = None  # column kept by up/down moves
+        self._width = 0
+        self._lines: list[tuple[int, int]] = []
+        self._line_starts: list[int] = []
+        self._line_spans: dict[int, list[Span]] = {}
+        self._cache: dict[int, Strip] = {}
+        self._label_styles: dict[str, Style] = {}
+        self.loaded = False
+
+    # --- content --------------------------------------------------------------------------------
+
+    def load(self, text: str, tokens: list[Token], spans: Iterable[Span] = ()) -> None:
+        """Show ``text`` (tokenised as ``tokens``) with ``spans``; the cursor on the first word."""
+        self._text = text
+        self._display = visible(text)
+        self._tokens = tokens
+        self._words = word_tokens(tokens, text)
+        self._word_starts = [tokens[i].start for i in self._words]
+        self._word_ends = [tokens[i].end for i in self._words]
+        self._spans = sorted(spans, key=lambda s: (s.start, -s.end))
+        self._cursor, self._anchor, self._goal = 0, None, None
+        self._width = 0
+        self.loaded = True
+        self._layout()
+        self.scroll_to(0, 0, animate=False)
+        self._post_moved()
+
+    def set_spans(self, spans: Iterable[Span]) -> None:
+        """Replace the highlighted spans and repaint."""
+        self._spans = sorted(spans, key=lambda s: (s.start, -s.end))
+        self._index_spans()
+        self._cache.clear()
+        self.refresh()
+        self._post_moved()
+
+    def set_colors(self, colors: dict[str, str]) -> None:
+        self._colors = dict(colors)
+        self._label_styles.clear()
+        self._cache.clear()
+        self.refresh()
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def spans(self) -> list[Span]:
+        return list(self._spans)
+
+    # --- layout ---------------------------------------------------------------------------------
+
+    def _layout(self, force: bool = True) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0 or not self.loaded:
+            return
+        if not force and width == self._width:
+            return
+        self._width = width
+        self._lines = wrap(self._display, width)
+        self._line_starts = [start for start, _ in self._lines]
+        self._index_spans()
+        self._cache.clear()
+        self.virtual_size = Size(width, len(self._lines))
+        self.refresh()
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def _index_spans(self) -> None:
+        index: dict[int, list[Span]] = {}
+        if self._lines:
+            # Outer (longer) spans first, so inner spans are painted over them.
+            for span in sorted(self._spans, key=lambda s: (-(s.end - s.start), s.start)):
+                for y in self._lines_of(span.start, span.end):
+                    index.setdefault(y, []).append(span)
+        self._line_spans = index
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout(force=False)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._label_styles.clear()
+        self._cache.clear()
+
+    def line_of(self, offset: int) -> int:
+        """The display line holding character ``offset``."""
+        return max(0, bisect_right(self._line_starts, offset) - 1)
+
+    def _lines_of(self, start: int, end: int) -> range:
+        return range(self.line_of(start), self.line_of(max(start, end - 1)) + 1)
+
+    def _column(self, offset: int) -> int:
+        line_start = self._lines[self.line_of(offset)][0]
+        return cell_len(self._display[line_start:offset])
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def display_lines(self) -> list[str]:
+        """The text of every display line, as shown (for tests and debugging)."""
+        return [self._display[s:e] for s, e in self._lines]
+
+    # --- cursor and selection -------------------------------------------------------------------
+
+    def _word_range(self, wi: int) -> tuple[int, int]:
+        return self._word_starts[wi], self._word_ends[wi]
+
+    @property
+    def cursor_range(self) -> tuple[int, int] | None:
+        """Character range of the token under the cursor."""
+        return self._word_range(self._cursor) if self._words else None
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """Character range of the selection (whole tokens), or None."""
+        if self._anchor is None or not self._words:
+            return None
+        lo, hi = sorted((self._anchor, self._cursor))
+        return self._word_starts[lo], self._word_ends[hi]
+
+    @property
+    def target(self) -> tuple[int, int] | None:
+        """What an action applies to: the selection, else the token under the cursor."""
+        return self.selection or self.cursor_range
+
+    def _highlights(self) -> list[tuple[int, int]]:
+        return [r for r in (self.cursor_range, self.selection) if r is not None]
+
+    def _change(self, cursor: int, anchor: int | None, goal: int | None = None) -> None:
+        before = self._highlights()
+        self._cursor, self._anchor, self._goal = cursor, anchor, goal
+        after = self._highlights()
+        if before != after and self._lines:
+            dirty: set[int] = set()
+            for start, end in before + after:
+                dirty.update(self._lines_of(start, end))
+            for y in dirty:
+                self._cache.pop(y, None)
+                self.refresh_line(y)
+        self._scroll_to_cursor()
+        self._post_moved()
+
+    def _post_moved(self) -> None:
+        self.post_message(self.CursorMoved(self, self.cursor_range, self.selection))
+
+    def _scroll_to_cursor(self) -> None:
+        if not self._words or not self._lines:
+            return
+        y = self.line_of(self._word_starts[self._cursor])
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        if y < top:
+            self.scroll_to(y=y, animate=False)
+        elif height and y >= top + height:
+            self.scroll_to(y=y - height + 1, animate=False)
+
+    def move_to(self, wi: int, extend: bool = False, goal: int | None = None) -> None:
+        """Put the cursor on word ``wi``; ``extend`` grows the selection instead of dropping it."""
+        if not self._words:
+            return
+        wi = max(0, min(len(self._words) - 1, wi))
+        anchor = (self._cursor if self._anchor is None else self._anchor) if extend else None
+        self._change(wi, anchor, goal)
+
+    def clear_selection(self) -> bool:
+        """Drop the selection; False if there was none."""
+        if self._anchor is None:
+            return False
+        self._change(self._cursor, None)
+        return True
+
+    def select_range(self, start: int, end: int) -> bool:
+        """Select the word tokens that overlap [start, end); the cursor on the last one."""
+        lo = bisect_right(self._word_ends, start)
+        hi = bisect_left(self._word_starts, end) - 1
+        if not self._words or lo > hi:
+            return False
+        self._change(hi, lo)
+        return True
+
+    def find(self, query: str) -> bool:
+        """Select the next occurrence of ``query`` after the cursor (case-insensitive, wrapping),
+        widened to whole tokens. False when there is none."""
+        query = unicodedata.normalize("NFC", query)
+        if not query.strip() or not self._words:
+            return False
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        after = self._word_starts[self._cursor] + 1
+        match = pattern.search(self._text, after) or pattern.search(self._text)
+        if match is None:
+            return False
+        snapped = snap_to_tokens(self._tokens, match.start(), match.end())
+        return snapped is not None and self.select_range(*snapped)
+
+    def spans_at_cursor(self) -> list[Span]:
+        """Spans overlapping the token under the cursor, innermost (shortest) first."""
+        cursor = self.cursor_range
+        if cursor is None:
+            return []
+        start, end = cursor
+        hits = [s for s in self._line_spans.get(self.line_of(start), ()) if s.overlaps(start, end)]
+        return sorted(hits, key=lambda s: (s.end - s.start, s.start))
+
+    def _nearest_on_line(self, y: int, column: int) -> int | None:
+        """The word on display line ``y`` nearest to ``column``, or None if it has none."""
+        line_start, line_end = self._lines[y]
+        lo = bisect_left(self._word_starts, line_start)
+        hi = bisect_left(self._word_starts, line_end)
+        best, best_distance = None, None
+        for wi in range(lo, hi):
+            start, end = self._word_range(wi)
+            c0 = cell_len(self._display[line_start:start])
+            c1 = c0 + cell_len(self._display[start : min(end, line_end)])
+            distance = 0 if c0 <= column < c1 else (c0 - column if column < c0 else column - c1 + 1)
+            if best_distance is None or distance < best_distance:
+                best, best_distance = wi, distance
+            if distance == 0 or c0 > column:
+                break
+        return best
+
+    def _word_near_line(self, y: int, column: int, direction: int) -> int | None:
+        """The nearest word to ``column`` on line ``y``, or on the first line with words beyond
+        it in ``direction``, or failing that back towards it."""
+        y = max(0, min(len(self._lines) - 1, y))
+        for step in (direction, -direction):
+            probe = y
+            while 0 <= probe < len(self._lines):
+                wi = self._nearest_on_line(probe, column)
+                if wi is not None:
+                    return wi
+                probe += step
+        return None
+
+    def _move_lines(self, delta: int, extend: bool) -> None:
+        if not self._words or not self._lines:
+            return
+        start = self._word_starts[self._cursor]
+        y = self.line_of(start)
+        goal = self._goal if self._goal is not None else self._column(start)
+        target = max(0, min(len(self._lines) - 1, y + delta))
+        if target == y:
+            return
+        wi = None
+        probe = target
+        step = 1 if delta > 0 else -1
+        while 0 <= probe < len(self._lines) and wi is None:
+            wi = self._nearest_on_line(probe, goal)
+            probe += step
+        if wi is None and abs(delta) > 1:  # paging past the last words: the last line with words
+            wi = self._word_near_line(target, goal, -step)
+        if wi is None or (wi == self._cursor and not extend):
+            return
+        self.move_to(wi, extend, goal)
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def action_move(self, delta: int, extend: bool = False) -> None:
+        self.move_to(self._cursor + delta, extend)
+
+    def action_line(self, delta: int, extend: bool = False) -> None:
+        self._move_lines(delta, extend)
+
+    def action_page(self, direction: int) -> None:
+        self._move_lines(direction * max(1, self.scrollable_content_region.height - 1), False)
+
+    def action_edge(self, direction: int) -> None:
+        self.move_to(0 if direction < 0 else len(self._words) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self._lines:
+            return
+        y = min(len(self._lines) - 1, offset.y + round(self.scroll_y))
+        wi = self._word_near_line(y, offset.x + round(self.scroll_x), 1)
+        if wi is not None:
+            self.move_to(wi, extend=event.shift)
+
+    # --- rendering ------------------------------------------------------------------------------
+
+    def _label_style(self, label: str) -> Style:
+        style = self._label_styles.get(label)
+        if style is None:
+            try:
+                style = Style(bgcolor=self._colors.get(label, "#abb2bf"), color=SPAN_TEXT_COLOR)
+            except Exception:  # a colour name Rich does not know
+                style = Style(bgcolor="#abb2bf", color=SPAN_TEXT_COLOR)
+            self._label_styles[label] = style
+        return style
+
+    def render_document_line(self, y: int) -> Strip:
+        """Display line ``y``, styled and uncropped (cached until its styling changes)."""
+        strip = self._cache.get(y)
+        if strip is not None:
+            return strip
+        start, end = self._lines[y]
+        shown = self._display[start:end]
+        text = Text(shown, style=self.rich_style, no_wrap=True, end="")
+        for span in self._line_spans.get(y, ()):
+            s, e = max(span.start, start), min(span.end, end)
+            if s < e:
+                text.stylize(self._label_style(span.label), s - start, e - start)
+        selection = self.selection
+        if selection is not None and selection[0] < end and start < selection[1]:
+            style = self.get_component_rich_style("document--selection", partial=True)
+            text.stylize(style, max(selection[0], start) - start, min(selection[1], end) - start)
+        cursor = self.cursor_range
+        if cursor is not None and cursor[0] < end and start < cursor[1]:
+            style = self.get_component_rich_style("document--cursor", partial=True)
+            text.stylize(style, max(cursor[0], start) - start, min(cursor[1], end) - start)
+        strip = Strip(text.render(self.app.console), cell_len(shown))
+        self._cache[y] = strip
+        return strip
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.size.width
+        line = scroll_y + y
+        if line >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self.render_document_line(line)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def style_at(self, offset: int) -> Style:
+        """The rendered style of the character at ``offset`` (for tests)."""
+        y = self.line_of(offset)
+        position = self._lines[y][0]
+        for segment in self.render_document_line(y):
+            if position <= offset < position + len(segment.text):
+                return segment.style or Style()
+            position += len(segment.text)
+        raise IndexError(offset)
+
+    def rendered_lines(self) -> list[str]:
+        """The rendered characters of every display line (for tests)."""
+        return [
+            "".join(segment.text for segment in self.render_document_line(y))
+            for y in range(len(self._lines))
+        ]

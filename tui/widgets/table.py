@@ -1,0 +1,26 @@
+"""The library's article table: a DataTable whose bindings carry ids (for keymaps)."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+
+class ArticleTable(DataTable):
+    """One row per article; ``enter`` posts ``DataTable.RowSelected`` for the screen to open."""
+
+    inherit_bindings = False
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open", id="library.open"),
+        Binding("up", "cursor_up", "Previous article", show=False, id="library.cursor_up"),
+        Binding("down", "cursor_down", "Next article", show=False, id="library.cursor_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="library.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="library.page_down"),
+        Binding("home", "scroll_top", "First article", show=False, id="library.first"),
+        Binding("end", "scroll_bottom", "Last article", show=False, id="library.last"),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("cursor_type", "row")
+        kwargs.setdefault("zebra_stripes", True)
+        super().__init__(**kwargs)
