@@ -1,0 +1,7 @@
+"""Screens: they own the widgets and are the only part of the TUI that calls storage."""
+
+from .help import HelpScreen
+from .library import LibraryScreen
+from .reader import ReaderScreen
+
+__all__ = ["HelpScreen", "LibraryScreen", "ReaderScreen"]

@@ -1,0 +1,43 @@
+"""The key list: every binding live on the screen it was opened from, with its id."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal table of (key, what it does, binding id)."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="help.close"),
+        Binding("question_mark", "close", "Close", show=False, id="help.close_help"),
+        Binding("q", "close", "Close", show=False, id="help.close_q"),
+    ]
+
+    def __init__(self, rows: list[tuple[str, str, str]], title: str = "Keys") -> None:
+        super().__init__(id="help")
+        self.rows = rows
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box"):
+            yield Static(Text(self.title_text, style="bold"), id="help-title")
+            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+            yield Static(Text("escape, ? or q: close", style="dim"), id="help-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Key", key="key")
+        table.add_column("Action", key="action")
+        table.add_column("Binding id", key="id")
+        for key, description, binding_id in self.rows:
+            table.add_row(Text(key, style="bold"), Text(description), Text(binding_id, style="dim"))
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
