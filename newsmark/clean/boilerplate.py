@@ -24,7 +24,9 @@ from functools import lru_cache
 
 __all__ = [
     "STOPWORDS",
+    "is_ad_label",
     "is_boilerplate_line",
+    "is_comment_header",
     "is_credit_line",
     "is_promo_line",
     "split_credit",
@@ -408,6 +410,35 @@ def is_comment_policy_line(line: str) -> bool:
     )
 
 
+# Where reader comments begin: "Comments (12)", "34 responses to “…”", "Leave a Reply",
+# "Kommentare", "12 réactions", and per-comment bylines ("jdoe says:", "Anna on May 2, 2019 said:").
+_COMMENT_HEADER = re.compile(
+    r"^\W{0,3}(?:\d+\s+)?(?:comments?|responses?|replies|thoughts|kommentare?|leserkommentare|"
+    r"diskussion|reaktionen|commentaires?|réactions?|comentários?|comentarios?|commenti)"
+    r"(?:\s*\(\s*\d+\s*\)|\s*\[\s*\d+\s*\])?(?:\s+(?:to|on|zu|sur|zum|zur)\b.{0,200})?\W{0,3}$"
+    r"|^\W{0,3}(?:leave|post|add|write|submit)\s+(?:a|your)\s+(?:reply|comment)\b"
+    r"|^\W{0,3}(?:view|show|read|load|see)\s+(?:all\s+)?(?:\d+\s+)?comments\b"
+    r"|^\W{0,3}comments are (?:closed|disabled)\b|^\W{0,3}join the (?:conversation|discussion)\b"
+    r"|^\W{0,3}(?:kommentar (?:schreiben|verfassen)|kommentare (?:anzeigen|lesen|öffnen)|"
+    r"jetzt kommentieren|diskutieren sie mit|diskutiere mit|mitdiskutieren|"
+    r"ajouter un commentaire|laisser un commentaire|réagissez|réagir à cet article|"
+    r"voir les commentaires|deixe (?:um|seu) comentário|deja un comentario|lascia un commento)\b",
+    _I,
+)
+_COMMENT_BYLINE = re.compile(
+    r"^.{1,80}\s(?:says|said|wrote|writes|schreibt|schrieb|sagt|meint|a écrit|écrit|dit|disse|escribió)\s?:$",
+    _I,
+)
+
+
+def is_comment_header(line: str) -> bool:
+    """The line opens the reader-comment section (or one comment in it)."""
+    s = _norm(line)
+    if len(s) > 220:
+        return False
+    return bool(_COMMENT_HEADER.search(s) or _COMMENT_BYLINE.match(s))
+
+
 @lru_cache(maxsize=4096)
 def _label_line(s: str) -> bool:
     key = _label_key(s)
@@ -416,6 +447,20 @@ def _label_line(s: str) -> bool:
     if key in _LABEL_SET or key.rstrip(":") in _LABEL_SET:
         return True
     return _all_label_words(key)
+
+
+_AD_LABELS = frozenset(
+    x.strip()
+    for x in _LABELS[: _LABELS.index("fin de la publicité")].replace("\n", " ").split("|")
+    if x.strip()
+) | {"fin de la publicité"}
+
+
+def is_ad_label(line: str) -> bool:
+    """Just an ad marker ("Anzeige", "Advertisement", "Publicité", "Continue reading the main story"):
+    an interruption inside the article, not a boundary of it."""
+    s = _norm(line)
+    return len(s) <= 60 and _label_key(strip_bullet(s)[1]) in _AD_LABELS
 
 
 def is_boilerplate_line(line: str, lang: str | None = None) -> bool:

@@ -28,7 +28,9 @@ from dataclasses import dataclass
 
 from . import Cleaned
 from .boilerplate import (
+    is_ad_label,
     is_boilerplate_line,
+    is_comment_header,
     is_credit_line,
     split_credit,
     stopword_ratio,
@@ -43,8 +45,18 @@ __all__ = ["clean_dump", "parse_datetime"]
 
 GOOD, MEDIUM, SHORT, BAD, META = "good", "medium", "short", "bad", "meta"
 
-_SENT_END = re.compile(r"[.!?…:;][\"'”“»«’)\]]*$|[\"”»]$")
-_FULL_STOP = re.compile(r"[.!?…][\"'”“»«’)\]]*$")
+_SENT_END = re.compile(r"[.!?…:;。！？][\"'”“»«’)\]」』]*$|[\"”»」』]$")
+_FULL_STOP = re.compile(r"[.!?…。！？][\"'”“»«’)\]」』]*$")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _count_words(ws: list[str]) -> int:
+    """Words, with runs of CJK characters (written without spaces) counted as one per two chars."""
+    n = 0
+    for w in ws:
+        c = len(_CJK.findall(w)) if _CJK.search(w) else 0
+        n += 1 + (c - 1) // 2 if c > 1 else 1
+    return n
 
 
 @dataclass(slots=True)
@@ -221,10 +233,9 @@ _PARTICLE = r"(?:von|van|der|den|de|du|da|di|del|della|des|le|la|ten|ter|bin|ibn
 _NAME = rf"{_NAME_PART}(?:\s+(?:{_PARTICLE}\s+)*{_NAME_PART}){{1,3}}"
 _NAMES = rf"{_NAME}(?:\s*(?:,|&|\bund\b|\band\b|\bet\b|\by\b|\be\b)\s*{_NAME})*"
 _BYLINE = re.compile(
-    rf"(?:^|\s|\|)(?:by|von|par|por|di|door|de|text|texte|autor(?:in)?|author|auteur|"
+    rf"(?:^|\s|\|)(?i:by|von|par|por|di|door|de|text|texte|autor(?:in)?|author|auteur|"
     rf"written by|geschrieben von|ein (?:kommentar|bericht|gastbeitrag) von|reporting by)"
-    rf"\s*:?\s+(?P<name>{_NAMES})",
-    re.I if False else 0,
+    rf"\s*:?\s+(?P<name>{_NAMES})"
 )
 _BYLINE_CI = re.compile(
     r"^(?:by|von|par|por|di|door|text|texte|autor(?:in)?|author|auteur|written by|geschrieben von)\b",
@@ -306,7 +317,7 @@ def _features(text: str) -> list[_Line]:
                 body=body,
                 bullet=bullet,
                 gap_before=gap,
-                nwords=len(ws),
+                nwords=_count_words(ws),
                 stop=stopword_ratio(body),
                 sentence=bool(_SENT_END.search(body)),
                 caps=_caps_ratio(ws),
@@ -357,6 +368,9 @@ def _classify(lines: list[_Line], lang: str | None, prose_stop: bool) -> None:
         if dup:
             ln.kind, ln.reason = BAD, "duplicate"
             continue
+        if is_ad_label(ln.text):
+            ln.kind, ln.reason = BAD, "ad"
+            continue
         if is_boilerplate_line(ln.text, lang):
             ln.kind, ln.reason = BAD, "vocab"
             continue
@@ -368,7 +382,7 @@ def _classify(lines: list[_Line], lang: str | None, prose_stop: bool) -> None:
                 and ln.nwords <= 60:
             ln.kind, ln.reason = BAD, "caption"
             continue
-        prose = (not prose_stop) or ln.stop >= 0.12
+        prose = (not prose_stop) or ln.stop >= 0.1
         headline = lang == "en" and ln.caps >= 0.7 and ln.nwords >= 4
         if ln.nwords >= 10 and prose and not headline and (ln.sentence or ln.nwords >= 25):
             ln.kind = GOOD
@@ -388,15 +402,35 @@ def _exclaimed(ln: _Line) -> bool:
 _QUOTE_CHARS = re.compile(r"[\"„“”«»]")
 
 
+import os
+_P = {k: float(os.environ.get("NM_" + k, v)) for k, v in
+      dict(AD=4, ISO=0.5, META=20, BAD=20, S1=3, S3=8, CAP=80, MED=0.5).items()}
+
+
+def _neighbour(lines: list[_Line], k: int, step: int) -> str | None:
+    """Kind of the nearest line in direction ``step``, looking through ads and duplicates."""
+    j = k + step
+    while 0 <= j < len(lines):
+        if lines[j].kind != BAD or lines[j].reason not in ("ad", "duplicate"):
+            return lines[j].kind
+        j += step
+    return None
+
+
 def _score(lines: list[_Line]) -> None:
     n = len(lines)
+    prose = (GOOD, MEDIUM)
     for k, ln in enumerate(lines):
         if ln.kind == GOOD:
-            ln.score = min(ln.nwords, 80) + (5 if ln.stop >= 0.25 else 0)
+            ln.score = min(ln.nwords, _P["CAP"]) + (5 if ln.stop >= 0.25 else 0)
+            if _neighbour(lines, k, -1) not in prose and _neighbour(lines, k, 1) not in prose:
+                ln.score *= _P["ISO"]  # a lone blurb between labels: teaser lists look like this
         elif ln.kind == MEDIUM:
-            ln.score = ln.nwords / 2
-        elif ln.kind in (BAD, META):
-            ln.score = -12
+            ln.score = ln.nwords * _P["MED"]
+        elif ln.kind == META:
+            ln.score = -_P["META"]
+        elif ln.kind == BAD:
+            ln.score = -_P["AD"] if ln.reason in ("ad", "duplicate") else -_P["BAD"]
         else:
             # short lines: a little negative, more so in a run of short lines (menus, link lists)
             run = 1
@@ -406,7 +440,7 @@ def _score(lines: list[_Line]) -> None:
             j = k + 1
             while j < n and lines[j].kind in (SHORT, BAD, META) and run < 4:
                 run, j = run + 1, j + 1
-            ln.score = -2 if run < 3 else -5
+            ln.score = -_P["S1"] if run < 3 else -_P["S3"]
 
 
 def _best_segment(lines: list[_Line]) -> tuple[int, int] | None:
@@ -419,6 +453,18 @@ def _best_segment(lines: list[_Line]) -> tuple[int, int] | None:
         if cur > best:
             best, best_range = cur, (start, k)
     return best_range
+
+
+def _before_comments(lines: list[_Line]) -> list[_Line]:
+    """The lines before the reader comments, once some article text has been seen."""
+    prose = 0
+    for k, ln in enumerate(lines):
+        if ln.kind == GOOD:
+            prose += ln.nwords
+        elif prose >= 80 and is_comment_header(ln.text):
+            ln.kind, ln.reason, ln.score = BAD, "comments", -12
+            return lines[:k]
+    return lines
 
 
 # --- body selection -------------------------------------------------------------------------------
@@ -562,33 +608,42 @@ def _quoted_title(lines: list[_Line], kept: set[int]) -> str | None:
 # --- entry point ----------------------------------------------------------------------------------
 
 
-def clean_dump(text: str) -> Cleaned:
-    """The article in a plain-text dump of a whole page: body paragraphs plus metadata."""
+@dataclass(slots=True)
+class _Analysis:
+    lines: list[_Line]
+    lang: str | None
+    segment: tuple[int, int] | None
+    kept: list[int]
+
+
+def _analyse(text: str) -> _Analysis:
     lines = _features(text)
-    if not lines:
-        return Cleaned(paragraphs=[], language=None)
     sample = " ".join(ln.body for ln in lines if ln.nwords >= 8)
-    lang = detect_language(sample, default="") if sample else ""
-    lang = lang or None
+    lang = (detect_language(sample, default="") if sample else "") or None
     # function-word density only discriminates where the page's language has known function words
-    long_lines = [ln for ln in lines if ln.nwords >= 10]
-    prose_stop = bool(long_lines) and (
-        sum(ln.stop for ln in long_lines) / len(long_lines) >= 0.12
-    )
+    long_lines = [ln.stop for ln in lines if ln.nwords >= 10 and ln.sentence]
+    prose_stop = bool(long_lines) and sum(x >= 0.15 for x in long_lines) >= 0.4 * len(long_lines)
     _classify(lines, lang, prose_stop)
     _score(lines)
-    seg = _best_segment(lines)
-    if seg is None:
-        return Cleaned(paragraphs=[], language=lang)
-    kept = _select(lines, seg)
+    seg = _best_segment(_before_comments(lines))
+    kept = _select(lines, seg) if seg else []
+    return _Analysis(lines, lang, seg, kept)
+
+
+def clean_dump(text: str) -> Cleaned:
+    """The article in a plain-text dump of a whole page: body paragraphs plus metadata."""
+    an = _analyse(text)
+    lines, kept = an.lines, an.kept
+    if an.segment is None:
+        return Cleaned(paragraphs=[], language=an.lang)
     paragraphs = [_paragraph(lines[k]) for k in kept]
-    body_start = kept[0] if kept else seg[0]
-    meta = _metadata(lines, body_start, lang)
+    body_start = kept[0] if kept else an.segment[0]
+    meta = _metadata(lines, body_start, an.lang)
     if meta["title"] is None:
         meta["title"] = _quoted_title(lines, set(kept))
     if meta["title"]:
         paragraphs = [p for p in paragraphs if p != meta["title"]]
-    language = detect_language("\n".join(paragraphs)) if paragraphs else lang
+    language = detect_language("\n".join(paragraphs)) if paragraphs else an.lang
     return Cleaned(
         paragraphs=paragraphs,
         title=meta["title"],
