@@ -386,6 +386,22 @@ _PROMO_CAPS = re.compile(
 )
 
 
+# A share bar flattened to a line: "Teilen: Facebook WhatsApp E-Mail", "Share on Twitter | Email".
+_SOCIAL = frozenset(
+    """facebook twitter x whatsapp linkedin xing pinterest reddit telegram flipboard messenger pocket
+    threads bluesky mastodon instagram youtube tiktok""".split()
+)
+_SHARE_WORDS = _SOCIAL | frozenset(
+    """share teilen partager tweet email e mail print drucken imprimer copy link kopieren on via
+    auf per sur this article artikel cet beitrag url""".split()
+)
+
+
+def _share_bar(s: str) -> bool:
+    ws = _WORD.findall(s.lower())
+    return 2 <= len(ws) <= 16 and all(w in _SHARE_WORDS for w in ws) and any(w in _SOCIAL for w in ws)
+
+
 def is_residue_line(line: str) -> bool:
     """True when one line of extracted text, on its own, is boilerplate rather than article text."""
     s = _LIST_MARK.sub("", line).strip()
@@ -393,6 +409,8 @@ def is_residue_line(line: str) -> bool:
         return True
     n = len(s)
     if n <= 80 and _LABEL.match(s):
+        return True
+    if n <= 160 and _share_bar(s):
         return True
     if n <= 300 and _TEASER.match(s):
         return True
