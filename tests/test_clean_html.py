@@ -290,6 +290,13 @@ def test_domain_stays_pure():
         "5 min read",
         "Comments",
         "Kommentare (12)",
+        "Verwendete Quellen:",
+        "Stellenangebote",
+        "Redakteur Wirtschaft (m/w/d)",
+        "Es werden alle Kommentare moderiert!",
+        "Wir behalten uns vor, jeden Kommentar zu löschen, der nicht zum Thema passt.",
+        "Du willst nichts verpassen?",
+        "KOSTENLOS auf Joyn: Die neuesten Videos jetzt streamen!",
     ],
 )
 def test_residue_lines(line):
@@ -308,6 +315,9 @@ def test_residue_lines(line):
         "La publicité représente encore la moitié des recettes du journal, selon son directeur.",
         "Teilen sich zwei Parteien die Macht, wird es kompliziert.",
         "Share prices fell sharply on Monday after the company cut its forecast.",
+        "Der Konzern behält sich vor, die Dividende zu kürzen, sagte ein Sprecher am Montag.",
+        "Analysts expect the company to miss its targets for the third year running.",
+        "Die Quellen des Berichts sind nach Angaben der Redaktion vertraulich.",
     ],
 )
 def test_residue_keeps_body_text(line):

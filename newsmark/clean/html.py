@@ -214,7 +214,10 @@ _LABEL = re.compile(
     r"leggi anche|lee también|leia também|saiba mais|"
     # taxonomy labels
     r"tags?|schlagw(?:orte|örter)|stichworte|categories|category|kategorien?|catégories|categorias|"
-    r"mots-clés|filed under|posted in"
+    r"mots-clés|filed under|posted in|"
+    # sources and job boards
+    r"verwendete quellen|quellen|sources?|sources utilisées|stellenangebote|stellenmarkt|jobs|"
+    r"offres d'emploi"
     r")[\W\d_]*$",
     _I,
 )
@@ -240,7 +243,9 @@ _STRONG_KEYS = (
     "right", "rechte", "droits", "derechos", "diritti", "direitos", "무단", "cookie", "newsletter",
     "sign up", "signing up", "subscri", "inbox", "abonn", "click", "tap here", "klicken", "cliquez",
     "app", "follow", "folgen", "suivez", "like", "buy something", "commission", "share of the sale",
-    "affiliate",
+    "affiliate", "m/w", "w/m", "m/f", "f/m", "h/f", "f/h", "w/d", "d/m", "verpassen", "miss",
+    "manquer", "moderi", "modér", "vorbehalten", "behalten", "reserve the right", "startseite", "homepage",
+    "patreon", "streamen", "e-mail", "email", "mail",
 )
 _STRONG = re.compile(
     # copyright
@@ -265,7 +270,20 @@ _STRONG = re.compile(
     r"\bfollow us on\b|\bfolgen sie uns\b|\bsuivez-nous\b|\blike us on facebook\b|"
     r"\blike this story\b.{0,20}\bshare\b|"
     r"\bif you buy something through\b|\bmay (?:earn|get|receive) (?:a )?(?:small )?"
-    r"(?:commission|share of the sale)\b|\baffiliate links?\b",
+    r"(?:commission|share of the sale)\b|\baffiliate links?\b|"
+    r"\b(?:jetzt|kostenlos) (?:\w+ )?streamen\b|\bunterstützen sie uns\b|\bauf patreon\b|"
+    r"\bzur startseite\b|\bback to (?:the )?homepage\b|"
+    r"\b(?:kostenlos|gratis|free) per (?:e-?mail|mail)\b|"
+    # "want to stay informed?" prompts
+    r"\b(?:du willst|sie wollen|want to) (?:nichts|never) (?:verpassen|miss)\b|"
+    r"\bnichts (?:mehr )?verpassen\?|\bne (?:rien|plus rien) manquer\b|\bnever miss (?:a|an|the)\b|"
+    # comment policy
+    r"\b(?:kommentare|comments) (?:werden|are) (?:\w+ )?(?:moderiert|moderated)\b|"
+    r"\balle kommentare moderiert\b|\bcommentaires sont modérés\b|"
+    r"\bbehalten (?:wir )?uns (?:\w+ )?vor,? (?:\w+ )?(?:kommentar|beitr)\w* zu (?:löschen|entfernen)|"
+    r"\breserve the right to (?:delete|remove|edit)\b|"
+    # job ads
+    r"\((?:m/w/d|w/m/d|m/f/d|f/m/d|w/d/m|d/m/w|m/w/x|h/f|f/h)\)",
     _I,
 )
 
