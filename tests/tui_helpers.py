@@ -1,0 +1,131 @@
+"""Fixtures and helpers for the TUI tests: real SQLite files in temp dirs, filled through the real
+ingest pipeline (or, for literal-text and snapshot tests, with hand-made articles), and Pilot
+helpers that wait for the screens' workers.
+
+Import the fixtures into a test module with ``from tui_helpers import *``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsmark.ingest import article_from_file
+from newsmark.model import Article
+from newsmark.text import text_hash, tokenize
+from storage.repo import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SEED_000 = SEEDS / "000_71f70b58b3c77997.txt"  # contains "Wolodymyr Selenskyj"
+SEED_004 = SEEDS / "004_a3ab11ef8939880d.txt"
+ANNOTATOR = "tester"
+SIZE = (120, 40)
+
+
+def make_article(
+    text: str,
+    *,
+    title: str | None = None,
+    source: str = "",
+    published: str | None = None,
+    language: str = "de",
+) -> Article:
+    """An article built directly (no cleaner), tokenised like ingest does."""
+    return Article(
+        text=text,
+        text_hash=text_hash(text),
+        tokens=tokenize(text, language),
+        title=title,
+        source=source,
+        published=published,
+        language=language,
+        ingested="2025-01-01T00:00:00.000+00:00",
+    )
+
+
+def seed_database(path: Path) -> dict[str, int]:
+    """Ingest seeds 000 and 004 with the real pipeline into ``path``; their article ids."""
+    store = Store(path)
+    try:
+        ids = {}
+        for name, seed in (("000", SEED_000), ("004", SEED_004)):
+            article, _ = store.add_article(article_from_file(seed))
+            ids[name] = article.id
+        return ids
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> tuple[Path, dict[str, int]]:
+    """(database path, {"000": id, "004": id}) for a fresh database holding the two seeds."""
+    path = tmp_path / "tui.db"
+    return path, seed_database(path)
+
+
+@pytest.fixture
+def make_app():
+    """``make_app(db_path, annotator=ANNOTATOR, schema=None)``: a NewsmarkApp on its own Store
+    (closed at teardown), like ``newsmark tui`` builds it."""
+    from tui.app import NewsmarkApp
+
+    stores: list[Store] = []
+
+    def factory(db_path: Path, annotator: str = ANNOTATOR, schema=None) -> NewsmarkApp:
+        store = Store(db_path)
+        stores.append(store)
+        return NewsmarkApp(store=store, annotator=annotator, schema=schema)
+
+    yield factory
+    for store in stores:
+        store.close()
+
+
+def db_spans(db_path: Path, article_id: int, annotator: str = ANNOTATOR) -> list[tuple[str, str]]:
+    """(surface text, label) of the spans on disk, read through a separate connection."""
+    store = Store(db_path)
+    try:
+        text = store.article(article_id).text
+        return [(text[s.start : s.end], s.label) for s in store.spans(article_id, annotator)]
+    finally:
+        store.close()
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and the screen process what they posted."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_article(pilot, article_id: int):
+    """From the library: move the row cursor to ``article_id`` with the arrow keys, press
+    enter, and wait for the reader to load. Returns the reader's DocumentView."""
+    from tui.screens import LibraryScreen, ReaderScreen
+    from tui.widgets import ArticleTable, DocumentView
+
+    await settle(pilot)
+    library = pilot.app.screen
+    assert isinstance(library, LibraryScreen)
+    ids = [row.id for row in library.rows]
+    target = ids.index(article_id)
+    table = library.query_one(ArticleTable)
+    while table.cursor_row < target:
+        await pilot.press("down")
+    while table.cursor_row > target:
+        await pilot.press("up")
+    await pilot.press("enter")
+    await settle(pilot)
+    reader = pilot.app.screen
+    assert isinstance(reader, ReaderScreen)
+    assert reader.article is not None and reader.article.id == article_id
+    return reader.query_one(DocumentView)
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type ``text`` key by key (spaces as "space")."""
+    await pilot.press(*["space" if ch == " " else ch for ch in text])
