@@ -137,7 +137,8 @@ class ReaderScreen(Screen):
             line.append(f" {lab.name} ", _text_on(lab.color))
         title.append("\n")
         title.append_text(line)
-        self.query_one("#reader-status", Static).update(title)
+        # Fixed height (see newsmark.tcss): no layout pass on every keystroke.
+        self.query_one("#reader-status", Static).update(title, layout=False)
 
     @on(DocumentView.CursorMoved)
     def _cursor_moved(self, event: DocumentView.CursorMoved) -> None:
