@@ -73,6 +73,12 @@ def test_span_outside_text_is_refused_and_nothing_written(store: Store):
     assert store.db["actions"].count == 0
 
 
+def test_span_must_sit_on_tokens(store: Store):
+    art, _ = store.add_article(make_article(TEXT))
+    with pytest.raises(StorageError, match="token boundaries"):
+        store.add_span(art.id, "ann", 0, 5, "PER")  # "Wolod"
+
+
 def test_foreign_keys_enforced(store: Store):
     with pytest.raises(sqlite3.IntegrityError):
         store.db.execute(
@@ -85,7 +91,7 @@ def test_undo_redo_across_restart(db_path):
     s = Store(db_path)
     art, _ = s.add_article(make_article(TEXT))
     s.add_span(art.id, "ann", 0, 19, "PER")
-    span2 = s.add_span(art.id, "ann", 46, 52, "LOC")
+    span2 = s.add_span(art.id, "ann", 45, 51, "LOC")
     s.relabel_span(span2.id, "ann", "ORG")
     s.close()
 
@@ -100,7 +106,7 @@ def test_undo_redo_across_restart(db_path):
     assert s.redo("ann", art.id).kind == "add_span"
     assert s.redo("ann", art.id).kind == "relabel_span"
     assert s.redo("ann", art.id) is None
-    assert [(sp.start, sp.label) for sp in s.spans(art.id, "ann")] == [(0, "PER"), (46, "ORG")]
+    assert [(sp.start, sp.label) for sp in s.spans(art.id, "ann")] == [(0, "PER"), (45, "ORG")]
     s.close()
 
 
@@ -108,7 +114,7 @@ def test_new_action_clears_redo(store: Store):
     art, _ = store.add_article(make_article(TEXT))
     store.add_span(art.id, "ann", 0, 19, "PER")
     store.undo("ann", art.id)
-    store.add_span(art.id, "ann", 46, 52, "LOC")
+    store.add_span(art.id, "ann", 45, 51, "LOC")
     assert store.redo("ann", art.id) is None
     assert [sp.label for sp in store.spans(art.id, "ann")] == ["LOC"]
 
@@ -126,7 +132,7 @@ def test_delete_undo_restores_same_span(store: Store):
 def test_annotators_are_separate(store: Store):
     art, _ = store.add_article(make_article(TEXT))
     store.add_span(art.id, "alice", 0, 19, "PER")
-    store.add_span(art.id, "bob", 46, 52, "LOC")
+    store.add_span(art.id, "bob", 45, 51, "LOC")
     assert [s.label for s in store.spans(art.id, "alice")] == ["PER"]
     assert store.undo("bob", art.id).kind == "add_span"
     assert [s.label for s in store.spans(art.id, "alice")] == ["PER"]
