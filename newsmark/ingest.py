@@ -129,6 +129,10 @@ def clean(text: str, kind: str, url: str | None = None) -> Cleaned:
         from .clean.markdown import clean_markdown
 
         return clean_markdown(text)
+    if kind == "fragment":  # an HTML fragment that is all article, e.g. a feed entry's content
+        from .clean.markdown import clean_fragment
+
+        return clean_fragment(text)
     from .clean.dump import clean_dump
 
     return clean_dump(text)

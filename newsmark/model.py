@@ -43,7 +43,9 @@ class Article:
     ingested: str | None = None  # ISO 8601 UTC, set by storage
     id: int | None = None
     version: int = 1
-    origin: str = "file"  # file | page | feed
+    origin: str = "file"  # file | page (fetched and cleaned) | feed (the feed's own content)
+    parent_id: int | None = None  # the previous version of the same address
+    feed_id: int | None = None
 
     @property
     def display_title(self) -> str:
@@ -126,3 +128,17 @@ class ArticleRow:
     spans: int = 0
     url: str | None = None
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Feed:
+    url: str
+    name: str
+    tags: list[str] = field(default_factory=list)
+    id: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_checked: str | None = None
+    last_success: str | None = None
+    last_error: str | None = None
+    articles: int = 0

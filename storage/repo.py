@@ -14,8 +14,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from newsmark.model import STATUSES, Article, ArticleRow, Span, Token
+from newsmark.text import token_bounds
 
 from .db import connect, default_db_path
+from .feeds import FeedsMixin
 
 
 def now() -> str:
@@ -47,6 +49,8 @@ def _article(row: dict) -> Article:
         origin=row["origin"] or "file",
         version=row["version"] or 1,
         ingested=row["ingested"],
+        parent_id=row.get("parent_id"),
+        feed_id=row.get("feed_id"),
     )
 
 
@@ -77,7 +81,7 @@ class Action:
     payload: dict
 
 
-class Store:
+class Store(FeedsMixin):
     """One newsmark database."""
 
     def __init__(self, path: str | Path | None = None):
@@ -89,11 +93,22 @@ class Store:
 
     # --- articles -------------------------------------------------------------------------------
 
-    def add_article(self, article: Article) -> tuple[Article, bool]:
+    def add_article(self, article: Article, feed_id: int | None = None) -> tuple[Article, bool]:
         """Store ``article`` unless its clean text is already stored. Returns (article, added)."""
+        stored, state = self.save_article(article, feed_id)
+        return stored, state != "duplicate"
+
+    def save_article(self, article: Article, feed_id: int | None = None) -> tuple[Article, str]:
+        """Store ``article``; returns (stored, state) with state one of:
+
+        - ``duplicate``: the same clean text is stored already (nothing written);
+        - ``version``: the same address had other text: a new version, the old one untouched;
+        - ``added``: new.
+        """
         existing = self.find_by_hash(article.text_hash)
         if existing is not None:
-            return existing, False
+            return existing, "duplicate"
+        latest = self.latest_version(article.url) if article.url else None
         row = {
             "url": article.url,
             "source": article.source,
@@ -107,12 +122,38 @@ class Store:
             "text_hash": article.text_hash,
             "tokens": _tokens_to_json(article.tokens),
             "origin": article.origin,
-            "version": article.version,
+            "version": latest.version + 1 if latest else 1,
+            "parent_id": latest.id if latest else None,
+            "feed_id": feed_id,
             "ingested": article.ingested or now(),
         }
         with self.db.atomic():
             article_id = self.db["articles"].insert(row).last_pk
-        return self.article(article_id), True
+        return self.article(article_id), ("version" if latest else "added")
+
+    def latest_version(self, url: str) -> Article | None:
+        rows = list(
+            self.db["articles"].rows_where("url = ?", [url], order_by="version desc", limit=1)
+        )
+        return _article(rows[0]) if rows else None
+
+    def has_url(self, url: str) -> bool:
+        return self.db.execute("select 1 from articles where url = ? limit 1", [url]).fetchone() is not None
+
+    def older_annotated_versions(self, article_id: int) -> list[int]:
+        """Ids of earlier versions of this article that carry spans, newest first."""
+        rows = self.db.execute(
+            """with recursive chain(id, parent_id) as (
+                   select id, parent_id from articles where id = ?
+                   union all
+                   select a.id, a.parent_id from articles a join chain c on a.id = c.parent_id
+               )
+               select id from chain where id != ?
+                 and exists (select 1 from spans s where s.article_id = chain.id)
+               order by id desc""",
+            [article_id, article_id],
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def find_by_hash(self, text_hash: str) -> Article | None:
         rows = list(self.db["articles"].rows_where("text_hash = ?", [text_hash], limit=1))
@@ -135,6 +176,7 @@ class Store:
                      where s.article_id = a.id and s.annotator = :ann) as spans
             from articles a
             left join status st on st.article_id = a.id and st.annotator = :ann
+            where not exists (select 1 from articles newer where newer.parent_id = a.id)
             order by coalesce(a.published, a.ingested) desc, a.id desc
         """
         rows = []
@@ -185,6 +227,8 @@ class Store:
         article = self.article(article_id)
         if not (0 <= start < end <= len(article.text)):
             raise StorageError(f"span {start}-{end} is outside article {article_id}")
+        if token_bounds(article.tokens, start, end) is None:
+            raise StorageError(f"span {start}-{end} does not sit on token boundaries")
         for span in self.spans(article_id, annotator):
             if (span.start, span.end, span.label) == (start, end, label):
                 return span

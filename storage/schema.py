@@ -84,3 +84,30 @@ def m001_foundation(db: Database) -> None:
         not_null={"annotator", "kind", "payload", "state", "created"},
     )
     db["actions"].create_index(["annotator", "article_id", "state"])
+
+
+@migrations()
+def m002_feeds_and_versions(db: Database) -> None:
+    db["feeds"].create(
+        {
+            "id": int,
+            "url": str,
+            "name": str,
+            "tags": str,  # JSON list
+            "etag": str,
+            "last_modified": str,
+            "last_checked": str,
+            "last_success": str,
+            "last_error": str,
+            "added": str,
+        },
+        pk="id",
+        not_null={"url", "name"},
+    )
+    db["feeds"].create_index(["name"], unique=True)
+    db["feeds"].create_index(["url"], unique=True)
+    db["articles"].add_column("feed_id", int, fk="feeds", fk_col="id")
+    db["articles"].create_index(["feed_id"])
+    # the newest version of each address: what the library lists
+    db["articles"].create_index(["url", "version"])
+    db["articles"].create_index(["parent_id"])

@@ -100,45 +100,98 @@ def tui(db_path: Path, annotator: str, schema_path: Path | None) -> None:
         store.close()
 
 
+def fetch_options(fn):
+    """The options that bound and shape fetching, shared by ``ingest`` and ``feed refresh``."""
+    options = [
+        click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
+                     help="Requests in flight at once, over all hosts."),
+        click.option("--per-host", type=click.IntRange(1, 16), default=2, show_default=True,
+                     help="Requests in flight at once to one host."),
+        click.option("--timeout", type=click.FloatRange(0.1), default=60.0, show_default=True,
+                     help="Total seconds allowed for one request (connect 10 s, read 20 s)."),
+        click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+                     help="Retries after connection errors, 429 and 5xx (exponential backoff)."),
+        click.option("--quiet", "mode", flag_value="quiet",
+                     help="Print only a machine-readable summary (key=value counts)."),
+        click.option("--json", "mode", flag_value="json",
+                     help="Print only a JSON summary with one item per input."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def fetch_config(concurrency: int, per_host: int, timeout: float, retries: int, max_bytes: int):
+    from newsmark.fetch import FetchConfig
+
+    return FetchConfig(concurrency=concurrency, per_host=per_host, total_timeout=timeout,
+                       read_timeout=min(20.0, timeout), retries=retries, max_bytes=max_bytes)
+
+
+def run_async(coro_fn, reporter) -> None:
+    """Run the fetch pipeline; Ctrl-C stops it cleanly (what was stored stays stored)."""
+    import asyncio
+
+    try:
+        asyncio.run(coro_fn())
+    except KeyboardInterrupt:
+        reporter.interrupted = True
+
+
 @main.command()
 @db_option
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1, required=True)
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has articles.")
-@click.option("--max-bytes", type=click.IntRange(1), default=MAX_INPUT_BYTES, show_default=True,
-              help="Refuse inputs larger than this (decompressed).")
-def ingest(db_path: Path, paths: tuple[str, ...], if_empty: bool, max_bytes: int) -> None:
-    """Clean and store articles from PATHS: .txt, .md, .html/.htm files (optionally .gz) and
-    directories (recursively).
+@click.option("--max-bytes", type=click.IntRange(1), default=None,
+              help="Refuse inputs larger than this, decompressed. [default: 20 MB for files, "
+              "10 MB for pages]")
+@fetch_options
+def ingest(db_path: Path, inputs: tuple[str, ...], if_empty: bool, max_bytes: int | None,
+           concurrency: int, per_host: int, timeout: float, retries: int, mode: str | None) -> None:
+    """Clean and store articles from INPUTS: http(s) URLs, .txt, .md, .html/.htm files
+    (optionally .gz) and directories (recursively).
 
-    Prints one line per input (added / duplicate / failed: reason) and a summary. Exits with
-    status 1 when nothing at all was added.
+    Prints one line per input (added / version / duplicate / failed: reason) and a summary, or a
+    progress bar on a terminal. Exits with status 1 when nothing at all was added.
     """
+    from newsmark.fetch import Fetcher
+    from newsmark.sources import Outcome, ingest_urls
+    from newsmark.urls import is_url
+
+    from .report import Reporter
+
     store = open_store(db_path)
     if if_empty and store.count_articles():
         click.echo(f"{db_path}: already has {store.count_articles()} articles; nothing to do")
         return
-    counts = {"added": 0, "duplicate": 0, "failed": 0}
-    for item in discover(list(paths)):
-        if item.error:
-            counts["failed"] += 1
-            click.echo(f"failed: {item.name}: {item.error}", err=True)
-            continue
-        try:
-            article = article_from_file(item.path, max_bytes)
-            stored, added = store.add_article(article)
-        except IngestError as exc:
-            counts["failed"] += 1
-            click.echo(f"failed: {item.name}: {exc}", err=True)
-            continue
-        state = "added" if added else "duplicate"
-        counts[state] += 1
-        suffix = "" if added else f" (same text as article {stored.id})"
-        click.echo(f"{state}: {item.name} -> #{stored.id} {stored.display_title}{suffix}")
-    click.echo(
-        f"{counts['added']} added, {counts['duplicate']} duplicate, {counts['failed']} failed"
-        f" ({db_path})"
-    )
-    if counts["added"] == 0 and counts["duplicate"] == 0:
+    urls = [i for i in inputs if is_url(i)]
+    paths = [i for i in inputs if not is_url(i)]
+    report = Reporter(mode or "lines", total=len(urls) or None)
+    try:
+        for item in discover(paths) if paths else ():
+            if item.error:
+                report(Outcome(item.name, "failed", item.error))
+                continue
+            try:
+                stored, state = store.save_article(article_from_file(item.path, max_bytes or MAX_INPUT_BYTES))
+            except IngestError as exc:
+                report(Outcome(item.name, "failed", str(exc)))
+                continue
+            report(Outcome(item.name, state, article=stored))
+        if urls:
+            config = fetch_config(concurrency, per_host, timeout, retries, max_bytes or 10 * 1024 * 1024)
+
+            async def go() -> None:
+                async with Fetcher(config) as fetcher:
+                    await ingest_urls(urls, fetcher, store, report)
+
+            run_async(go, report)
+    except KeyboardInterrupt:
+        report.interrupted = True
+    report.finish(str(db_path))
+    if report.interrupted:
+        sys.exit(130)
+    if report.stored == 0 and report.counts["duplicate"] == 0:
         sys.exit(1)
 
 
@@ -207,6 +260,153 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...]) ->
         if out is not sys.stdout:
             out.close()
     click.echo(f"{n} records exported ({fmt})", err=True)
+
+
+@main.group()
+def feed() -> None:
+    """Subscribe to RSS/Atom feeds and refresh them."""
+
+
+@feed.command(name="add")
+@db_option
+@click.argument("url")
+@click.option("--name", help="A short unique name. [default: the feed's host]")
+@click.option("--tag", "tags", multiple=True, help="A tag to refresh feeds by (repeatable).")
+def feed_add(db_path: Path, url: str, name: str | None, tags: tuple[str, ...]) -> None:
+    """Subscribe to the feed at URL (fetched at the next refresh)."""
+    from newsmark.urls import URLError, canonical_url, host_of
+    from storage.feeds import FeedError
+
+    try:
+        url = canonical_url(url)
+    except URLError as exc:
+        raise click.ClickException(f"{url}: {exc}") from None
+    store = open_store(db_path)
+    try:
+        f = store.add_feed(url, name or host_of(url), list(tags))
+    except FeedError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"subscribed: {f.name} {f.url}" + (f" [{', '.join(f.tags)}]" if f.tags else ""))
+
+
+@feed.command(name="list")
+@db_option
+def feed_list(db_path: Path) -> None:
+    """Show each feed: name, tags, article count, last success and last error."""
+    store = open_store(db_path)
+    for f in store.feeds():
+        tags = f" [{', '.join(f.tags)}]" if f.tags else ""
+        click.echo(f"{f.name}{tags}  {f.url}")
+        click.echo(f"    articles: {f.articles}  last success: {f.last_success or 'never'}"
+                   f"  last error: {f.last_error or '-'}")
+
+
+@feed.command(name="refresh")
+@db_option
+@click.argument("name", required=False)
+@click.option("--tag", help="Refresh the feeds with this tag.")
+@click.option("--all", "all_", is_flag=True, help="Refresh every feed.")
+@click.option("--max-bytes", type=click.IntRange(1), default=10 * 1024 * 1024, show_default=True,
+              help="Abandon feeds and pages larger than this, decompressed.")
+@fetch_options
+def feed_refresh(db_path: Path, name: str | None, tag: str | None, all_: bool, max_bytes: int,
+                 concurrency: int, per_host: int, timeout: float, retries: int,
+                 mode: str | None) -> None:
+    """Fetch new entries of feed NAME, of every feed with --tag, or of --all feeds.
+
+    Each new entry's page is fetched and cleaned; when that fails, the feed's own content is
+    used, and the article records which of the two it got. One failing feed never stops the
+    others; a failure never deletes anything stored.
+    """
+    from newsmark.fetch import Fetcher
+    from newsmark.sources import refresh_feed
+    from storage.feeds import FeedError
+
+    from .report import Reporter
+
+    if sum(bool(x) for x in (name, tag, all_)) != 1:
+        raise click.UsageError("give exactly one of NAME, --tag T or --all")
+    store = open_store(db_path)
+    try:
+        feeds = [store.feed(name)] if name else store.feeds(tag)
+    except FeedError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not feeds:
+        raise click.ClickException(f"no feeds with tag {tag!r}" if tag else "no feeds subscribed")
+    report = Reporter(mode or "lines")
+    config = fetch_config(concurrency, per_host, timeout, retries, max_bytes)
+
+    async def go() -> None:
+        import asyncio
+
+        async with Fetcher(config) as fetcher:
+            await asyncio.gather(*(refresh_feed(f, fetcher, store, report) for f in feeds))
+
+    run_async(go, report)
+    report.finish(str(db_path))
+    if report.interrupted:
+        sys.exit(130)
+    failed_feeds = {i["input"] for i in report.items if i["state"] == "failed"} & {f.url for f in feeds}
+    if len(failed_feeds) == len(feeds):
+        sys.exit(1)
+
+
+@feed.command(name="remove")
+@db_option
+@click.argument("name")
+def feed_remove(db_path: Path, name: str) -> None:
+    """Unsubscribe from feed NAME. Its articles stay."""
+    from storage.feeds import FeedError
+
+    try:
+        f = open_store(db_path).remove_feed(name)
+    except FeedError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"removed: {f.name} ({f.articles} articles kept)")
+
+
+@feed.command(name="import-opml")
+@db_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def feed_import_opml(db_path: Path, file: Path) -> None:
+    """Subscribe to every feed in an OPML FILE; folders become tags."""
+    from newsmark.feeds import FeedError as ParseError
+    from newsmark.feeds import parse_opml
+    from newsmark.urls import URLError, canonical_url
+    from storage.feeds import FeedError
+
+    if file.stat().st_size > MAX_INPUT_BYTES:
+        raise click.ClickException(f"{file}: over the {MAX_INPUT_BYTES:,}-byte limit")
+    try:
+        subs = parse_opml(file.read_bytes(), str(file))
+    except ParseError as exc:
+        raise click.ClickException(str(exc)) from None
+    store = open_store(db_path)
+    added = 0
+    for sub in subs:
+        try:
+            store.add_feed(canonical_url(sub.url), sub.name, sub.tags)
+            added += 1
+        except (FeedError, URLError) as exc:
+            click.echo(f"skipped: {sub.url}: {exc}", err=True)
+    click.echo(f"{added} feeds added from {file}")
+    if subs and not added:
+        sys.exit(1)
+
+
+@feed.command(name="export-opml")
+@db_option
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def feed_export_opml(db_path: Path, file: Path | None) -> None:
+    """Write the subscriptions as OPML to FILE, or to standard output; tags become folders."""
+    from newsmark.feeds import Subscription, write_opml
+
+    store = open_store(db_path)
+    opml = write_opml([Subscription(f.url, f.name, f.tags) for f in store.feeds()])
+    if file:
+        file.write_text(opml, "utf-8")
+    else:
+        click.echo(opml, nl=False)
 
 
 @main.command(name="list")

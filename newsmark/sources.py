@@ -1,0 +1,146 @@
+"""Fetching articles from URLs and feeds, as one asynchronous pipeline.
+
+The pipeline knows nothing about SQL: it talks to a ``SourceRepository`` (``storage.repo.Store``
+implements it) and reports every outcome through a callback, so the CLI and the TUI can show
+progress while articles are saved one by one as they arrive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .feeds import FeedError, parse_feed
+from .fetch import FEED_TYPES, Fetcher, FetchError
+from .ingest import IngestError, build_article
+from .model import Article, Feed
+from .urls import URLError, canonical_url, host_of
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What happened to one input: added | version | duplicate | failed | warning | unchanged."""
+
+    source: str  # the URL (or feed name) this is about
+    state: str
+    reason: str = ""
+    article: Article | None = None
+    feed: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+Report = Callable[[Outcome], None]
+
+
+class SourceRepository(Protocol):
+    def save_article(self, article: Article, feed_id: int | None = None) -> tuple[Article, str]:
+        """Store; returns (stored article, 'added' | 'version' | 'duplicate')."""
+
+    def has_url(self, url: str) -> bool: ...
+
+    def feed_checked(
+        self,
+        feed_id: int,
+        *,
+        ok: bool,
+        error: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        not_modified: bool = False,
+    ) -> None: ...
+
+
+def _clean_page(body: bytes, url: str, charset: str | None, **meta) -> Article:
+    return build_article(body, "html", url=url, charset=charset, source=meta.pop("source", "") or host_of(url), **meta)
+
+
+async def fetch_page(fetcher: Fetcher, url: str, **meta) -> Article:
+    """Fetch and clean one page; ``FetchError``/``IngestError`` with the reason on failure."""
+    got = await fetcher.fetch(url)
+    return await asyncio.to_thread(_clean_page, got.body, canonical_url(got.final_url), got.charset, **meta)
+
+
+async def ingest_urls(urls: list[str], fetcher: Fetcher, repo: SourceRepository, report: Report) -> None:
+    """Fetch, clean and store every URL concurrently (the fetcher bounds the concurrency)."""
+
+    async def one(url: str) -> None:
+        try:
+            canonical = canonical_url(url)
+        except URLError as exc:
+            report(Outcome(url, "failed", str(exc)))
+            return
+        try:
+            article = await fetch_page(fetcher, canonical, origin="page")
+        except (FetchError, IngestError) as exc:
+            report(Outcome(url, "failed", str(exc)))
+            return
+        stored, state = repo.save_article(article)
+        report(Outcome(url, state, article=stored))
+
+    await asyncio.gather(*(one(u) for u in urls))
+
+
+async def refresh_feed(feed: Feed, fetcher: Fetcher, repo: SourceRepository, report: Report) -> None:
+    """Conditional GET; on 200 parse, then fetch each new entry's page (or use the feed content).
+
+    Never raises for a feed's own failure: that is recorded on the feed and reported.
+    """
+    headers = {}
+    if feed.etag:
+        headers["If-None-Match"] = feed.etag
+    if feed.last_modified:
+        headers["If-Modified-Since"] = feed.last_modified
+    try:
+        got = await fetcher.fetch(feed.url, accept=FEED_TYPES, headers=headers)
+        if got.not_modified:
+            repo.feed_checked(feed.id, ok=True, not_modified=True)
+            report(Outcome(feed.url, "unchanged", "304 Not Modified", feed=feed.name))
+            return
+        parsed = await asyncio.to_thread(parse_feed, got.body, got.final_url)
+    except (FetchError, FeedError) as exc:
+        repo.feed_checked(feed.id, ok=False, error=str(exc))
+        report(Outcome(feed.url, "failed", str(exc), feed=feed.name))
+        return
+    if parsed.warning:
+        report(Outcome(feed.url, "warning", parsed.warning, feed=feed.name))
+
+    async def entry(e) -> None:
+        if not e.link:
+            return
+        try:
+            url = canonical_url(e.link)
+        except URLError as exc:
+            report(Outcome(e.link, "failed", str(exc), feed=feed.name))
+            return
+        if repo.has_url(url):
+            return
+        meta = {"source": feed.name, "origin": "page"}
+        try:
+            article = await fetch_page(fetcher, url, **meta)
+        except (FetchError, IngestError) as exc:
+            if not e.content_html:
+                report(Outcome(url, "failed", str(exc), feed=feed.name))
+                return
+            try:  # fall back to the feed's own content, and record that
+                article = await asyncio.to_thread(
+                    build_article, e.content_html.encode("utf-8"), "fragment", url=url,
+                    charset="utf-8", source=feed.name, origin="feed",
+                )
+            except IngestError as exc2:
+                report(Outcome(url, "failed", f"{exc}; feed content: {exc2}", feed=feed.name))
+                return
+        article.title = article.title or e.title
+        article.author = article.author or e.author
+        article.published = article.published or e.published
+        stored, state = repo.save_article(article, feed.id)
+        report(Outcome(url, state, article=stored, feed=feed.name))
+
+    await asyncio.gather(*(entry(e) for e in parsed.entries))
+    repo.feed_checked(
+        feed.id,
+        ok=True,
+        etag=got.headers.get("etag"),
+        last_modified=got.headers.get("last-modified"),
+    )
