@@ -37,3 +37,13 @@ def clean_markdown(text: str) -> Cleaned:
         published=meta.get("date") or meta.get("published"),
         language=meta.get("lang") or meta.get("language"),
     )
+
+
+def clean_fragment(html: str) -> Cleaned:
+    """An HTML fragment that is all article (a feed entry's content): markdownify, no extraction."""
+    from markdownify import markdownify
+
+    md = markdownify(html, heading_style="ATX", bullets="-", strip=["a", "img", "script", "style"])
+    md = re.sub(r"[*_]{1,3}([^*_\n]+)[*_]{1,3}", r"\1", md)  # no emphasis markers in the text
+    lines = [line.rstrip() for line in md.splitlines()]
+    return clean_markdown("\n".join(lines).strip())
