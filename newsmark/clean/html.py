@@ -11,19 +11,26 @@ Markdown-style plain text, one entry per block:
 
 No link or image markup, no emphasis markers, no Markdown escapes: words stay plain words.
 
-Pipeline, one HTML parse and one trafilatura extraction per page:
+Pipeline, one HTML parse and (normally) one trafilatura extraction per page:
 
-1. ``trafilatura.bare_extraction`` on the parsed tree gives the main content as trafilatura's XML
+1. metadata from the parsed tree: title and author through trafilatura's metadata helpers, the
+   publication date as precise as the page prints it (JSON-LD / meta tags, htmldate as the
+   fallback), the language from ``<html lang>`` or a content-language meta tag; ``None`` where
+   the page does not say;
+2. article bodies split into sibling containers of the same class (ads between them) are joined,
+   since trafilatura would keep only the first part;
+3. ``trafilatura.bare_extraction`` (fast mode, recall focus, no comments; the full cascade as a
+   second chance when that finds next to nothing) gives the main content as XML
    (``head``/``p``/``list``/``quote``/``table``), which :func:`_blocks` renders as above;
-2. metadata comes from trafilatura's metadata helpers on the same tree (title, author), the
-   page's own publication timestamp (JSON-LD / meta / ``<time>``, htmldate as the fallback) and
-   the ``lang`` attribute;
-3. the residue pass (:func:`residue`) drops what slips through trafilatura: the page title and
-   kicker repeated as leading headings, ad labels, "read more"/"related" teasers and their link
-   lists, newsletter, cookie, share and comment prompts, photo credits and copyright lines,
-   reading-time labels, agency sign-offs ("Reporting by …", "… contributed to this
-   report"). The rules look at one line at a time (plus the heading/list structure around it) and
-   know German, English and French vocabulary, with a few Italian/Spanish/Portuguese extras.
+4. the residue pass (:func:`residue`) drops what slips through trafilatura: ad labels,
+   "read more"/"related" teasers and "## Related"-style sections with their link lists,
+   newsletter, cookie, share, follow and comment prompts, comment policies, job ads, photo
+   credits and copyright lines, reading-time labels, agency sign-offs ("Reporting by …",
+   "… contributed to this report"), and near the top or bottom of the body datelines and
+   byline/taxonomy lines. The page title repeated as a leading heading is dropped; a kicker above
+   it goes to ``Cleaned.kicker``, a standfirst heading below it to ``Cleaned.extra["standfirst"]``.
+   The rules look at one line at a time (plus the heading/list structure around it) and know
+   German, English and French vocabulary, with a few Italian/Spanish/Portuguese extras.
 """
 
 from __future__ import annotations
