@@ -79,7 +79,7 @@ def stopword_ratio(line: str, lang: str | None = None) -> float:
 
 # --- bullets ------------------------------------------------------------------------------------
 
-_BULLET = re.compile(r"^(?:[•·▪▫◦‣∙●○■□►▶▸»›\-–—*+✓✔→]|\d{1,2}[.)](?=\s))\s*")
+_BULLET = re.compile(r"^(?:[•·▪▫◦‣∙●○■□►▶▸\-–—*+✓✔→]|[»›](?=\s)|\d{1,2}[.)](?=\s))\s*")
 
 
 def strip_bullet(line: str) -> tuple[str, str]:
@@ -175,7 +175,8 @@ read the original article | continue reading | keep reading | lire aussi | à li
 lire la suite | voir aussi | à voir aussi | sur le même sujet | dans la même rubrique | en savoir plus |
 nos articles | notre sélection | leer más | lee también | leggi anche | leia também | leia mais |
 saiba mais | tags | tag | schlagwörter | schlagworte | stichwörter | themen | thema | topics | topic |
-keywords | mots-clés | mots clés | sujets | catégories | categories | category | kategorie | rubrik |
+keywords | reuse this content | réutiliser ce contenu | contribuer | contribute | inhalte nutzen |
+mots-clés | mots clés | sujets | catégories | categories | category | kategorie | rubrik |
 rubriques | ressort | section | sections | filed under | posted in | comments | comment | kommentare |
 kommentar | commentaires | commentaire | leserkommentare | discussion | diskussion | join the conversation |
 join the discussion | view comments | show comments | kommentare anzeigen | kommentare lesen |
@@ -232,7 +233,7 @@ _TEASER_PREFIX = re.compile(
     r"lire aussi|à lire aussi|a lire aussi|lire|voir aussi|à voir aussi|sur le même sujet|"
     r"notre dossier|le direct|regarder|écouter|vidéo|"
     r"leer más|lee también|leggi anche|leia também|leia mais|ver também)"
-    r"\s*(?:[:|»›>→–—-]|\.{3}|…)\s*\S",
+    r"(?:\s+[\w'’-]+){0,3}\s*(?:[:|»›>→–—-]|\.{3}|…)\s*\S",
     _I,
 )
 
@@ -246,10 +247,11 @@ _STRONG = re.compile(
     r"\bnous utilisons des cookies\b|\butilise des cookies\b|\bcookie(?:s|-)?(?:richtlinie|policy|"
     r"einstellungen|settings|banner|consent|hinweis)|\bconsent(?:ement)? (?:aux|to) cookies|"
     r"\bzustimmung\b.*\bcookies\b|\bcookies\b.*\b(?:akzeptieren|accept|accepter|zustimmen)\b|"
-    r"\b(?:sign|signing) up for (?:our|the|a)\b.*\bnewsletter|\bsubscribe to (?:our|the)\b|"
-    r"\bnewsletter\b.*\b(?:abonnieren|bestellen|anmelden|sign up|subscribe|inscri|postfach|inbox|"
-    r"boîte|kostenlos|free|gratuit)|\b(?:abonnieren|bestellen|anmelden|sign up|subscribe|"
-    r"inscrivez|abonnez)[\w\s-]{0,40}\bnewsletter|"
+    r"\b(?:sign|signing) up (?:for|to) (?:our|the|a)\b.{0,40}\bnewsletter|\bsubscribe to (?:our|the)\b|"
+    r"\bnewsletters?\b.{0,60}\b(?:abonnieren|bestellen|anmelden|sign up|subscribe|inscri\w*|postfach|"
+    r"inbox|boîte)\b|\b(?:abonnieren|bestellen|anmelden|sign up|subscribe|"
+    r"inscrivez-vous|abonnez-vous)\b[\w\s-]{0,40}\bnewsletter|"
+    r"\b(?:free|kostenlos\w*|gratuit\w*)\s+(?:\w+\s+){0,2}newsletter|"
     r"\bjetzt (?:abonnieren|anmelden|registrieren|testen|herunterladen|downloaden|streamen|"
     r"kostenlos|gratis|lesen|weiterlesen|entdecken|bestellen)\b|"
     r"\b(?:click|tap) here\b|\bklicken sie hier\b|\bhier klicken\b|\bcliquez ici\b|"
@@ -267,6 +269,11 @@ _STRONG = re.compile(
     r"\bjavascript aktivieren\b|\bactivez javascript\b|\bthis (?:video|slideshow) requires javascript\b|"
     r"\byour browser does not support\b|\bihr browser unterstützt\b|"
     r"\bget short url\b|\bcopy link\b|\blink kopieren\b|"
+    r"\bthis (?:article|story|page) is (?:more|older) than\b|\bdieser (?:artikel|beitrag) ist (?:älter|mehr) als\b|"
+    r"\bcet article (?:a (?:plus|été publié il y a)|date de plus)\b|\barticle réservé aux abonnés\b|"
+    r"\b(?:abopflichtig|nur für abonnenten|exklusiv für abonnenten|subscriber[- ]only|subscribers only)\b|"
+    r"\b(?:purchase|buy) licensing rights\b|\breprints? (?:and|&) permissions\b|\bnutzungsrechte erwerben\b|"
+    r"\bscroll to continue\b|\bweiterscrollen\b|"
     r"\bgoogle news\b.*\b(?:abonnieren|folgen|follow|suivez)\b|"
     r"\b(?:auf|bei|on|sur) (?:google news|google-news)\b",
     _I,
@@ -295,9 +302,9 @@ _ADDRESS_I = re.compile(_ADDRESS.pattern.replace("Sie|Ihnen|Ihr\\w*", "Sie|Ihnen
 
 # Subscription / notification promos addressed to the reader.
 _SUBSCRIBE_WORD = re.compile(
-    r"\b(?:abonnier\w*|abonn\w*|subscri\w*|newsletter\w*|benachrichtig\w*|notification\w*|"
-    r"e-mail-benachrichtigung|push-mitteilung\w*|push notification\w*|alerts?|rss|feed|"
-    r"inscri\w*|sign up|signing up|register|registrieren|informiert werden|stay informed|"
+    r"\b(?:abonnier\w*|abonn\w*|subscri\w*|newsletter\w*|\w*benachrichtig\w*|notification\w*|"
+    r"push-mitteilung\w*|push notification\w*|alerts|rss|\w*feed|"
+    r"inscri\w*|sign up|signing up|registrieren|informiert werden|stay informed|"
     r"nichts verpassen|never miss|ne rien manquer|ne manquez|don't miss|verpassen sie|"
     r"inbox|postfach|boîte mail|boîte de réception|mailbox|whatsapp-kanal|telegram-kanal)\b",
     _I,
@@ -307,7 +314,7 @@ _SUBSCRIBE_WORD = re.compile(
 # streamen!"); quoted speech is left alone.
 _PROMO_WORD = re.compile(
     r"\b(?:kostenlos\w*|gratis|umsonst|jetzt|sofort|hier|exklusiv\w*|angebot\w*|rabatt\w*|gutschein\w*|"
-    r"streamen|stream|herunterladen|download\w*|app|abo\w*|testen|probe\w*|bestell\w*|shop\w*|"
+    r"streamen|stream|herunterladen|download\w*|app|abo|abos|abonnement|testen|probe\w*|bestell\w*|"
     r"sichern|entdecken|erhalten|free|now|today|exclusive|offer|deal|deals|discount|coupon|"
     r"subscribe|join|try|buy|order|shop|sign up|get|unlock|gratuit\w*|maintenant|exclusi\w*|offre\w*|"
     r"découvr\w*|profitez|essayez|inscri\w*|abonnez|téléchargez|regardez|rendez-vous|"
@@ -385,23 +392,29 @@ def split_credit(line: str) -> tuple[str, str] | None:
 def is_promo_line(line: str) -> bool:
     """Short sales pitch: exclamation or shouting plus promo vocabulary, not quoted speech."""
     s = _norm(line)
-    if len(s) > 200 or _QUOTES.search(s):
+    if len(s) > 160 or _QUOTES.search(s):
         return False
-    excl = "!" in s
-    shout = bool(_SHOUT.search(s)) and not s.isupper()
-    if not (excl or shout):
+    if "!" in s and _PROMO_WORD.search(s):
+        return True
+    if s.isupper():
         return False
-    return bool(_PROMO_WORD.search(s))
+    return any(_PROMO_WORD.fullmatch(w) for w in _SHOUT.findall(s))  # "KOSTENLOS auf Joyn"
 
 
 def is_subscription_line(line: str) -> bool:
     """Reader-addressed subscription / notification / newsletter prompt."""
-    s = _norm(line)
-    return len(s) <= 600 and bool(_SUBSCRIBE_WORD.search(s)) and bool(_ADDRESS.search(s))
+    s = _norm(_QUOTED_SPAN.sub(" ", line))
+    if len(s) > 600 or not _ADDRESS.search(s):
+        return False
+    cues = {m.group(0).lower()[:6] for m in _SUBSCRIBE_WORD.finditer(s)}
+    return len(cues) >= 2 or (len(cues) == 1 and len(words(s)) <= 25)
+
+
+_QUOTED_SPAN = re.compile(r"\"[^\"]*\"|„[^“”]*[“”]|“[^”]*”|»[^«]*«|«[^»]*»")
 
 
 def is_comment_policy_line(line: str) -> bool:
-    s = _norm(line)
+    s = _norm(_QUOTED_SPAN.sub(" ", line))
     return (
         len(s) <= 600
         and bool(_COMMENT_WORD.search(s))
@@ -463,6 +476,28 @@ def is_ad_label(line: str) -> bool:
     return len(s) <= 60 and _label_key(strip_bullet(s)[1]) in _AD_LABELS
 
 
+# Legal-notice vocabulary addressed to the reader: "see our Privacy Policy", "unsere Datenschutzerklärung".
+_LEGAL = re.compile(
+    r"\b(?:privacy (?:policy|notice|statement)|terms (?:of (?:service|use)|and conditions)|cookie policy|"
+    r"datenschutz\w*|nutzungsbedingungen|politique de confidentialité|conditions (?:générales )?d'utilisation|"
+    r"données personnelles|personal data)\b",
+    _I,
+)
+# Short furniture lines that merely mention a service word: "after newsletter promotion",
+# "Sign up to This is Europe", "Print subscriptions", "Sponsored by Acme".
+_SERVICE_WORD = re.compile(
+    r"\b(?:newsletter\w*|subscriptions?|abonnements?|abos?|sponsor\w*|promotion|werbung|anzeigen|"
+    r"advertis\w*|publicité|e-paper|epaper|podcast|app)\b",
+    _I,
+)
+_SIGNUP_HEAD = re.compile(
+    r"^(?:sign up|subscribe|register|join|get|abonnieren|jetzt abonnieren|anmelden|registrieren|"
+    r"s'inscrire|inscrivez-vous|abonnez-vous|recevez|receive|share|teilen|teile|partager|partagez|"
+    r"compartir|condividi|follow|folgen|suivez|download|herunterladen|télécharger)\b",
+    _I,
+)
+
+
 def is_boilerplate_line(line: str, lang: str | None = None) -> bool:
     """True when ``line`` on its own reads as page furniture rather than article text."""
     s = _norm(line)
@@ -471,6 +506,13 @@ def is_boilerplate_line(line: str, lang: str | None = None) -> bool:
     _, body = strip_bullet(s)
     if len(body) <= 60 and _label_line(body):
         return True
+    n = len(words(body))
+    if n <= 8 and not re.search(r"[.!?]$", body) and (_SERVICE_WORD.search(body) or _SIGNUP_HEAD.search(body)):
+        return True
+    if len(s) <= 600 and _LEGAL.search(s) and _ADDRESS.search(s):
+        return True
+    if n <= 60 and split_credit(s):
+        return True  # a caption with its credit glued on
     if len(s) <= 400 and _STRONG.search(s):
         return True
     if len(s) <= 200 and _TEASER_PREFIX.search(body):

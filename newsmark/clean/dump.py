@@ -342,6 +342,8 @@ def _is_meta(ln: _Line, lang: str | None) -> bool:
             return True
     if _byline(s):
         return True
+    if ln.nwords <= 5 and _ROLE_WORDS.search(s) and not ln.sentence:  # "Political correspondent"
+        return True
     if re.search(r"\b\d+\s*(?:min(?:ute[sn]?)?\.?|minuten)\b.{0,12}\b(?:read|lesezeit|lesen|lecture|de lecture)\b"
                  r"|\b(?:lesezeit|reading time|temps de lecture|tempo de leitura)\b", s, re.I):
         return True
@@ -407,23 +409,43 @@ _P = {k: float(os.environ.get("NM_" + k, v)) for k, v in
       dict(AD=4, ISO=0.5, META=20, BAD=20, S1=3, S3=8, CAP=80, MED=0.5).items()}
 
 
-def _neighbour(lines: list[_Line], k: int, step: int) -> str | None:
-    """Kind of the nearest line in direction ``step``, looking through ads and duplicates."""
+def _neighbour(lines: list[_Line], k: int, step: int, through_all: bool = False) -> str | None:
+    """Kind of the nearest line in direction ``step``, looking through ads and duplicates (or
+    through every boilerplate line)."""
     j = k + step
     while 0 <= j < len(lines):
-        if lines[j].kind != BAD or lines[j].reason not in ("ad", "duplicate"):
+        skip = lines[j].reason in ("ad", "duplicate") or (
+            through_all and (lines[j].kind == BAD or lines[j].reason == "boxitem")
+        )
+        if not skip:
             return lines[j].kind
         j += step
     return None
 
 
+def _mark_boxes(lines: list[_Line]) -> None:
+    """A label ("Mehr zum Thema", "Read more") with a handful of short links glued under it is one
+    insert box: its items cost little, so the article text around it stays connected."""
+    n = len(lines)
+    for k, ln in enumerate(lines):
+        if ln.kind != BAD or ln.reason != "vocab" or ln.nwords > 6:
+            continue
+        j = k + 1
+        while j < n and not lines[j].gap_before and lines[j].kind == SHORT:
+            j += 1
+        if 1 <= j - k - 1 <= 5:
+            for item in lines[k + 1 : j]:
+                item.reason = "boxitem"
+
+
 def _score(lines: list[_Line]) -> None:
+    _mark_boxes(lines)
     n = len(lines)
     prose = (GOOD, MEDIUM)
     for k, ln in enumerate(lines):
         if ln.kind == GOOD:
             ln.score = min(ln.nwords, _P["CAP"]) + (5 if ln.stop >= 0.25 else 0)
-            if _neighbour(lines, k, -1) not in prose and _neighbour(lines, k, 1) not in prose:
+            if _neighbour(lines, k, -1, True) not in prose and _neighbour(lines, k, 1, True) not in prose:
                 ln.score *= _P["ISO"]  # a lone blurb between labels: teaser lists look like this
         elif ln.kind == MEDIUM:
             ln.score = ln.nwords * _P["MED"]
@@ -441,6 +463,8 @@ def _score(lines: list[_Line]) -> None:
             while j < n and lines[j].kind in (SHORT, BAD, META) and run < 4:
                 run, j = run + 1, j + 1
             ln.score = -_P["S1"] if run < 3 else -_P["S3"]
+            if ln.reason == "boxitem":
+                ln.score = -_P["AD"]
 
 
 def _best_segment(lines: list[_Line]) -> tuple[int, int] | None:
@@ -470,24 +494,37 @@ def _before_comments(lines: list[_Line]) -> list[_Line]:
 # --- body selection -------------------------------------------------------------------------------
 
 
-def _select(lines: list[_Line], seg: tuple[int, int]) -> list[int]:
+def _is_heading(lines: list[_Line], k: int, a: int, b: int) -> bool:
+    """A short line between paragraphs that introduces the next one: a subheading."""
+    ln = lines[k]
+    if k + 1 > b or lines[k + 1].kind != GOOD or ln.bullet or len(ln.body) > 120 or ln.nwords > 15:
+        return False
+    if ln.kind == MEDIUM:
+        # "What does the rise mean for households?"
+        return ln.body.endswith("?") and ln.nwords <= 10 and not _QUOTE_CHARS.search(ln.body)
+    if ln.kind != SHORT or ln.body.endswith(":") or not re.search(r"[^\W\d_]", ln.body):
+        return False
+    prv = _neighbour(lines, k, -1) if k > a else None
+    if prv is None or prv in (GOOD, MEDIUM):
+        return True
+    return ln.gap_before and not lines[k + 1].gap_before  # a block of its own, glued to its paragraph
+
+
+def _select(lines: list[_Line], seg: tuple[int, int]) -> list[tuple[int, bool]]:
+    """(line index, is heading) of the body lines within the main block."""
     a, b = seg
-    keep: list[int] = []
+    keep: list[tuple[int, bool]] = []
     for k in range(a, b + 1):
         ln = lines[k]
-        if ln.kind in (GOOD, MEDIUM):
-            keep.append(k)
-        elif ln.kind == SHORT:
-            # a heading: prose before (or block start) and prose right after
-            nxt = lines[k + 1] if k + 1 <= b else None
-            prv = lines[k - 1] if k - 1 >= a else None
-            if nxt is not None and nxt.kind == GOOD and (prv is None or prv.kind in (GOOD, MEDIUM)) \
-                    and ln.nwords >= 1 and not ln.body.endswith((":",)) and len(ln.body) <= 120:
-                keep.append(k)
+        heading = _is_heading(lines, k, a, b)
+        if ln.kind in (GOOD, MEDIUM) or heading:
+            keep.append((k, heading))
     return keep
 
 
-def _paragraph(ln: _Line) -> str:
+def _paragraph(ln: _Line, heading: bool = False) -> str:
+    if heading:
+        return "## " + ln.body.strip()
     if ln.bullet:
         return "- " + ln.body.strip()
     return ln.text
@@ -499,22 +536,75 @@ _TITLE_SEP = re.compile(r"\s+(?:[-|–—:•·»]|::)\s+")
 _QUOTED = re.compile(r"[\"“„»«]([^\"“”„»«]{10,200})[\"”“«»]")
 
 
-def _title_from_html_title(first: str, candidates: list[_Line]) -> _Line | None:
-    parts = [p.strip() for p in _TITLE_SEP.split(first) if p.strip()]
+def _title_from_html_title(lines: list[_Line], candidates: list[_Line]) -> _Line | None:
+    """The candidate that the page's HTML title (its first line, "Headline - Site") repeats."""
+    first = lines[0].text
+    parts = [p.strip() for p in _TITLE_SEP.split(first) if len(p.strip()) > 15]
     for ln in reversed(candidates):
-        t = ln.text
-        if t == first:
+        if ln.i == 0:
             continue
-        if t in first or any(p and (p == t or (len(p) > 15 and p in t)) for p in parts):
+        t = ln.body
+        if t in first or any(p == t or p in t for p in parts):
             return ln
     return None
 
 
-def _metadata(lines: list[_Line], body_start: int, lang: str | None) -> dict:
-    meta: dict = {"title": None, "kicker": None, "author": None, "published": None}
-    head = lines[max(0, body_start - 14) : body_start]
-    # published: labelled first, then any date line; a time may sit on the next line
-    dates: list[tuple[int, str, bool]] = []
+def _html_title(lines: list[_Line]) -> str | None:
+    """The headline part of a first line shaped like an HTML title: "Headline | Section | Site"."""
+    first = lines[0]
+    if first.kind not in (SHORT, MEDIUM) or first.nwords > 30:
+        return None
+    parts = [p.strip() for p in _TITLE_SEP.split(first.text) if p.strip()]
+    if len(parts) < 2 or len(words(parts[0])) < 3:
+        return None
+    if max(len(words(p)) for p in parts[1:]) > 5:  # site and section names are short
+        return None
+    return parts[0]
+
+
+def _date_rank(line: str) -> int:
+    """0: labelled as the publication time, 1: unlabelled (or "as of"), 2: labelled as an update."""
+    pub = _PUBLISHED_LABEL.search(line)
+    upd = _UPDATED_LABEL.search(line)
+    if pub and (not upd or pub.start() < upd.start()):
+        return 0
+    if upd and not re.match(r"(?i)stand\b", upd.group(0)):
+        return 2
+    return 1
+
+
+_BY_LABEL = re.compile(
+    r"^(?:by|von|par|texte? par|text|texte|autor(?:in|en)?|author|auteur(?:e)?|written by|reporter)\s*:?$",
+    re.I,
+)
+_NAME_PLACE = re.compile(rf"^(?P<name>{_NAME})\s+(?:in|à|aus|en|from|at)\s+[A-ZÀ-Ö][\w .'-]{{1,40}}$")
+
+
+def _find_author(head: list[_Line]) -> str | None:
+    for ln in head:  # explicit byline: "Von Anna Muster", "By Jane Doe | Reuters"
+        name = _byline(ln.body)
+        if name:
+            return name
+    for idx, ln in enumerate(head):
+        name = None
+        if idx > 0 and _BY_LABEL.match(head[idx - 1].body.strip()):  # "Texte par :" / "Awa Ndiaye"
+            name = _bare_name(ln.body)
+            if name:
+                return name
+        name = _bare_name(ln.body)
+        if name is None:
+            m = _NAME_PLACE.match(strip_bullet(ln.body)[1].strip())  # "Leyland Cecco in Toronto"
+            name = _clean_name(m.group("name")) if m else None
+        if not name:
+            continue
+        near = head[max(0, idx - 2) : idx + 3]
+        if any(x.kind == META for x in near if x is not ln):
+            return name
+    return None
+
+
+def _find_published(head: list[_Line], lang: str | None) -> str | None:
+    dates: list[tuple[int, int, int, str]] = []
     for idx, ln in enumerate(head):
         if ln.nwords > 30:
             continue
@@ -528,66 +618,68 @@ def _metadata(lines: list[_Line], body_start: int, lang: str | None) -> dict:
                 if t:
                     iso += "T" + t
                     break
-        labelled = bool(_PUBLISHED_LABEL.search(ln.body)) and not _UPDATED_LABEL.search(ln.body)
-        updated = bool(_UPDATED_LABEL.search(ln.body)) and not labelled
-        dates.append((0 if labelled else (2 if updated else 1), iso, labelled))
-    if dates:
-        meta["published"] = sorted(dates, key=lambda x: x[0])[0][1]
-    # author: an explicit byline, else a bare name next to a date / in the meta block
-    for ln in head:
-        name = _byline(ln.body)
-        if name:
-            meta["author"] = name
-            break
-    if meta["author"] is None:
-        for idx, ln in enumerate(head):
-            name = _bare_name(ln.body)
-            if not name:
-                continue
-            near = head[max(0, idx - 2) : idx + 3]
-            if any(x.kind == META for x in near if x is not ln) and (ln.bullet or idx >= len(head) - 4):
-                meta["author"] = name
-                break
-    # title: the headline-like line closest above the body
+        dates.append((_date_rank(ln.body), 0 if "T" in iso else 1, idx, iso))
+    return min(dates)[3] if dates else None
+
+
+def _find_kicker(lines: list[_Line], title: _Line, lang: str | None) -> str | None:
+    """The short line just above the headline ("Wohnungsbau", "Kommt endlich der Durchbruch?")."""
+    k = title.i - 1
+    if title.gap_before:
+        k = k if k >= 0 and lines[k].kind != BAD else -1
+    else:
+        # notices glued to the headline block ("This article is more than 1 month old") are skipped
+        while k >= 0 and lines[k].kind == BAD and not lines[k].gap_before:
+            k -= 1
+        if k >= 0 and lines[k].kind == BAD:
+            k -= 1
+    if k <= 0:
+        return None
+    prev = lines[k]
+    if (
+        prev.kind not in (SHORT, MEDIUM)
+        or prev.nwords > 8
+        or len(prev.body) > 70
+        or prev.bullet
+        or _bare_name(prev.body)
+        or is_boilerplate_line(prev.text, lang)
+    ):
+        return None
+    before = lines[k - 1]
+    if not (prev.gap_before or before.kind in (BAD, META, GOOD)):
+        return None  # the tail of a menu or breadcrumb trail
+    return prev.body[:-1].strip() if prev.body.endswith(":") else prev.body
+
+
+def _metadata(lines: list[_Line], body_start: int, lang: str | None) -> dict:
+    meta: dict = {"title": None, "kicker": None, "author": None, "published": None, "standfirst": None}
+    head = lines[max(0, body_start - 16) : body_start]
+    meta["published"] = _find_published(head, lang)
+    meta["author"] = _find_author(head)
     cands = [
         ln
         for ln in head
         if ln.kind in (SHORT, MEDIUM, GOOD)
         and 2 <= ln.nwords <= 30
         and len(ln.body) <= 250
-        and not _FULL_STOP.search(ln.body.rstrip("?!"))
-        and not ln.body.endswith(".")
+        and not ln.body.endswith((".", "…"))
         and not ln.bullet
         and not _bare_name(ln.body)
         and not is_boilerplate_line(ln.text, lang)
     ]
-    title = None
-    if lines and body_start > 0:
-        title = _title_from_html_title(lines[0].text, cands) if lines[0].i == 0 else None
+    title = _title_from_html_title(lines, cands) if cands else None
     if title is None:
-        longish = [c for c in cands if c.nwords >= 4 and not c.body.endswith("?")]
-        if longish:
-            title = longish[-1]
-        elif cands:
-            title = cands[-1]
-    if title is not None:
-        meta["title"] = title.body
-        k = title.i - 1
-        if k >= 0:
-            prev = lines[k]
-            before = lines[k - 1] if k >= 1 else None
-            if (
-                prev.kind in (SHORT, MEDIUM)
-                and prev.nwords <= 10
-                and len(prev.body) <= 80
-                and not prev.bullet
-                and not _bare_name(prev.body)
-                and not is_boilerplate_line(prev.text, lang)
-                and (before is None or before.kind in (BAD, META) or before.kind == GOOD)
-                and prev.text != lines[0].text
-                or (prev.kind in (SHORT, MEDIUM) and prev.body.endswith(":") and prev.nwords <= 6)
-            ):
-                meta["kicker"] = prev.body.rstrip(":").strip() if prev.body.endswith(":") else prev.body
+        longish = [c for c in cands if c.nwords >= 4 and not c.body.endswith("?") and c.i > 0]
+        title = longish[-1] if longish else None
+    if title is None:
+        meta["title"] = _html_title(lines) if lines[0].i < body_start else None
+        return meta
+    meta["title"] = title.body
+    meta["kicker"] = _find_kicker(lines, title, lang)
+    for ln in lines[title.i + 1 : body_start]:
+        if ln.kind in (GOOD, MEDIUM) or (ln.kind == SHORT and ln.nwords >= 8):
+            meta["standfirst"] = ln.body
+            break
     return meta
 
 
@@ -613,7 +705,7 @@ class _Analysis:
     lines: list[_Line]
     lang: str | None
     segment: tuple[int, int] | None
-    kept: list[int]
+    kept: list[tuple[int, bool]]
 
 
 def _analyse(text: str) -> _Analysis:
@@ -631,19 +723,28 @@ def _analyse(text: str) -> _Analysis:
 
 
 def clean_dump(text: str) -> Cleaned:
-    """The article in a plain-text dump of a whole page: body paragraphs plus metadata."""
+    """The article in a plain-text dump of a whole page: body paragraphs plus metadata.
+
+    ``extra["standfirst"]`` holds the lead-in printed between headline and body, when there is one.
+    """
     an = _analyse(text)
     lines, kept = an.lines, an.kept
-    if an.segment is None:
+    if an.segment is None or not kept:
         return Cleaned(paragraphs=[], language=an.lang)
-    paragraphs = [_paragraph(lines[k]) for k in kept]
-    body_start = kept[0] if kept else an.segment[0]
-    meta = _metadata(lines, body_start, an.lang)
+    meta = _metadata(lines, kept[0][0], an.lang)
+    title_line = next(
+        (ln for ln in lines[: kept[0][0]] if meta["title"] and ln.body == meta["title"] and ln.i > 0), None
+    )
+    if title_line is not None and _is_standfirst(lines, kept, title_line):
+        meta["standfirst"] = lines[kept[0][0]].body
+        kept = kept[1:]
     if meta["title"] is None:
-        meta["title"] = _quoted_title(lines, set(kept))
+        meta["title"] = _quoted_title(lines, {k for k, _ in kept})
+    paragraphs = [_paragraph(lines[k], heading) for k, heading in kept]
     if meta["title"]:
         paragraphs = [p for p in paragraphs if p != meta["title"]]
     language = detect_language("\n".join(paragraphs)) if paragraphs else an.lang
+    extra = {"standfirst": meta["standfirst"]} if meta["standfirst"] else {}
     return Cleaned(
         paragraphs=paragraphs,
         title=meta["title"],
@@ -651,4 +752,17 @@ def clean_dump(text: str) -> Cleaned:
         author=meta["author"],
         published=meta["published"],
         language=language,
+        extra=extra,
     )
+
+
+def _is_standfirst(lines: list[_Line], kept: list[tuple[int, bool]], title: _Line) -> bool:
+    """The first body line sits right under the headline and is cut off from the rest of the text by
+    a caption, credit or byline: it is the lead-in (standfirst), not the first paragraph."""
+    first = kept[0][0]
+    if first != title.i + 1 or len(kept) < 2:
+        return False
+    nxt = lines[first + 1] if first + 1 < len(lines) else None
+    while nxt is not None and nxt.kind == BAD and nxt.reason in ("ad", "duplicate"):
+        nxt = lines[nxt.i + 1] if nxt.i + 1 < len(lines) else None
+    return nxt is not None and nxt.kind in (BAD, META)
