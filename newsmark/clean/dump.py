@@ -50,8 +50,10 @@ _FULL_STOP = re.compile(r"[.!?…。！？][\"'”“»«’)\]」』]*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
-def _count_words(ws: list[str]) -> int:
+def _count_words(text: str, ws: list[str]) -> int:
     """Words, with runs of CJK characters (written without spaces) counted as one per two chars."""
+    if not _CJK.search(text):
+        return len(ws)
     n = 0
     for w in ws:
         c = len(_CJK.findall(w)) if _CJK.search(w) else 0
@@ -131,6 +133,8 @@ _DATE_RES = [
     re.compile(_MON + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I),
 ]
 
+_HAS_YEAR = re.compile(r"\d[./-]\s?\d|(?:19|20)\d\d")
+
 _PUBLISHED_LABEL = re.compile(
     r"\b(?:veröffentlicht|publiziert|erstellt|erschienen|published|posted|publié|publiee|publiée|"
     r"publicado|pubblicato|first published|datum|date)\b",
@@ -153,6 +157,8 @@ def parse_datetime(line: str, lang: str | None = None) -> tuple[str, int, int] |
 
     The ISO string is local time as printed: ``2025-06-02T13:58`` or ``2025-06-02``.
     """
+    if not _HAS_YEAR.search(line):
+        return None
     best = None
     for k, rx in enumerate(_DATE_RES):
         m = rx.search(line)
@@ -317,7 +323,7 @@ def _features(text: str) -> list[_Line]:
                 body=body,
                 bullet=bullet,
                 gap_before=gap,
-                nwords=_count_words(ws),
+                nwords=_count_words(body, ws),
                 stop=stopword_ratio(body),
                 sentence=bool(_SENT_END.search(body)),
                 caps=_caps_ratio(ws),
@@ -710,7 +716,7 @@ class _Analysis:
 
 def _analyse(text: str) -> _Analysis:
     lines = _features(text)
-    sample = " ".join(ln.body for ln in lines if ln.nwords >= 8)
+    sample = " ".join(ln.body for ln in lines if ln.nwords >= 8)[:6000]
     lang = (detect_language(sample, default="") if sample else "") or None
     # function-word density only discriminates where the page's language has known function words
     long_lines = [ln.stop for ln in lines if ln.nwords >= 10 and ln.sentence]
@@ -743,7 +749,7 @@ def clean_dump(text: str) -> Cleaned:
     paragraphs = [_paragraph(lines[k], heading) for k, heading in kept]
     if meta["title"]:
         paragraphs = [p for p in paragraphs if p != meta["title"]]
-    language = detect_language("\n".join(paragraphs)) if paragraphs else an.lang
+    language = detect_language("\n".join(paragraphs)[:6000]) if paragraphs else an.lang
     extra = {"standfirst": meta["standfirst"]} if meta["standfirst"] else {}
     return Cleaned(
         paragraphs=paragraphs,
