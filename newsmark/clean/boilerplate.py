@@ -27,6 +27,7 @@ __all__ = [
     "is_ad_label",
     "is_boilerplate_line",
     "is_comment_header",
+    "is_list_header",
     "is_credit_line",
     "is_promo_line",
     "split_credit",
@@ -522,6 +523,29 @@ _AD_LABELS = frozenset(
     for x in _LABELS[: _LABELS.index("fin de la publicité")].replace("\n", " ").split("|")
     if x.strip()
 ) | {"fin de la publicité"}
+
+
+# Labels that head a short list of links to other articles.
+_LIST_HEADERS = frozenset(
+    """mehr zum thema | mehr zu diesem thema | lesen sie auch | lesen sie mehr | auch interessant |
+    das könnte sie auch interessieren | das könnte dich auch interessieren | dazu passend |
+    passend zum thema | weitere artikel | weitere meldungen | weitere nachrichten | weitere themen |
+    ähnliche artikel | ähnliche themen | verwandte artikel | verwandte themen | mehr aus diesem ressort |
+    mehr aus dem ressort | unsere empfehlung | empfehlungen | read more | read next | read also |
+    also read | related | related articles | related stories | related posts | related content |
+    related coverage | related news | related links | more stories | more news | more on this story |
+    more on this topic | you may also like | you might also like | recommended | recommended for you |
+    recommended stories | see also | lire aussi | à lire aussi | a lire aussi | voir aussi |
+    à voir aussi | sur le même sujet | dans la même rubrique | nos articles | notre sélection |
+    leer más | lee también | leggi anche | leia também | leia mais | saiba mais""".replace("\n", " ").split("|")
+)
+_LIST_HEADERS = frozenset(x.strip() for x in _LIST_HEADERS if x.strip())
+
+
+def is_list_header(line: str) -> bool:
+    """A label such as "Mehr zum Thema", "Related stories", "À lire aussi" (with or without colon)."""
+    s = _norm(line)
+    return len(s) <= 60 and _label_key(strip_bullet(s)[1]).rstrip(":").strip() in _LIST_HEADERS
 
 
 def is_ad_label(line: str) -> bool:

@@ -31,6 +31,7 @@ from .boilerplate import (
     is_ad_label,
     is_boilerplate_line,
     is_comment_header,
+    is_list_header,
     is_credit_line,
     split_credit,
     stopword_ratio,
@@ -250,8 +251,7 @@ _BYLINE_CI = re.compile(
 _NAME_LINE = re.compile(rf"^(?P<name>{_NAMES})$")
 _ROLE_WORDS = re.compile(
     r"\b(?:redakteur\w*|korrespondent\w*|reporter|editor|writer|columnist|correspondent|"
-    r"journaliste|rédact\w*|staff|autor\w*|author|contributor|mitarbeiter\w*|envoyé\w* spécia\w*|"
-    r"news|agency|agentur|redaktion|newsroom|desk|bureau)\b",
+    r"journaliste|rédact\w*|staff writer|autor\w*|author|contributor|envoyé\w* spécia\w*)\b",
     re.I,
 )
 _NOT_NAME_WORDS = frozenset(
@@ -309,7 +309,7 @@ def _features(text: str) -> list[_Line]:
     out: list[_Line] = []
     gap = True
     for raw in text.split("\n"):
-        s = raw.strip()
+        s = raw.strip().strip("\u200b\u200c\u200d\u2060\ufeff").strip()
         if not s:
             gap = True
             continue
@@ -434,7 +434,7 @@ def _mark_boxes(lines: list[_Line]) -> None:
     insert box: its items cost little, so the article text around it stays connected."""
     n = len(lines)
     for k, ln in enumerate(lines):
-        if ln.kind != BAD or ln.reason != "vocab" or ln.nwords > 6:
+        if ln.kind != BAD or ln.reason != "vocab" or not is_list_header(ln.text):
             continue
         j = k + 1
         while j < n and not lines[j].gap_before and lines[j].kind == SHORT:
@@ -516,22 +516,40 @@ def _is_heading(lines: list[_Line], k: int, a: int, b: int) -> bool:
     return ln.gap_before and not lines[k + 1].gap_before  # a block of its own, glued to its paragraph
 
 
+def _list_after(lines: list[_Line], k: int) -> int:
+    """How many short lines right under line ``k`` ("…dates:") form the list it announces."""
+    if not lines[k].body.endswith(":") or lines[k].kind not in (GOOD, MEDIUM):
+        return 0
+    j = k + 1
+    while j < len(lines) and j - k <= 80 and lines[j].kind == SHORT and lines[j].reason != "boxitem":
+        if j > k + 1 and lines[j].gap_before:
+            break
+        j += 1
+    return j - k - 1 if j - k - 1 >= 2 else 0
+
+
 def _select(lines: list[_Line], seg: tuple[int, int]) -> list[tuple[int, bool]]:
     """(line index, is heading) of the body lines within the main block."""
     a, b = seg
     keep: list[tuple[int, bool]] = []
-    for k in range(a, b + 1):
+    k = a
+    while k <= b:
         ln = lines[k]
         heading = _is_heading(lines, k, a, b)
         if ln.kind in (GOOD, MEDIUM) or heading:
             keep.append((k, heading))
+        items = _list_after(lines, k) if ln.kind in (GOOD, MEDIUM) else 0
+        for j in range(k + 1, k + 1 + items):
+            lines[j].reason = "listitem"
+            keep.append((j, False))
+        k += 1 + items
     return keep
 
 
 def _paragraph(ln: _Line, heading: bool = False) -> str:
     if heading:
         return "## " + ln.body.strip()
-    if ln.bullet:
+    if ln.bullet or ln.reason == "listitem":
         return "- " + ln.body.strip()
     return ln.text
 
