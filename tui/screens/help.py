@@ -13,10 +13,12 @@ from textual.widgets import DataTable, Static
 class HelpScreen(ModalScreen[None]):
     """A modal table of (key, what it does, binding id)."""
 
+    # ``?`` toggles the list and ``q`` still quits: they share the app's binding ids, so a keymap
+    # that moves those keys moves them here too (app bindings are not active under a modal).
     BINDINGS = [
         Binding("escape", "close", "Close", id="help.close"),
-        Binding("question_mark", "close", "Close", show=False, id="help.close_help"),
-        Binding("q", "close", "Close", show=False, id="help.close_q"),
+        Binding("question_mark", "close", "Close", show=False, id="app.help"),
+        Binding("q", "app.quit", "Quit", show=False, id="app.quit"),
     ]
 
     def __init__(self, rows: list[tuple[str, str, str]], title: str = "Keys") -> None:
@@ -28,7 +30,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Static(Text(self.title_text, style="bold"), id="help-title")
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
-            yield Static(Text("escape, ? or q: close", style="dim"), id="help-hint")
+            yield Static(Text("escape or ?: close  ·  q: quit", style="dim"), id="help-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -41,7 +41,8 @@ class LibraryScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(ArticleTable)
-        table.add_column("Title", key="title")
+        # Fixed widths: the table never measures 100,000 cells (the title takes what is left).
+        table.add_column("Title", key="title", width=self._title_width())
         table.add_column("Source", key="source", width=18)
         table.add_column("Date", key="date", width=10)
         table.add_column("Status", key="status", width=11)
@@ -63,30 +64,48 @@ class LibraryScreen(Screen):
                 return app.store.list_articles(app.annotator)
 
         rows = await asyncio.to_thread(query)
-        self._fill(rows)
+        await self._fill(rows)
 
-    def _fill(self, rows: list[ArticleRow]) -> None:
+    def _title_width(self) -> int:
+        return max(20, self.app.size.width - (18 + 10 + 11 + 5) - 2 * 5 - 2)
+
+    def on_resize(self) -> None:
+        self.query_one(ArticleTable).set_column_width("title", self._title_width())
+
+    def _cells(self, row: ArticleRow) -> list[Text]:
+        return [
+            literal(row.title, overflow="ellipsis"),
+            literal(row.source),
+            literal((row.published or "")[:10]),
+            Text(row.status.replace("_", " "), style=STATUS_STYLES.get(row.status, "")),
+            Text(str(row.spans), justify="right"),
+        ]
+
+    async def _fill(self, rows: list[ArticleRow]) -> None:
+        """Show ``rows``. The same articles as before: only changed cells are updated (coming back
+        from the reader); otherwise the table is rebuilt in chunks, yielding to the UI."""
         table = self.query_one(ArticleTable)
         current = self.current_article_id()
+        old = self.rows
         self.rows = rows
+        if table.row_count == len(old) and [r.id for r in old] == [r.id for r in rows]:
+            columns = ("title", "source", "date", "status", "spans")
+            for before, after in zip(old, rows):
+                if before != after:
+                    for column, cell in zip(columns, self._cells(after)):
+                        table.update_cell(str(after.id), column, cell)
+            self._show_header()
+            return
         table.clear()
-        title_width = max(20, self.size.width - 18 - 10 - 11 - 5 - 12)
-        for row in rows:
-            title = literal(row.title)
-            title.truncate(title_width, overflow="ellipsis")
-            table.add_row(
-                title,
-                literal(row.source),
-                literal((row.published or "")[:10]),
-                Text(row.status.replace("_", " "), style=STATUS_STYLES.get(row.status, "")),
-                Text(str(row.spans), justify="right"),
-                key=str(row.id),
-            )
-        if current is not None:
-            ids = [row.id for row in rows]
-            if current in ids:
-                table.move_cursor(row=ids.index(current), animate=False)
         self._show_header()
+        chunk = 10_000
+        for i in range(0, len(rows), chunk):
+            for row in rows[i : i + chunk]:
+                table.add_row(*self._cells(row), key=str(row.id))
+            if current is not None and any(r.id == current for r in rows[i : i + chunk]):
+                table.move_cursor(row=[r.id for r in rows].index(current), animate=False)
+            if i + chunk < len(rows):
+                await asyncio.sleep(0)
 
     def _show_header(self) -> None:
         n = len(self.rows)

@@ -58,6 +58,7 @@ class ReaderScreen(Screen):
     # --- composition and loading ----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield Static(id="reader-title")
         yield Static(id="reader-status")
         yield DocumentView(id="document", colors={lab.name: lab.color for lab in self.app.schema.labels})
         yield Input(id="find", placeholder="Find (enter: select the next match, escape: cancel)")
@@ -100,7 +101,7 @@ class ReaderScreen(Screen):
         app = self.app
         schema = app.schema
         article = self.article
-        title = Text(no_wrap=True, overflow="ellipsis", end="")
+        title = Text(end="")
         if article is None:
             title.append("Loading…", "dim")
         else:
@@ -108,7 +109,7 @@ class ReaderScreen(Screen):
             if article.source:
                 title.append("  ·  ")
                 title.append(visible_line(article.source), "italic")
-        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        line = Text(end="")
         line.append("annotator ")
         line.append(visible_line(app.annotator), "bold")
         line.append("  ·  label ")
@@ -135,10 +136,9 @@ class ReaderScreen(Screen):
                 line.append(" ")
             line.append(f"{lab.key}", "bold")
             line.append(f" {lab.name} ", _text_on(lab.color))
-        title.append("\n")
-        title.append_text(line)
-        # Fixed height (see newsmark.tcss): no layout pass on every keystroke.
-        self.query_one("#reader-status", Static).update(title, layout=False)
+        # One line each, fixed (see newsmark.tcss): no layout pass on every keystroke.
+        self.query_one("#reader-title", Static).update(title, layout=False)
+        self.query_one("#reader-status", Static).update(line, layout=False)
 
     @on(DocumentView.CursorMoved)
     def _cursor_moved(self, event: DocumentView.CursorMoved) -> None:

@@ -34,6 +34,6 @@ def visible_line(text: str) -> str:
     return text.translate(_LINE_TABLE)
 
 
-def literal(text: str | None, style: str = "") -> Text:
+def literal(text: str | None, style: str = "", overflow: str = "fold") -> Text:
     """A one-line ``Text`` showing ``text`` exactly as it is (no markup, no control codes)."""
-    return Text(visible_line(text or ""), style=style, no_wrap=True, end="")
+    return Text(visible_line(text or ""), style=style, no_wrap=True, end="", overflow=overflow)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 
 class ArticleTable(DataTable):
@@ -24,3 +25,13 @@ class ArticleTable(DataTable):
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
+
+    def set_column_width(self, key: str, width: int) -> None:
+        """Give a fixed-width column a new width (DataTable has no public API for this)."""
+        column = self.columns.get(ColumnKey(key))
+        if column is None or column.width == width:
+            return
+        column.width = width
+        self._clear_caches()
+        self._require_update_dimensions = True
+        self.refresh()
