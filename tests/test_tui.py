@@ -466,6 +466,15 @@ async def test_q_quits_from_library_and_reader(seeded, make_app):
         await pilot.press("q")
         await pilot.pause()
     assert not app.is_running
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:  # q quits from the key list too
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
 
 
 def test_every_binding_has_an_id():
@@ -509,7 +518,9 @@ async def test_status_line_shows_title_annotator_and_label(seeded, make_app):
     db, ids = seeded
     async with make_app(db).run_test(size=SIZE) as pilot:
         await open_article(pilot, ids["000"])
-        status = pilot.app.screen.query_one("#reader-status").content.plain
+        status = "\n".join(
+            pilot.app.screen.query_one(f"#reader-{part}").content.plain for part in ("title", "status")
+        )
         title = Store(db).article(ids["000"]).display_title
         assert title in status
         assert f"annotator {ANNOTATOR}" in status
@@ -550,7 +561,7 @@ async def test_web_text_is_shown_literally(tmp_path, make_app):
             for segment in view.render_document_line(y):
                 assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in segment.text)
                 assert not segment.style or not segment.style.link
-        status = app.screen.query_one("#reader-status").content.plain
+        status = app.screen.query_one("#reader-title").content.plain
         assert "Title [bold]x[/] ␛[31mred␛[0m" in status
         assert "[i]src[/i]␛]8;;x␇" in status
         # Labelling "[bold]x[/]" works on the literal characters.
