@@ -425,13 +425,29 @@ def is_credit_line(line: str) -> bool:
 _CREDIT_HINTS = ("©", "(c)", "copyright", "foto", "photo", "bild", "image", "credit", "crédit", "quelle", "source")
 
 
+_AGENCY = (
+    r"(?:AP|AFP|Reuters|REUTERS|dpa|DPA|EPA|Getty Images|Getty|Imago|IMAGO|picture alliance|"
+    r"Keystone|KEYSTONE|Xinhua|Anadolu|Sipa|SIPA|Bloomberg|Shutterstock|AAP|ANP|ANSA|EFE|Belga|"
+    r"TASS|PA|PA Wire|PA Images|The Associated Press)"
+)
+# "… (Joshua Roberts/Reuters)", "… (Elias Funez/The Union via AP)", "… Jaafar ASHTIYEH / AFP"
+_AGENCY_TAIL = re.compile(
+    r"\s\((?:[^()]{1,60}/\s?|[^()]{0,60}\bvia\s)?" + _AGENCY + r"(?:/[^()]{1,40})?\)\s*$"
+    r"|(?<=[.!?\"”])\s*(?:[\w.'’-]+\s){0,3}[\w.'’-]+\s?/\s?" + _AGENCY + r"(?:\s?/\s?[\w .'’-]{1,30})?\s*$"
+)
+_GALLERY_COUNTER = re.compile(r"^(?:image|photo|bild|foto)?\s*\d{1,3}\s?(?:of|von|sur|/|de|di)\s?\d{1,3}\b", re.I)
+
+
 def split_credit(line: str) -> tuple[str, str] | None:
     """A caption with a credit glued to its end: ("Text.", "© REUTERS"); None when there is none."""
     s = line.rstrip()
-    low = s[-100:].lower()
-    if not any(h in low for h in _CREDIT_HINTS):
-        return None
-    m = _CREDIT_TAIL.search(s)
+    tail_text = s[-110:]
+    low = tail_text.lower()
+    m = None
+    if any(h in low for h in _CREDIT_HINTS):
+        m = _CREDIT_TAIL.search(s)
+    if m is None and ("/" in tail_text or " via " in tail_text):
+        m = _AGENCY_TAIL.search(s)
     if not m or m.start() == 0:
         return None
     head, tail = s[: m.start()].rstrip(" |/–—-"), s[m.start() :].strip(" |/–—-")
@@ -537,7 +553,9 @@ _LIST_HEADERS = frozenset(
     more on this topic | you may also like | you might also like | recommended | recommended for you |
     recommended stories | see also | lire aussi | à lire aussi | a lire aussi | voir aussi |
     à voir aussi | sur le même sujet | dans la même rubrique | nos articles | notre sélection |
-    leer más | lee también | leggi anche | leia também | leia mais | saiba mais""".replace("\n", " ").split("|")
+    leer más | lee também | leggi anche | leia também | leia mais | saiba mais | read these next |
+    read this next | up next | what to read next | more like this | further reading | more to read |
+    related links | related reading | weiterführende links | links zum thema | pour aller plus loin""".replace("\n", " ").split("|")
 )
 _LIST_HEADERS = frozenset(x.strip() for x in _LIST_HEADERS if x.strip())
 
@@ -592,8 +610,10 @@ def is_boilerplate_line(line: str, lang: str | None = None) -> bool:
         return True
     if len(s) <= 600 and _LEGAL.search(s) and _ADDRESS.search(s):
         return True
-    if n <= 60 and split_credit(s):
+    if n <= 80 and split_credit(s):
         return True  # a caption with its credit glued on
+    if _GALLERY_COUNTER.match(body) and n >= 4:
+        return True  # "4 of 4 Extension cords stock the shelves …": a slideshow caption
     if len(s) <= 400 and _STRONG.search(s, low):
         return True
     if len(s) <= 200 and _TEASER_PREFIX.search(body):

@@ -376,6 +376,9 @@ def _classify(lines: list[_Line], lang: str | None, prose_stop: bool) -> None:
         if dup:
             ln.kind, ln.reason = BAD, "duplicate"
             continue
+        if _TWEET_CREDIT.match(ln.body):
+            ln.kind, ln.reason = MEDIUM, "embed"  # "— Name (@handle) November 18, 2019": part of a quote
+            continue
         if is_ad_label(ln.text):
             ln.kind, ln.reason = BAD, "ad"
             continue
@@ -400,6 +403,9 @@ def _classify(lines: list[_Line], lang: str | None, prose_stop: bool) -> None:
             ln.kind = GOOD  # scripts without spaces or function words (CJK…)
         else:
             ln.kind = SHORT
+
+
+_TWEET_CREDIT = re.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,30}\)\s.{0,40}\d{4}$")
 
 
 def _exclaimed(ln: _Line) -> bool:
@@ -437,7 +443,7 @@ def _mark_boxes(lines: list[_Line]) -> None:
         if ln.kind != BAD or ln.reason != "vocab" or not is_list_header(ln.text):
             continue
         j = k + 1
-        while j < n and not lines[j].gap_before and lines[j].kind == SHORT:
+        while j < n and (j == k + 1 or not lines[j].gap_before) and lines[j].kind == SHORT:
             j += 1
         if 1 <= j - k - 1 <= 5:
             for item in lines[k + 1 : j]:
@@ -454,7 +460,7 @@ def _score(lines: list[_Line]) -> None:
             if _neighbour(lines, k, -1, True) not in prose and _neighbour(lines, k, 1, True) not in prose:
                 ln.score *= _P["ISO"]  # a lone blurb between labels: teaser lists look like this
         elif ln.kind == MEDIUM:
-            ln.score = ln.nwords * _P["MED"]
+            ln.score = 0 if ln.reason == "embed" else ln.nwords * _P["MED"]
         elif ln.kind == META:
             ln.score = -_P["META"]
         elif ln.kind == BAD:
