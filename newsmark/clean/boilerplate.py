@@ -26,6 +26,7 @@ __all__ = [
     "STOPWORDS",
     "is_ad_label",
     "is_boilerplate_line",
+    "is_appendix_header",
     "is_comment_header",
     "is_list_header",
     "is_credit_line",
@@ -278,7 +279,17 @@ _STRONG = _Hinted(
         ("subscribe to", r"\bsubscribe to (?:our|the)\b"),
         ("jetzt ", r"\bjetzt (?:abonnieren|anmelden|registrieren|testen|herunterladen|downloaden|streamen|"
                    r"kostenlos|gratis|lesen|weiterlesen|entdecken|bestellen)\b"),
-        ("here", r"\b(?:click|tap) here\b"),
+        ("here", r"\b(?:click|tap)(?:ing)? here\b"),
+        ("check out our", r"\bcheck out our\b"),
+        ("agree", r"^i agree\b|^yes,? i agree\b|\bagree to (?:all (?:of )?(?:these |the )?|the use of |our )?cookies\b"),
+        ("einverstanden", r"^ich bin einverstanden\b"),
+        ("accepte", r"^j'accepte\b"),
+        ("purposes only", r"\bfor (?:general )?(?:informational|information|educational) purposes only\b"),
+        ("not intended to", r"\bnot intended to (?:diagnose|treat|cure|prevent|be a substitute)\b"),
+        ("advice", r"\b(?:does not|do not|doesn't) constitute (?:\w+ ){0,2}advice\b"),
+        ("evaluated by", r"\bnot been evaluated by the food and drug administration\b"),
+        ("results vary", r"\bresults vary\b"),
+        ("keine anlageberatung", r"\bkeine anlageberatung\b"),
         ("klick", r"\bklicken sie hier\b|\bhier klicken\b"),
         ("cliquez", r"\bcliquez ici\b"),
         ("follow us", r"\bfollow us on\b"),
@@ -516,6 +527,29 @@ _COMMENT_BYLINE = re.compile(
 )
 
 
+# Where the article's appendix begins: "About Ascom", "Über den Autor", "À propos de l'auteur",
+# "Sobre Carlos Nadalim", and biographies ("Jane Doe is a staff writer at …").
+_ABOUT_HEAD = re.compile(
+    r"^(?:about|über|ueber|à propos de|a propos de|sobre|acerca de|a proposito di|over)\s+"
+    r"(?:the author|den autor|die autorin|l'auteur|l’auteur|o autor|[A-ZÀ-Ö][\w.&'’-]*)(?:\s+[\w.&'’-]+){0,4}:?$"
+)
+_BIO = re.compile(
+    r"^[A-ZÀ-Ö][\w'’-]+(?:\s+[A-ZÀ-Ö][\w'’.-]+){1,3}\s+(?:is|was|ist|war|est|é|es)\s+"
+    r"(?:(?:a|an|the|ein|eine|un|une|o|a|el|la|der|die)\s+)?(?:[\w'’-]+\s+){0,4}"
+    r"(?:writer|reporter|correspondent|editor|journalist|contributor|columnist|producer|curator|"
+    r"redakteur\w*|korrespondent\w*|autor\w*|journalist\w*|reporter\w*|"
+    r"journaliste|rédact\w*|correspondant\w*|jornalista|periodista|coordenador\w*)\b"
+)
+
+
+def is_appendix_header(line: str) -> bool:
+    """A short "About …" heading or an author biography: the article text has ended."""
+    s = _norm(line)
+    if len(s) > 400:
+        return False
+    return bool(_ABOUT_HEAD.match(s) or _BIO.match(s))
+
+
 def is_comment_header(line: str) -> bool:
     """The line opens the reader-comment section (or one comment in it)."""
     s = _norm(line)
@@ -595,6 +629,15 @@ _SIGNUP_HEAD = re.compile(
 )
 
 
+# Consent-banner buttons: "Yes, I agree", "No, take me to settings", "Nein, zu den Einstellungen".
+_CONSENT_BUTTON = re.compile(
+    r"^(?:yes|no|ja|nein|oui|non|sí|si)\b.{0,40}\b(?:agree|accept\w*|settings|options|preferences|"
+    r"einstellungen|optionen|paramètres|param[eè]tres|cookies|zustimm\w*|akzeptier\w*|accepter|refuser|"
+    r"ablehn\w*|decline|reject|manage)\b",
+    _I,
+)
+
+
 @lru_cache(maxsize=16384)
 def is_boilerplate_line(line: str, lang: str | None = None) -> bool:
     """True when ``line`` on its own reads as page furniture rather than article text."""
@@ -607,6 +650,8 @@ def is_boilerplate_line(line: str, lang: str | None = None) -> bool:
         return True
     n = len(words(body))
     if n <= 8 and not re.search(r"[.!?]$", body) and (_SERVICE_WORD.search(body) or _SIGNUP_HEAD.search(body)):
+        return True
+    if n <= 10 and _CONSENT_BUTTON.match(body):
         return True
     if len(s) <= 600 and _LEGAL.search(s) and _ADDRESS.search(s):
         return True

@@ -30,6 +30,7 @@ from . import Cleaned
 from .boilerplate import (
     is_ad_label,
     is_boilerplate_line,
+    is_appendix_header,
     is_comment_header,
     is_list_header,
     is_credit_line,
@@ -393,6 +394,9 @@ def _classify(lines: list[_Line], lang: str | None, prose_stop: bool) -> None:
                 and ln.nwords <= 60:
             ln.kind, ln.reason = BAD, "caption"
             continue
+        if ln.nwords >= 6 and ln.body.isupper():
+            ln.kind, ln.reason = SHORT, "shout"  # "CO-FOUNDER 'PROUD' OF HOME DEPOT EMPLOYEES …": a teaser
+            continue
         prose = (not prose_stop) or ln.stop >= 0.1
         headline = lang == "en" and ln.caps >= 0.7 and ln.nwords >= 4
         if ln.nwords >= 10 and prose and not headline and (ln.sentence or ln.nwords >= 25):
@@ -497,8 +501,8 @@ def _before_comments(lines: list[_Line]) -> list[_Line]:
     for k, ln in enumerate(lines):
         if ln.kind == GOOD:
             prose += ln.nwords
-        elif prose >= 80 and is_comment_header(ln.text):
-            ln.kind, ln.reason, ln.score = BAD, "comments", -12
+        elif prose >= 80 and (is_comment_header(ln.text) or is_appendix_header(ln.text)):
+            ln.kind, ln.reason, ln.score = BAD, "end", -12
             return lines[:k]
     return lines
 
@@ -510,6 +514,8 @@ def _is_heading(lines: list[_Line], k: int, a: int, b: int) -> bool:
     """A short line between paragraphs that introduces the next one: a subheading."""
     ln = lines[k]
     if k + 1 > b or lines[k + 1].kind != GOOD or ln.bullet or len(ln.body) > 120 or ln.nwords > 15:
+        return False
+    if ln.reason == "shout":
         return False
     if ln.kind == MEDIUM:
         # "What does the rise mean for households?"
@@ -676,8 +682,8 @@ def _find_kicker(lines: list[_Line], title: _Line, lang: str | None) -> str | No
     ):
         return None
     before = lines[k - 1]
-    if not (prev.gap_before or before.kind in (BAD, META, GOOD)):
-        return None  # the tail of a menu or breadcrumb trail
+    if not (prev.gap_before or before.kind in (META, GOOD) or before.reason == "ad"):
+        return None  # the tail of a menu, a breadcrumb trail or a button row
     return prev.body[:-1].strip() if prev.body.endswith(":") else prev.body
 
 
