@@ -18,6 +18,7 @@ from newsmark.text import token_bounds
 
 from .db import connect, default_db_path
 from .feeds import FeedsMixin
+from .library import LibraryMixin
 
 
 def now() -> str:
@@ -81,7 +82,7 @@ class Action:
     payload: dict
 
 
-class Store(FeedsMixin):
+class Store(FeedsMixin, LibraryMixin):
     """One newsmark database."""
 
     def __init__(self, path: str | Path | None = None):
@@ -127,6 +128,7 @@ class Store(FeedsMixin):
             "feed_id": feed_id,
             "ingested": article.ingested or now(),
         }
+        row["sort_date"] = article.published or row["ingested"]
         with self.db.atomic():
             article_id = self.db["articles"].insert(row).last_pk
         return self.article(article_id), ("version" if latest else "added")

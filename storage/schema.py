@@ -111,3 +111,21 @@ def m002_feeds_and_versions(db: Database) -> None:
     # the newest version of each address: what the library lists
     db["articles"].create_index(["url", "version"])
     db["articles"].create_index(["parent_id"])
+
+
+@migrations()
+def m003_library(db: Database) -> None:
+    # what the library sorts by "date": published when known, else when it was ingested
+    db["articles"].add_column("sort_date", str)
+    db.execute("update articles set sort_date = coalesce(published, ingested)")
+    db["articles"].create_index(["sort_date"])
+    db["articles"].create_index(["title"])
+    db["articles"].create_index(["source"])
+    db["articles"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True)
+    db["status"].add_column("flagged", int, not_null_default=0)
+    # where each annotator left each article: the cursor (a character offset) and the scroll row
+    db["positions"].create(
+        {"article_id": int, "annotator": str, "cursor": int, "scroll": int, "updated": str},
+        pk=("article_id", "annotator"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )

@@ -177,6 +177,9 @@ def ingest(db_path: Path, inputs: tuple[str, ...], if_empty: bool, max_bytes: in
             except IngestError as exc:
                 report(Outcome(item.name, "failed", str(exc)))
                 continue
+            except Exception as exc:  # a bug on one input must not stop the others
+                report(Outcome(item.name, "failed", f"unexpected {type(exc).__name__}: {exc}"))
+                continue
             report(Outcome(item.name, state, article=stored))
         if urls:
             config = fetch_config(concurrency, per_host, timeout, retries, max_bytes or 10 * 1024 * 1024)

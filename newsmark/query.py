@@ -1,0 +1,81 @@
+"""The library's filter language.
+
+    status:todo source:zeit lang:de label:PER after:2025-06-01 before:2025-07-01 "free text" words
+
+Terms combine with AND. ``status``, ``source``, ``lang`` and ``label`` may repeat (OR within one
+key). Bare words and quoted phrases are full-text search over title and body. A leading ``-``
+negates a key term (``-status:done``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .model import STATUSES
+
+KEYS = ("status", "source", "lang", "label", "after", "before", "annotator")
+SORTS = ("date", "title", "source", "status")
+_TOKEN = re.compile(r'(-?)(\w+):("([^"]*)"|\S+)|"([^"]*)"|(\S+)')
+
+
+class QueryError(ValueError):
+    pass
+
+
+@dataclass(slots=True)
+class Query:
+    status: list[str] = field(default_factory=list)
+    not_status: list[str] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    lang: list[str] = field(default_factory=list)
+    label: list[str] = field(default_factory=list)
+    after: str | None = None
+    before: str | None = None
+    text: list[str] = field(default_factory=list)  # words and phrases, all must match
+
+    @property
+    def empty(self) -> bool:
+        return not any(
+            (self.status, self.not_status, self.source, self.lang, self.label, self.after,
+             self.before, self.text)
+        )
+
+
+def _date(value: str, key: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise QueryError(f"{key}: expected a date like 2025-06-01, got {value!r}") from None
+
+
+def parse_query(text: str) -> Query:
+    q = Query()
+    for m in _TOKEN.finditer(text or ""):
+        neg, key, raw, quoted, phrase, word = m.groups()
+        if key is not None and key.lower() in KEYS:
+            key = key.lower()
+            value = quoted if quoted is not None else raw
+            if key == "status":
+                value = value.lower().replace("-", "_")
+                if value == "progress":
+                    value = "in_progress"
+                if value not in STATUSES:
+                    raise QueryError(f"status: expected one of {', '.join(STATUSES)}, got {value!r}")
+                (q.not_status if neg else q.status).append(value)
+            elif neg:
+                raise QueryError(f"-{key}: only status can be negated")
+            elif key in ("after", "before"):
+                setattr(q, key, _date(value, key))
+            elif key == "annotator":
+                raise QueryError("annotator: use --annotator (the library shows one annotator's work)")
+            else:
+                getattr(q, key).append(value)
+        elif key is not None:  # "word:thing" with an unknown key is plain text
+            q.text.append(m.group(0))
+        else:
+            value = phrase if phrase is not None else word
+            if value.strip():
+                q.text.append(value)
+    return q

@@ -1,0 +1,166 @@
+"""The library: filtered, sorted, paged article lists, progress, positions. Mixed into Store.
+
+Every list query is a page (``LIMIT``/``OFFSET``) over indexed columns, so the first screen of a
+100,000-article library costs about what it costs for 100.
+"""
+
+from __future__ import annotations
+
+from newsmark.model import ArticleRow
+from newsmark.query import Query
+
+_SORTS = {
+    "date": "a.sort_date {dir}, a.id {dir}",
+    "title": "coalesce(a.title, a.text) {dir}, a.id",
+    "source": "a.source {dir}, a.sort_date desc, a.id",
+    "status": "coalesce(st.status, 'todo') {dir}, a.sort_date desc, a.id",
+}
+
+
+def fts_match(terms: list[str]) -> str:
+    """An FTS5 query: every term as a quoted phrase, all required."""
+    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+class LibraryMixin:
+    db: object
+
+    def _where(self, annotator: str, q: Query) -> tuple[str, dict]:
+        where = ["not exists (select 1 from articles newer where newer.parent_id = a.id)"]
+        args: dict = {"ann": annotator}
+        if q.status:
+            names = [f":st{i}" for i in range(len(q.status))]
+            where.append(f"coalesce(st.status, 'todo') in ({', '.join(names)})")
+            args.update({n[1:]: v for n, v in zip(names, q.status)})
+        if q.not_status:
+            names = [f":nst{i}" for i in range(len(q.not_status))]
+            where.append(f"coalesce(st.status, 'todo') not in ({', '.join(names)})")
+            args.update({n[1:]: v for n, v in zip(names, q.not_status)})
+        if q.source:
+            ors = []
+            for i, v in enumerate(q.source):
+                ors.append(f"(a.source like :src{i} or a.url like :srcu{i})")
+                args[f"src{i}"] = f"%{v}%"
+                args[f"srcu{i}"] = f"%{v}%"
+            where.append("(" + " or ".join(ors) + ")")
+        if q.lang:
+            names = [f":lang{i}" for i in range(len(q.lang))]
+            where.append(f"a.language in ({', '.join(names)})")
+            args.update({n[1:]: v.lower() for n, v in zip(names, q.lang)})
+        if q.label:
+            names = [f":lab{i}" for i in range(len(q.label))]
+            where.append(
+                "exists (select 1 from spans s where s.article_id = a.id and s.annotator = :ann "
+                f"and s.label in ({', '.join(names)}))"
+            )
+            args.update({n[1:]: v for n, v in zip(names, q.label)})
+        if q.after:
+            where.append("a.sort_date >= :after")
+            args["after"] = q.after
+        if q.before:
+            where.append("a.sort_date < :before")
+            args["before"] = q.before
+        if q.text:
+            where.append("a.id in (select rowid from articles_fts where articles_fts match :fts)")
+            args["fts"] = fts_match(q.text)
+        return " and ".join(where), args
+
+    def library(
+        self,
+        annotator: str,
+        query: Query | None = None,
+        sort: str = "date",
+        descending: bool | None = None,
+        offset: int = 0,
+        limit: int = 200,
+    ) -> list[ArticleRow]:
+        q = query or Query()
+        where, args = self._where(annotator, q)
+        desc = (sort == "date") if descending is None else descending
+        order = _SORTS[sort].format(dir="desc" if desc else "asc")
+        sql = f"""
+            select a.id, coalesce(a.title, substr(a.text, 1, 120)) as title, a.source,
+                   a.published, a.language, a.url,
+                   coalesce(st.status, 'todo') as status, coalesce(st.flagged, 0) as flagged,
+                   (select count(*) from spans s
+                     where s.article_id = a.id and s.annotator = :ann) as spans
+            from articles a
+            left join status st on st.article_id = a.id and st.annotator = :ann
+            where {where}
+            order by {order}
+            limit :limit offset :offset
+        """
+        args.update(limit=limit, offset=offset)
+        rows = []
+        for r in self.db.query(sql, args):
+            title = (r["title"] or "").strip().split("\n", 1)[0]
+            rows.append(
+                ArticleRow(
+                    id=r["id"], title=title, source=r["source"] or "", published=r["published"],
+                    language=r["language"], status=r["status"], spans=r["spans"], url=r["url"],
+                    extra={"flagged": bool(r["flagged"])},
+                )
+            )
+        return rows
+
+    def library_count(self, annotator: str, query: Query | None = None) -> int:
+        where, args = self._where(annotator, query or Query())
+        sql = f"""select count(*) from articles a
+                  left join status st on st.article_id = a.id and st.annotator = :ann
+                  where {where}"""
+        return self.db.execute(sql, args).fetchone()[0]
+
+    def library_ids(self, annotator: str, query: Query | None = None, sort: str = "date",
+                    descending: bool | None = None) -> list[int]:
+        q = query or Query()
+        where, args = self._where(annotator, q)
+        desc = (sort == "date") if descending is None else descending
+        order = _SORTS[sort].format(dir="desc" if desc else "asc")
+        sql = f"""select a.id from articles a
+                  left join status st on st.article_id = a.id and st.annotator = :ann
+                  where {where} order by {order}"""
+        return [r[0] for r in self.db.execute(sql, args).fetchall()]
+
+    def progress(self, annotator: str) -> tuple[int, int, dict[str, int]]:
+        """(done, total, spans per label) for this annotator over the newest versions."""
+        total = self.library_count(annotator)
+        done = self.db.execute(
+            "select count(*) from status where annotator = ? and status = 'done'", [annotator]
+        ).fetchone()[0]
+        labels = dict(
+            self.db.execute(
+                "select label, count(*) from spans where annotator = ? group by label order by label",
+                [annotator],
+            ).fetchall()
+        )
+        return done, total, labels
+
+    def next_todo(self, annotator: str, after: int | None = None) -> int | None:
+        """The next article still to do (todo or in progress), in date order after ``after``."""
+        q = Query(status=["todo", "in_progress"])
+        ids = self.library_ids(annotator, q)
+        if after in ids:
+            i = ids.index(after)
+            ids = ids[i + 1 :] + ids[:i]
+        return ids[0] if ids else None
+
+    # --- where the annotator left off -----------------------------------------------------------
+
+    def save_position(self, article_id: int, annotator: str, cursor: int, scroll: int) -> None:
+        from .repo import now
+
+        self.db.execute(
+            """insert into positions (article_id, annotator, cursor, scroll, updated)
+               values (?, ?, ?, ?, ?)
+               on conflict (article_id, annotator)
+               do update set cursor = excluded.cursor, scroll = excluded.scroll,
+                             updated = excluded.updated""",
+            [article_id, annotator, cursor, scroll, now()],
+        )
+
+    def position(self, article_id: int, annotator: str) -> tuple[int, int] | None:
+        row = self.db.execute(
+            "select cursor, scroll from positions where article_id = ? and annotator = ?",
+            [article_id, annotator],
+        ).fetchone()
+        return (row[0], row[1]) if row else None
