@@ -513,8 +513,13 @@ def _before_comments(lines: list[_Line]) -> list[_Line]:
 def _is_heading(lines: list[_Line], k: int, a: int, b: int) -> bool:
     """A short line between paragraphs that introduces the next one: a subheading."""
     ln = lines[k]
-    if k + 1 > b or lines[k + 1].kind != GOOD or ln.bullet or len(ln.body) > 120 or ln.nwords > 15:
+    if k + 1 > b or len(ln.body) > 120 or ln.nwords > 15 or (ln.bullet and not ln.bullet[0].isdigit()):
         return False
+    if lines[k + 1].kind != GOOD:
+        # a heading right above a numbered subheading: "How to retire early" / "1. Define …"
+        if not (k + 2 <= b and lines[k + 2].kind == GOOD and lines[k + 1].kind == SHORT
+                and lines[k + 1].bullet[:1].isdigit() and ln.kind == SHORT and not ln.bullet):
+            return False
     if ln.reason == "shout":
         return False
     if ln.kind == MEDIUM:
@@ -560,7 +565,9 @@ def _select(lines: list[_Line], seg: tuple[int, int]) -> list[tuple[int, bool]]:
 
 def _paragraph(ln: _Line, heading: bool = False) -> str:
     if heading:
-        return "## " + ln.body.strip()
+        return "## " + ln.text.strip()
+    if ln.bullet[:1].isdigit():
+        return ln.text
     if ln.bullet or ln.reason == "listitem":
         return "- " + ln.body.strip()
     return ln.text
@@ -580,7 +587,9 @@ def _title_from_html_title(lines: list[_Line], candidates: list[_Line]) -> _Line
         if ln.i == 0:
             continue
         t = ln.body
-        if t in first or any(p == t or p in t for p in parts):
+        if len(t) >= 12 and t in first:
+            return ln
+        if any(p in t and len(p) >= 0.6 * len(t) for p in parts):
             return ln
     return None
 
