@@ -569,3 +569,106 @@ async def test_web_text_is_shown_literally(tmp_path, make_app):
         assert surface(view, view.selection) == MARKUP
         await pilot.press("4")
         assert db_spans(db, article.id) == [(MARKUP, "MISC")]
+
+
+# --- structure: no spaCy, line layout, bounded repaint --------------------------------------------
+
+NO_SPACY_SCRIPT = """
+import asyncio, sys
+sys.path.insert(0, {tests!r})
+from storage.repo import Store
+from tui.app import NewsmarkApp
+from tui_helpers import open_article, find_and_label
+
+async def main():
+    store = Store({db!r})
+    app = NewsmarkApp(store=store, annotator="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_article(pilot, {aid})
+        await find_and_label(pilot, "Selenskyj", "1")
+        await pilot.press("q")
+    store.close()
+    print(sorted(m for m in sys.modules if m.split(".")[0] in ("spacy", "thinc")))
+
+asyncio.run(main())
+"""
+
+
+def test_the_tui_never_imports_spacy(seeded):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    db, ids = seeded
+    tests = str(Path(__file__).parent)
+    script = NO_SPACY_SCRIPT.format(tests=tests, db=str(db), aid=ids["000"])
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=Path(tests).parent, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert db_spans(db, ids["000"]) == [("Selenskyj", "PER")]
+
+
+def test_wrap_covers_the_text_and_fits_the_width():
+    from rich.cells import cell_len
+
+    from tui.widgets.document import wrap
+
+    text = (
+        "Ein kurzer Absatz.\n\nEin sehr langer Absatz mit vielen Wörtern, der umgebrochen wird, "
+        "und einem Wort: " + "x" * 50 + " danach.\n  eingerückt\n\n\n東京都の全角文字は二つのセルを使う。"
+    )
+    for width in (1, 7, 20, 33):
+        lines = wrap(text, width)
+        # consecutive, covering everything; "\n" only between hard lines
+        position = 0
+        for start, end in lines:
+            gap = text[position:start]
+            assert gap in ("", "\n"), (width, gap)
+            position = end
+        assert position == len(text)
+        for start, end in lines:
+            assert cell_len(text[start:end].rstrip()) <= width or end - start == 1
+    lines = wrap(text, 30)
+    assert [text[s:e] for s, e in lines][:3] == ["Ein kurzer Absatz.", "", "Ein sehr langer Absatz mit "]
+
+
+def test_visible_maps_control_characters_one_for_one():
+    from tui.widgets import visible, visible_line
+
+    raw = "a\x00b\x1b[1mc\td\x7fe\x85f\u202eg\nh"
+    shown = visible(raw)
+    assert len(shown) == len(raw)
+    assert shown == "a␀b␛[1mc␉d␡e\ufffdf\ufffdg\nh"
+    assert visible_line(raw).endswith("g␤h")
+    assert visible("Grüße – “quotes” 東京") == "Grüße – “quotes” 東京"
+
+
+async def test_a_keystroke_repaints_only_the_lines_it_changes(tmp_path, make_app):
+    """The reader's cost per cursor move does not grow with the article."""
+    paragraph = (
+        "Die Verhandlungen zwischen der Ukraine und Russland in Istanbul markieren einen weiteren "
+        "Versuch, die anhaltenden Spannungen zwischen den beiden Ländern zu entschärfen."
+    )
+    counts = {}
+    for size in (2_000, 50_000):
+        text = "\n\n".join([paragraph] * (size // (len(paragraph) + 2)))
+        db = tmp_path / f"{size}.db"
+        store = Store(db)
+        article, _ = store.add_article(make_article(text, title=str(size)))
+        store.close()
+        async with make_app(db).run_test(size=SIZE) as pilot:
+            view = await open_article(pilot, article.id)
+            rendered = []
+            original = view.render_document_line
+
+            def counting(y, original=original, rendered=rendered):
+                if y not in view._cache:
+                    rendered.append(y)
+                return original(y)
+
+            view.render_document_line = counting
+            await pilot.press("right", "right", "shift+right", "left", "down", "escape")
+            await pilot.pause()
+            counts[size] = len(rendered)
+    assert counts[50_000] == counts[2_000] <= 12

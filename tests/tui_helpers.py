@@ -129,3 +129,12 @@ async def open_article(pilot, article_id: int):
 async def type_text(pilot, text: str) -> None:
     """Type ``text`` key by key (spaces as "space")."""
     await pilot.press(*["space" if ch == " " else ch for ch in text])
+
+
+async def find_and_label(pilot, query: str, key: str) -> None:
+    """``/``, type ``query``, ``enter``, then the label key."""
+    await pilot.press("slash")
+    await type_text(pilot, query)
+    await pilot.press("enter")
+    await pilot.press(key)
+    await pilot.pause()
