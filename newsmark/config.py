@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import DEFAULT_LABELS, Label, Schema, SchemaError
@@ -67,3 +68,73 @@ def schema_from_dict(data: dict, where: str = "schema") -> Schema:
         seen_keys.add(key)
         labels.append(Label(name, key, color))
     return Schema(tuple(labels), name=str(data.get("name", "custom")))
+
+
+# --- the config file ----------------------------------------------------------------------------
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(slots=True)
+class Config:
+    annotator: str | None = None
+    schema: Schema | None = None
+    keys: dict[str, str] = field(default_factory=dict)  # binding id -> comma-separated keys
+    theme: str | None = None
+    path: Path | None = None
+
+
+_CONFIG_KEYS = {"annotator", "schema", "keys", "theme", "labels", "events", "attributes"}
+
+
+def load_config(path: str | Path, must_exist: bool = False) -> Config:
+    """Read the TOML config::
+
+        annotator = "alice"
+        theme = "textual-light"
+        schema = "news.toml"        # a schema file, relative to the config file; or inline [[labels]]
+        [keys]
+        undo = "u"                  # binding id = key(s), comma-separated
+    """
+    path = Path(path)
+    if not path.exists():
+        if must_exist:
+            raise ConfigError(f"{path}: no such file")
+        return Config(path=path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    unknown = sorted(set(data) - _CONFIG_KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (known: annotator, schema, keys, theme)")
+    cfg = Config(path=path)
+    for key in ("annotator", "theme"):
+        if key in data:
+            if not isinstance(data[key], str) or not data[key].strip():
+                raise ConfigError(f"{path}: {key}: expected a non-empty string, got {data[key]!r}")
+            setattr(cfg, key, data[key].strip())
+    if "schema" in data:
+        if not isinstance(data["schema"], str):
+            raise ConfigError(f"{path}: schema: expected the path of a schema file")
+        try:
+            cfg.schema = load_schema((path.parent / data["schema"]).expanduser())
+        except SchemaError as exc:
+            raise ConfigError(f"{path}: schema: {exc}") from None
+    elif "labels" in data:
+        try:
+            cfg.schema = schema_from_dict(data, str(path))
+        except SchemaError as exc:
+            raise ConfigError(str(exc)) from None
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict):
+        raise ConfigError(f"{path}: keys: expected a table of binding id = \"key\"")
+    for binding_id, value in keys.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{path}: keys.{binding_id}: expected a key like \"ctrl+r\", got {value!r}")
+        cfg.keys[binding_id] = value.strip()
+    return cfg
