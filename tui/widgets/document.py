@@ -456,18 +456,25 @@ class DocumentView(ScrollView, can_focus=True):
         start, end = self._lines[y]
         shown = self._display[start:end]
         text = Text(shown, style=self.rich_style, no_wrap=True, end="")
-        for span in self._line_spans.get(y, ()):
-            s, e = max(span.start, start), min(span.end, end)
+        # A highlight that runs on past a wrapped line stops at its last visible character.
+        trimmed = start + len(shown.rstrip())
+
+        def paint(style: Style, s: int, e: int) -> None:
+            if e > end:
+                e = max(trimmed, min(s + 1, end))
+            s = max(s, start)
+            e = min(e, end)
             if s < e:
-                text.stylize(self._label_style(span.label), s - start, e - start)
+                text.stylize(style, s - start, e - start)
+
+        for span in self._line_spans.get(y, ()):
+            paint(self._label_style(span.label), span.start, span.end)
         selection = self.selection
         if selection is not None and selection[0] < end and start < selection[1]:
-            style = self.get_component_rich_style("document--selection", partial=True)
-            text.stylize(style, max(selection[0], start) - start, min(selection[1], end) - start)
+            paint(self.get_component_rich_style("document--selection", partial=True), *selection)
         cursor = self.cursor_range
         if cursor is not None and cursor[0] < end and start < cursor[1]:
-            style = self.get_component_rich_style("document--cursor", partial=True)
-            text.stylize(style, max(cursor[0], start) - start, min(cursor[1], end) - start)
+            paint(self.get_component_rich_style("document--cursor", partial=True), *cursor)
         strip = Strip(text.render(self.app.console), cell_len(shown))
         self._cache[y] = strip
         return strip
