@@ -410,6 +410,7 @@ def _norm(line: str) -> str:
     return " ".join(line.split())
 
 
+@lru_cache(maxsize=16384)
 def is_credit_line(line: str) -> bool:
     """Only a photo/image credit: "© REUTERS", "Foto: dpa/Max Muster", "Getty Images/AFP"."""
     s = _norm(line)
@@ -603,6 +604,8 @@ def is_list_header(line: str) -> bool:
 def is_ad_label(line: str) -> bool:
     """Just an ad marker ("Anzeige", "Advertisement", "Publicité", "Continue reading the main story"):
     an interruption inside the article, not a boundary of it."""
+    if len(line) > 80:
+        return False
     s = _norm(line)
     return len(s) <= 60 and _label_key(strip_bullet(s)[1]) in _AD_LABELS
 
@@ -649,7 +652,7 @@ def is_boilerplate_line(line: str, lang: str | None = None) -> bool:
     if len(body) <= 60 and _label_line(body):
         return True
     n = len(words(body))
-    if n <= 8 and not re.search(r"[.!?]$", body) and (_SERVICE_WORD.search(body) or _SIGNUP_HEAD.search(body)):
+    if n <= 8 and not body.endswith((".", "!", "?")) and (_SERVICE_WORD.search(body) or _SIGNUP_HEAD.search(body)):
         return True
     if n <= 10 and _CONSENT_BUTTON.match(body):
         return True

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from . import Cleaned
 from .boilerplate import (
+    _ALL_STOP,
     is_ad_label,
     is_boilerplate_line,
     is_appendix_header,
@@ -314,9 +315,11 @@ def _features(text: str) -> list[_Line]:
         if not s:
             gap = True
             continue
-        s = re.sub(r"[ \t\u00a0]+", " ", s)
+        if "  " in s or "\t" in s or "\u00a0" in s:
+            s = " ".join(s.split())
         bullet, body = strip_bullet(s)
         ws = words(body)
+        low_ws = [w.lower() for w in ws]
         out.append(
             _Line(
                 i=len(out),
@@ -325,7 +328,7 @@ def _features(text: str) -> list[_Line]:
                 bullet=bullet,
                 gap_before=gap,
                 nwords=_count_words(body, ws),
-                stop=stopword_ratio(body),
+                stop=sum(w in _ALL_STOP for w in low_ws) / len(ws) if ws else 0.0,
                 sentence=bool(_SENT_END.search(body)),
                 caps=_caps_ratio(ws),
             )
@@ -339,7 +342,7 @@ def _is_meta(ln: _Line, lang: str | None) -> bool:
     s = ln.body
     if ln.nwords > 22:
         return False
-    if _time_only(s):
+    if len(s) <= 30 and _time_only(s):
         return True
     d = parse_datetime(s, lang)
     if d:
@@ -347,16 +350,25 @@ def _is_meta(ln: _Line, lang: str | None) -> bool:
         residue = words(s[:a] + " " + s[b:])
         if len(residue) <= 12 and not _FULL_STOP.search(s):
             return True
-    if _byline(s):
+    if len(s) <= 160 and _BYLINE_HINT.search(s) and _byline(s):
         return True
-    if ln.nwords <= 5 and _ROLE_WORDS.search(s) and not ln.sentence:  # "Political correspondent"
+    if ln.nwords <= 5 and not ln.sentence and _ROLE_WORDS.search(s):  # "Political correspondent"
         return True
-    if re.search(r"\b\d+\s*(?:min(?:ute[sn]?)?\.?|minuten)\b.{0,12}\b(?:read|lesezeit|lesen|lecture|de lecture)\b"
-                 r"|\b(?:lesezeit|reading time|temps de lecture|tempo de leitura)\b", s, re.I):
+    if _READING_TIME.search(s):
         return True
-    if re.fullmatch(r"[\d\s.,:/|·•+()\-–—%]+", s):
-        return True
-    return False
+    return bool(_NUMBERS_ONLY.fullmatch(s))
+
+
+_BYLINE_HINT = re.compile(
+    r"(?i)\b(?:by|von|par|por|di|door|de|text|texte|autor|autorin|author|auteur|written|geschrieben|"
+    r"reporting|ein)\b"
+)
+_READING_TIME = re.compile(
+    r"\b\d+\s*(?:min(?:ute[sn]?)?\.?|minuten)\b.{0,12}\b(?:read|lesezeit|lesen|lecture|de lecture)\b"
+    r"|\b(?:lesezeit|reading time|temps de lecture|tempo de leitura)\b",
+    re.I,
+)
+_NUMBERS_ONLY = re.compile(r"[\d\s.,:/|·•+()\-–—%]+")
 
 
 def _classify(lines: list[_Line], lang: str | None, prose_stop: bool) -> None:
