@@ -495,8 +495,15 @@ def is_subscription_line(line: str) -> bool:
 _QUOTED_SPAN = re.compile(r"\"[^\"]*\"|„[^“”]*[“”]|“[^”]*”|»[^«]*«|«[^»]*»")
 
 
+_COMMENT_HINTS = ("comment", "kommentar", "diskussion", "discussion", "debat", "débat", "forum",
+                  "leserbrief", "letter", "post", "beitr", "réaction", "community")
+
+
 def is_comment_policy_line(line: str) -> bool:
-    if len(line) > 700 or not _COMMENT_WORD.search(line):
+    if len(line) > 700:
+        return False
+    low = line.lower()
+    if not any(h in low for h in _COMMENT_HINTS) or not _COMMENT_WORD.search(line):
         return False
     s = _norm(_QUOTED_SPAN.sub(" ", line))
     return (

@@ -354,7 +354,9 @@ def _is_meta(ln: _Line, lang: str | None) -> bool:
         return True
     if ln.nwords <= 5 and not ln.sentence and _ROLE_WORDS.search(s):  # "Political correspondent"
         return True
-    if _READING_TIME.search(s):
+    low = s.lower()
+    if ("min" in low or "lese" in low or "read" in low or "lecture" in low or "leitura" in low) \
+            and _READING_TIME.search(s):
         return True
     return bool(_NUMBERS_ONLY.fullmatch(s))
 
