@@ -313,6 +313,36 @@ class Store(FeedsMixin, LibraryMixin):
                 )
         return len(changed)
 
+    def flag(self, article_id: int, annotator: str, note: str | None) -> None:
+        """Flag the article with a note (``None`` clears the flag), as one undoable action."""
+        row = self.db.execute(
+            "select flagged, note from status where article_id = ? and annotator = ?",
+            [article_id, annotator],
+        ).fetchone()
+        old = {"flagged": bool(row[0]) if row else False, "note": row[1] if row else None}
+        new = {"flagged": note is not None, "note": note}
+        with self.db.atomic():
+            self._write_flag(article_id, annotator, new)
+            self._log(annotator, article_id, "flag", {"old": old, "new": new})
+
+    def flagged(self, article_id: int, annotator: str) -> str | None:
+        """The flag's note ('' for a flag without a note), or None when not flagged."""
+        row = self.db.execute(
+            "select flagged, note from status where article_id = ? and annotator = ?",
+            [article_id, annotator],
+        ).fetchone()
+        return (row[1] or "") if row and row[0] else None
+
+    def _write_flag(self, article_id: int, annotator: str, value: dict) -> None:
+        self.db.execute(
+            """insert into status (article_id, annotator, status, flagged, note, updated)
+               values (?, ?, 'todo', ?, ?, ?)
+               on conflict (article_id, annotator)
+               do update set flagged = excluded.flagged, note = excluded.note,
+                             updated = excluded.updated""",
+            [article_id, annotator, int(value["flagged"]), value["note"], now()],
+        )
+
     def _write_status(self, article_id: int, annotator: str, status: str) -> None:
         self.db.execute(
             """insert into status (article_id, annotator, status, updated) values (?, ?, ?, ?)
@@ -398,6 +428,9 @@ class Store(FeedsMixin, LibraryMixin):
         elif action.kind == "relabel_span":
             label = p["old"] if reverse else p["new"]
             self.db["spans"].update(p["id"], {"label": label, "updated": now()})
+        elif action.kind == "flag":
+            annotator = self._action_annotator(action.id)
+            self._write_flag(action.article_id, annotator, p["old"] if reverse else p["new"])
         elif action.kind == "set_status":
             for article_id, old in p["old"].items():
                 annotator = self._action_annotator(action.id)

@@ -157,3 +157,14 @@ def test_list_articles_counts_spans_per_annotator(store: Store):
     assert (row.title, row.source, row.status, row.spans) == ("Titel", "seeds", "in_progress", 1)
     (row,) = store.list_articles("other")
     assert (row.status, row.spans) == ("todo", 0)
+
+
+def test_flag_with_note_is_undoable(store: Store):
+    art, _ = store.add_article(make_article(TEXT))
+    store.flag(art.id, "ann", "Datum prüfen")
+    assert store.flagged(art.id, "ann") == "Datum prüfen"
+    store.undo("ann", art.id)
+    assert store.flagged(art.id, "ann") is None
+    store.redo("ann", art.id)
+    assert store.flagged(art.id, "ann") == "Datum prüfen"
+    assert store.status(art.id, "ann") == "todo"
