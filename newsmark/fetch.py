@@ -146,7 +146,8 @@ class _Decoder:
         return out
 
     def _too_big(self) -> FetchError:
-        return FetchError(f"body is over the {self.limit:,}-byte limit (decompressed); abandoned")
+        what = " (decompressed)" if self.d is not None else ""
+        return FetchError(f"body is over the {self.limit:,}-byte limit{what}; abandoned")
 
 
 class Fetcher:
@@ -166,7 +167,9 @@ class Fetcher:
             timeout=httpx.Timeout(c.read_timeout, connect=c.connect_timeout),
             follow_redirects=True,
             max_redirects=c.max_redirects,
-            limits=httpx.Limits(max_connections=c.concurrency, max_keepalive_connections=c.concurrency),
+            # In-flight requests are bounded by our semaphores; the pool may keep more connections
+            # open (idle, to several hosts) so that alternating hosts do not reconnect every time.
+            limits=httpx.Limits(max_connections=4 * c.concurrency, max_keepalive_connections=4 * c.concurrency),
             transport=self._transport,
         )
         return self
@@ -204,7 +207,9 @@ class Fetcher:
         while True:
             retry_after: float | None = None
             try:
-                async with self._global, self._host_gate(host_of(url)):
+                # The host gate first: a request waiting for its busy host must not hold one of
+                # the global slots that requests to other hosts could use.
+                async with self._host_gate(host_of(url)), self._global:
                     async with asyncio.timeout(self.config.total_timeout):
                         result = await self._once(url, accept, headers or {})
                 result.attempts = attempt + 1
@@ -216,16 +221,27 @@ class Fetcher:
                 reason = f"timed out after {self.config.total_timeout:g} s"
             except httpx.TooManyRedirects:
                 raise FetchError(f"too many redirects (limit {self.config.max_redirects})") from None
+            except httpx.UnsupportedProtocol as exc:  # a redirect to ftp:, file:, …: not retried
+                raise FetchError(f"redirected to an unsupported URL ({exc})") from None
             except httpx.TimeoutException as exc:
-                reason = f"timed out ({type(exc).__name__})"
+                reason = self._timeout_reason(exc)
             except httpx.TransportError as exc:
                 reason = f"connection failed ({type(exc).__name__}: {exc})".replace("\n", " ")
             if attempt >= self.config.retries:
-                raise FetchError(f"{reason}; gave up after {attempt + 1} attempts")
+                tries = f"{attempt + 1} attempts" if attempt else "1 attempt"
+                raise FetchError(f"{reason}; gave up after {tries}")
             if retry_after is not None and retry_after > self.config.max_retry_after:
                 raise FetchError(f"{reason}; Retry-After {retry_after:g} s is too long")
             await asyncio.sleep(self._delay(attempt, retry_after))
             attempt += 1
+
+    def _timeout_reason(self, exc: httpx.TimeoutException) -> str:
+        c = self.config
+        if isinstance(exc, httpx.ConnectTimeout):
+            return f"timed out connecting (after {c.connect_timeout:g} s)"
+        if isinstance(exc, httpx.ReadTimeout):
+            return f"timed out waiting for data (after {c.read_timeout:g} s)"
+        return f"timed out ({type(exc).__name__})"
 
     async def _once(self, url: str, accept: tuple[str, ...], headers: dict[str, str]) -> Fetched:
         assert self.client is not None, "use 'async with Fetcher()'"
