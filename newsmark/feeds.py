@@ -52,6 +52,8 @@ def parse_feed(body: bytes, url: str = "") -> ParsedFeed:
         warning = f"malformed feed ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
         if not parsed.entries:
             raise FeedError(f"not a readable feed: {warning}")
+    elif not parsed.get("version") and not parsed.entries:  # well-formed, but HTML or other XML
+        raise FeedError("not an RSS or Atom feed (no feed elements found)")
     entries = []
     for e in parsed.entries[:MAX_ENTRIES]:
         content = None
