@@ -8,7 +8,9 @@ progress while articles are saved one by one as they arrive.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -32,6 +34,7 @@ class Outcome:
 
 
 Report = Callable[[Outcome], None]
+WINDOW = 8  # tasks alive at once per unit of fetch concurrency (memory stays flat in the inputs)
 
 
 class SourceRepository(Protocol):
@@ -62,8 +65,45 @@ async def fetch_page(fetcher: Fetcher, url: str, **meta) -> Article:
     return await asyncio.to_thread(_clean_page, got.body, canonical_url(got.final_url), got.charset, **meta)
 
 
+def _unexpected(exc: Exception) -> str:
+    return f"unexpected error ({type(exc).__name__}: {exc})".replace("\n", " ")
+
+
+def interleave_hosts(urls: Iterable[str]) -> Iterator[str]:
+    """The URLs round-robin by host (order kept within a host), so that a bounded window of
+    tasks is not filled by one host's URLs while the other hosts wait."""
+    queues: dict[str, deque[str]] = defaultdict(deque)
+    for url in urls:
+        try:
+            host = host_of(url)
+        except ValueError:
+            host = ""
+        queues[host].append(url)
+    while queues:
+        for host in list(queues):
+            yield queues[host].popleft()
+            if not queues[host]:
+                del queues[host]
+
+
+async def run_bounded(items: Iterable, worker: Callable[..., Awaitable[None]], limit: int) -> None:
+    """``worker(item)`` for every item, at most ``limit`` tasks alive at once.
+
+    Tasks are created as earlier ones finish (not all up front), so memory does not grow with
+    the number of items; cancelling (Ctrl-C) cancels the running tasks and starts no more.
+    """
+    gate = asyncio.Semaphore(limit)
+    async with asyncio.TaskGroup() as tg:
+        for item in items:
+            await gate.acquire()
+            tg.create_task(worker(item)).add_done_callback(lambda _task: gate.release())
+
+
 async def ingest_urls(urls: list[str], fetcher: Fetcher, repo: SourceRepository, report: Report) -> None:
-    """Fetch, clean and store every URL concurrently (the fetcher bounds the concurrency)."""
+    """Fetch, clean and store every URL concurrently (the fetcher bounds the concurrency).
+
+    Each article is stored as soon as it is ready; one failing URL never stops the others.
+    """
 
     async def one(url: str) -> None:
         try:
@@ -73,13 +113,16 @@ async def ingest_urls(urls: list[str], fetcher: Fetcher, repo: SourceRepository,
             return
         try:
             article = await fetch_page(fetcher, canonical, origin="page")
+            stored, state = repo.save_article(article)
         except (FetchError, IngestError) as exc:
             report(Outcome(url, "failed", str(exc)))
             return
-        stored, state = repo.save_article(article)
+        except Exception as exc:  # a bug or a storage error: this URL fails, the others go on
+            report(Outcome(url, "failed", _unexpected(exc)))
+            return
         report(Outcome(url, state, article=stored))
 
-    await asyncio.gather(*(one(u) for u in urls))
+    await run_bounded(interleave_hosts(urls), one, WINDOW * fetcher.config.concurrency)
 
 
 async def refresh_feed(feed: Feed, fetcher: Fetcher, repo: SourceRepository, report: Report) -> None:
@@ -87,6 +130,16 @@ async def refresh_feed(feed: Feed, fetcher: Fetcher, repo: SourceRepository, rep
 
     Never raises for a feed's own failure: that is recorded on the feed and reported.
     """
+    try:
+        await _refresh_feed(feed, fetcher, repo, report)
+    except Exception as exc:  # a bug or a storage error: this feed fails, the others go on
+        reason = _unexpected(exc)
+        with contextlib.suppress(Exception):
+            repo.feed_checked(feed.id, ok=False, error=reason)
+        report(Outcome(feed.url, "failed", reason, feed=feed.name))
+
+
+async def _refresh_feed(feed: Feed, fetcher: Fetcher, repo: SourceRepository, report: Report) -> None:
     headers = {}
     if feed.etag:
         headers["If-None-Match"] = feed.etag
@@ -137,7 +190,13 @@ async def refresh_feed(feed: Feed, fetcher: Fetcher, repo: SourceRepository, rep
         stored, state = repo.save_article(article, feed.id)
         report(Outcome(url, state, article=stored, feed=feed.name))
 
-    await asyncio.gather(*(entry(e) for e in parsed.entries))
+    async def guarded(e) -> None:
+        try:
+            await entry(e)
+        except Exception as exc:  # one entry's bug or storage error never stops the others
+            report(Outcome(e.link or feed.url, "failed", _unexpected(exc), feed=feed.name))
+
+    await run_bounded(parsed.entries, guarded, WINDOW * fetcher.config.concurrency)
     repo.feed_checked(
         feed.id,
         ok=True,

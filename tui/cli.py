@@ -349,7 +349,7 @@ def feed_refresh(db_path: Path, name: str | None, tag: str | None, all_: bool, m
     report.finish(str(db_path))
     if report.interrupted:
         sys.exit(130)
-    failed_feeds = {i["input"] for i in report.items if i["state"] == "failed"} & {f.url for f in feeds}
+    failed_feeds = report.failed & {f.url for f in feeds}
     if len(failed_feeds) == len(feeds):
         sys.exit(1)
 

@@ -19,7 +19,8 @@ class Reporter:
     def __init__(self, mode: str = "lines", total: int | None = None, label: str = "ingest"):
         self.mode = mode  # lines | quiet | json
         self.counts: Counter[str] = Counter()
-        self.items: list[dict] = []
+        self.items: list[dict] = []  # kept for --json only: memory stays flat in the inputs
+        self.failed: set[str] = set()  # the inputs that failed
         self.warnings: list[str] = []
         self.interrupted = False
         self.progress = None
@@ -45,15 +46,18 @@ class Reporter:
                 self._echo(f"warning: {o.source}: {o.reason}", err=True)
             return
         self.counts[o.state] += 1
-        item = {"input": o.source, "state": o.state}
-        if o.reason:
-            item["reason"] = o.reason
-        if o.article is not None:
-            item["id"] = o.article.id
-            item["title"] = o.article.display_title
-        if o.feed:
-            item["feed"] = o.feed
-        self.items.append(item)
+        if o.state == "failed":
+            self.failed.add(o.source)
+        if self.mode == "json":
+            item = {"input": o.source, "state": o.state}
+            if o.reason:
+                item["reason"] = o.reason
+            if o.article is not None:
+                item["id"] = o.article.id
+                item["title"] = o.article.display_title
+            if o.feed:
+                item["feed"] = o.feed
+            self.items.append(item)
         if self.progress is not None:
             self.progress.update(self.task, advance=1, failed=self.counts["failed"], host=host_of(o.source) if "://" in o.source else "")
         if self.mode == "lines":
