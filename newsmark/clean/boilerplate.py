@@ -95,7 +95,16 @@ def strip_bullet(line: str) -> tuple[str, str]:
         return "", line  # "-5 °C", "*Somente", "—Reuters" are not bullets
     if not rest:
         return "", line
+    if marker[0].isdigit() and _MONTH_START.match(rest):
+        return "", line  # "5. Juni 2025" is a date, not list item 5
     return marker, rest
+
+
+_MONTH_START = re.compile(
+    r"(?:jan|feb|fév|mär|mar|apr|avr|mai|may|jun|jui|jul|aug|aoû|sep|okt|oct|nov|dez|dec|déc|"
+    r"janv|févr|juil|ene|abr|ago|dic|gen|mag|giu|lug|set|ott)\w*\.?\s",
+    re.I,
+)
 
 
 # --- whole-line labels --------------------------------------------------------------------------
@@ -324,7 +333,7 @@ _STRONG = _Hinted(
         ("cet article", r"\bcet article (?:a (?:plus|été publié il y a)|date de plus)\b"),
         ("abonn", r"\barticle réservé aux abonnés\b|\b(?:abopflichtig|nur für abonnenten|"
                   r"exklusiv für abonnenten)\b"),
-        ("abopflichtig", r"\babopflichtig\b"),
+        ("abopflichtig", r"\babopflichtig\w*"),
         ("subscriber", r"\bsubscriber[- ]only\b|\bsubscribers only\b"),
         ("licensing", r"\b(?:purchase|buy) licensing rights\b"),
         ("permissions", r"\breprints? (?:and|&) permissions\b"),

@@ -196,7 +196,14 @@ def parse_datetime(line: str, lang: str | None = None) -> tuple[str, int, int] |
     rest = line[end : end + 40]
     before = line[max(0, start - 30) : start]
     after = _TIME_RE.search(rest)
-    t = after or _TIME_RE.search(before)
+    prior = None
+    for prior in _TIME_RE.finditer(before):
+        pass  # the last time before the date is the closest one
+    if after is not None and prior is not None:
+        # "Published: 15:42 BST, 4 June 2025 | Updated: 17:05 BST" → the time nearest to the date
+        if len(before) - prior.end() < after.start():
+            after = None
+    t = after or prior
     if t is not None:
         iso += f"T{_to24(int(t.group('hh')), t.group('ampm')):02d}:{int(t.group('mm')):02d}"
         if after is not None:
@@ -266,12 +273,19 @@ _NOT_NAME_WORDS = frozenset(
     terms cookies january february march april may june july august september october november
     december januar februar märz juni juli oktober dezember montag dienstag mittwoch donnerstag
     freitag samstag sonntag monday tuesday wednesday thursday friday saturday sunday lundi mardi
-    mercredi jeudi vendredi samedi dimanche the der die das le la les""".split()
+    mercredi jeudi vendredi samedi dimanche the der die das le la les ein eine einer analyse
+    kommentar kolumne essay interview bericht reportage gastbeitrag porträt glosse rezension kritik
+    review column analysis commentary feature report opinion chronique tribune entretien reportage
+    enquête éditorial""".split()
 )
+
+
+_NAME_SUFFIX = re.compile(r"\s+(?:for|für|pour|para|per|of|de la|du)\s+.*$", re.I)
 
 
 def _clean_name(name: str) -> str | None:
     name = re.sub(r"\s+", " ", name).strip(" ,;:|-–—·•")
+    name = _NAME_SUFFIX.sub("", name)  # "JAMES HOLLAND FOR MAILONLINE"
     parts = name.split()
     if not (2 <= len(parts) <= 12):
         return None
@@ -289,7 +303,8 @@ def _byline(line: str) -> str | None:
         return None
     m = _BYLINE.search(s)
     if m and (m.start() == 0 or _BYLINE_CI.match(s) or parse_datetime(s) or "|" in s[: m.start() + 2]
-              or s[: m.start()].strip().endswith(("|", "·", "•", "-", "–", "—", ","))):
+              or s[: m.start()].strip().endswith(("|", "·", "•", "-", "–", "—", ","))
+              or len(words(s[: m.start()])) <= 3 and not _FULL_STOP.search(s)):  # "Eine Analyse von …"
         name = _clean_name(m.group("name"))
         if name:
             return name
@@ -469,10 +484,13 @@ def _mark_boxes(lines: list[_Line]) -> None:
         if ln.kind != BAD or ln.reason != "vocab" or not is_list_header(ln.text):
             continue
         j = k + 1
-        while j < n and (j == k + 1 or not lines[j].gap_before) and lines[j].kind == SHORT:
+        while j < n and j - k <= 10 and (j == k + 1 or not lines[j].gap_before) and (
+            lines[j].kind == SHORT or (lines[j].kind == BAD and lines[j].reason == "vocab")
+        ):
             j += 1
-        if 1 <= j - k - 1 <= 5:
-            for item in lines[k + 1 : j]:
+        items = lines[k + 1 : j]
+        if 1 <= sum(x.kind == SHORT for x in items) <= 6:
+            for item in items:
                 item.reason = "boxitem"
 
 
@@ -490,7 +508,7 @@ def _score(lines: list[_Line]) -> None:
         elif ln.kind == META:
             ln.score = -_COST_META
         elif ln.kind == BAD:
-            ln.score = -_COST_INTERRUPTION if ln.reason in ("ad", "duplicate") else -_COST_BAD
+            ln.score = -_COST_INTERRUPTION if ln.reason in ("ad", "duplicate", "boxitem") else -_COST_BAD
         else:
             # short lines: a little negative, more so in a run of short lines (menus, link lists)
             run = 1
@@ -506,6 +524,7 @@ def _score(lines: list[_Line]) -> None:
 
 
 def _best_segment(lines: list[_Line]) -> tuple[int, int] | None:
+    """The stretch of lines with the highest total score (maximum subarray)."""
     best, best_range = 0.0, None
     cur, start = 0.0, 0
     for k, ln in enumerate(lines):
@@ -713,7 +732,7 @@ def _find_kicker(lines: list[_Line], title: _Line, lang: str | None) -> str | No
     ):
         return None
     before = lines[k - 1]
-    if not (prev.gap_before or before.kind in (META, GOOD) or before.reason == "ad"):
+    if not (prev.gap_before or before.kind in (META, GOOD) or before.reason == "ad" or prev.body.endswith(":")):
         return None  # the tail of a menu, a breadcrumb trail or a button row
     return prev.body[:-1].strip() if prev.body.endswith(":") else prev.body
 
