@@ -406,7 +406,7 @@ def _classify(lines: list[_Line], lang: str | None, prose_stop: bool) -> None:
         if dup:
             ln.kind, ln.reason = BAD, "duplicate"
             continue
-        if _TWEET_CREDIT.match(ln.body):
+        if _TWEET_CREDIT.match(ln.text):
             ln.kind, ln.reason = MEDIUM, "embed"  # "— Name (@handle) November 18, 2019": part of a quote
             continue
         if is_ad_label(ln.text):
@@ -423,7 +423,7 @@ def _classify(lines: list[_Line], lang: str | None, prose_stop: bool) -> None:
                 and ln.nwords <= 60:
             ln.kind, ln.reason = BAD, "caption"
             continue
-        if ln.nwords >= 6 and ln.body.isupper():
+        if ln.nwords >= 9 and ln.body.isupper():
             ln.kind, ln.reason = SHORT, "shout"  # "CO-FOUNDER 'PROUD' OF HOME DEPOT EMPLOYEES …": a teaser
             continue
         prose = (not prose_stop) or ln.stop >= 0.1
@@ -574,16 +574,32 @@ def _is_heading(lines: list[_Line], k: int, a: int, b: int) -> bool:
     return ln.gap_before and not lines[k + 1].gap_before  # a block of its own, glued to its paragraph
 
 
-def _list_after(lines: list[_Line], k: int) -> int:
-    """How many short lines right under line ``k`` ("…dates:") form the list it announces."""
-    if not lines[k].body.endswith(":") or lines[k].kind not in (GOOD, MEDIUM):
-        return 0
-    j = k + 1
-    while j < len(lines) and j - k <= 80 and lines[j].kind == SHORT and lines[j].reason != "boxitem":
-        if j > k + 1 and lines[j].gap_before:
+def _short_run(lines: list[_Line], k: int) -> int:
+    """Length of the block of short lines starting at ``k`` (a blank line ends it after the first)."""
+    j = k
+    while j < len(lines) and j - k < 80 and lines[j].kind == SHORT and lines[j].reason not in ("boxitem", "shout"):
+        if j > k and lines[j].gap_before:
             break
         j += 1
-    return j - k - 1 if j - k - 1 >= 2 else 0
+    return j - k
+
+
+_ITEM_SHAPE = re.compile(r"^\W*\d|\S:\s|\s[–—-]{1,2}\s|\s@\s|\s\|\s")
+
+
+def _list_after(lines: list[_Line], k: int) -> int:
+    """How many short lines right under line ``k`` form the list it announces: after "…dates:",
+    or after a subheading when the items share one shape ("June 9 – Tampa, FL", "England (A): 10th")."""
+    ln = lines[k]
+    if ln.kind in (GOOD, MEDIUM) and ln.body.endswith(":"):
+        n = _short_run(lines, k + 1)
+        return n if n >= 2 else 0
+    if ln.kind == SHORT and k > 0 and lines[k - 1].kind in (GOOD, MEDIUM) and not ln.body.endswith(":"):
+        n = _short_run(lines, k + 1)
+        items = lines[k + 1 : k + 1 + n]
+        if n >= 3 and sum(bool(_ITEM_SHAPE.search(x.body)) for x in items) >= 0.8 * n:
+            return n
+    return 0
 
 
 def _select(lines: list[_Line], seg: tuple[int, int]) -> list[tuple[int, bool]]:
@@ -591,12 +607,14 @@ def _select(lines: list[_Line], seg: tuple[int, int]) -> list[tuple[int, bool]]:
     a, b = seg
     keep: list[tuple[int, bool]] = []
     k = a
-    while k <= b:
+    while k <= b or (k == b + 1 and k < len(lines) and lines[k].kind == SHORT):
         ln = lines[k]
-        heading = _is_heading(lines, k, a, b)
+        items = _list_after(lines, k)
+        if k > b and not items:
+            break  # past the block, only a subheaded list that continues the article may follow
+        heading = _is_heading(lines, k, a, b) or (items > 0 and ln.kind == SHORT)
         if ln.kind in (GOOD, MEDIUM) or heading:
             keep.append((k, heading))
-        items = _list_after(lines, k) if ln.kind in (GOOD, MEDIUM) else 0
         for j in range(k + 1, k + 1 + items):
             lines[j].reason = "listitem"
             keep.append((j, False))
