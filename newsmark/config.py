@@ -7,7 +7,17 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import DEFAULT_LABELS, Label, Schema, SchemaError
+from .model import (
+    CARDINALITIES,
+    DEFAULT_ATTRIBUTES,
+    DEFAULT_LABELS,
+    Attribute,
+    EventType,
+    Label,
+    Role,
+    Schema,
+    SchemaError,
+)
 
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|[a-z_]+)$")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-/]*$")
@@ -48,9 +58,7 @@ def schema_from_dict(data: dict, where: str = "schema") -> Schema:
         at = f"{where}: labels[{i}]"
         if not isinstance(item, dict):
             raise SchemaError(f"{at}: must be a table with name, key and color")
-        unknown = set(item) - {"name", "key", "color"}
-        if unknown:
-            raise SchemaError(f"{at}: unknown field {sorted(unknown)[0]!r}")
+        _check_fields(item, {"name", "key", "color"}, at)
         name = item.get("name")
         if not isinstance(name, str) or not _NAME.match(name):
             raise SchemaError(f"{at}.name: expected a label name like 'PER', got {name!r}")
@@ -67,7 +75,99 @@ def schema_from_dict(data: dict, where: str = "schema") -> Schema:
         seen_names.add(name)
         seen_keys.add(key)
         labels.append(Label(name, key, color))
-    return Schema(tuple(labels), name=str(data.get("name", "custom")))
+    names = {lab.name for lab in labels}
+    events = _events(data.get("events", []), names, where)
+    attributes = _attributes(data["attributes"], where) if "attributes" in data else DEFAULT_ATTRIBUTES
+    return Schema(tuple(labels), name=str(data.get("name", "custom")), events=events,
+                  attributes=attributes)
+
+
+def _table_list(value, at: str) -> list[dict]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise SchemaError(f"{at}: must be an array of tables")
+    return value
+
+
+def _check_fields(item: dict, allowed: set[str], at: str) -> None:
+    unknown = set(item) - allowed
+    if unknown:
+        raise SchemaError(f"{at}: unknown field {sorted(unknown)[0]!r}")
+
+
+def _events(data, label_names: set[str], where: str) -> tuple[EventType, ...]:
+    events: list[EventType] = []
+    seen_names: set[str] = set()
+    seen_keys: set[str] = set()
+    for i, item in enumerate(_table_list(data, f"{where}: events"), 1):
+        at = f"{where}: events[{i}]"
+        _check_fields(item, {"name", "key", "color", "roles"}, at)
+        name = item.get("name")
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise SchemaError(f"{at}.name: expected an event type like 'MEET', got {name!r}")
+        if name in seen_names:
+            raise SchemaError(f"{at}.name: event type {name!r} is defined twice")
+        key = item.get("key")
+        if not isinstance(key, str) or len(key) != 1 or not key.isalpha():
+            raise SchemaError(f"{at}.key: expected one letter, got {key!r}")
+        if key in seen_keys:
+            raise SchemaError(f"{at}.key: key {key!r} is used twice")
+        color = item.get("color", "#abb2bf")
+        if not isinstance(color, str) or not _COLOR.match(color):
+            raise SchemaError(f"{at}.color: expected a colour like '#56b6c2', got {color!r}")
+        roles: list[Role] = []
+        role_names: set[str] = set()
+        role_keys: set[str] = set()
+        for j, r in enumerate(_table_list(item.get("roles", []), f"{at}.roles"), 1):
+            rat = f"{at} ({name}).roles[{j}]"
+            _check_fields(r, {"name", "key", "labels", "cardinality"}, rat)
+            rname = r.get("name")
+            if not isinstance(rname, str) or not _NAME.match(rname):
+                raise SchemaError(f"{rat}.name: expected a role name like 'Participant', got {rname!r}")
+            if rname in role_names:
+                raise SchemaError(f"{rat}.name: role {rname!r} is defined twice in {name}")
+            rkey = r.get("key", rname[0].lower())
+            if not isinstance(rkey, str) or len(rkey) != 1 or not rkey.isalpha():
+                raise SchemaError(f"{rat}.key: expected one letter, got {rkey!r}")
+            if rkey in role_keys:
+                raise SchemaError(f"{rat}.key: key {rkey!r} is used twice in {name}")
+            labels = r.get("labels", [])
+            if labels == "any":
+                labels = []
+            if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+                raise SchemaError(f"{rat}.labels: expected a list of entity labels, or \"any\"")
+            unknown = [x for x in labels if x not in label_names]
+            if unknown:
+                raise SchemaError(f"{rat}.labels: unknown label {unknown[0]!r}")
+            card = str(r.get("cardinality", "*"))
+            if card not in CARDINALITIES:
+                raise SchemaError(f"{rat}.cardinality: expected one of ? 1 * +, got {card!r}")
+            role_names.add(rname)
+            role_keys.add(rkey)
+            roles.append(Role(rname, rkey, tuple(labels), card))
+        seen_names.add(name)
+        seen_keys.add(key)
+        events.append(EventType(name, key, color, tuple(roles)))
+    return tuple(events)
+
+
+def _attributes(data, where: str) -> tuple[Attribute, ...]:
+    out: list[Attribute] = []
+    seen: set[str] = set()
+    for i, item in enumerate(_table_list(data, f"{where}: attributes"), 1):
+        at = f"{where}: attributes[{i}]"
+        _check_fields(item, {"name", "values", "default"}, at)
+        name = item.get("name")
+        if not isinstance(name, str) or not _NAME.match(name) or name in seen:
+            raise SchemaError(f"{at}.name: expected a new attribute name, got {name!r}")
+        values = item.get("values")
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            raise SchemaError(f"{at}.values: expected a non-empty list of strings")
+        default = item.get("default", values[0])
+        if default not in values:
+            raise SchemaError(f"{at}.default: {default!r} is not one of its values")
+        seen.add(name)
+        out.append(Attribute(name, tuple(values), default))
+    return tuple(out)
 
 
 # --- the config file ----------------------------------------------------------------------------

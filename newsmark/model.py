@@ -95,10 +95,99 @@ DEFAULT_LABELS = (
 )
 
 
+CARDINALITIES = {"?": "optional", "1": "exactly one", "*": "any number", "+": "at least one"}
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """An event role: which entity labels may fill it (empty: any) and how many fillers."""
+
+    name: str
+    key: str
+    labels: tuple[str, ...] = ()
+    cardinality: str = "*"
+
+    @property
+    def required(self) -> bool:
+        return self.cardinality in ("1", "+")
+
+    @property
+    def at_most_one(self) -> bool:
+        return self.cardinality in ("?", "1")
+
+    def accepts(self, label: str) -> bool:
+        return not self.labels or label in self.labels
+
+
+@dataclass(frozen=True, slots=True)
+class EventType:
+    name: str
+    key: str
+    color: str
+    roles: tuple[Role, ...] = ()
+
+    def role(self, name: str) -> Role | None:
+        return next((r for r in self.roles if r.name == name), None)
+
+    def role_by_key(self, key: str) -> Role | None:
+        return next((r for r in self.roles if r.key == key), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    name: str
+    values: tuple[str, ...]
+    default: str
+
+    def next_value(self, value: str | None) -> str:
+        i = self.values.index(value) if value in self.values else -1
+        return self.values[(i + 1) % len(self.values)]
+
+
+_ACTORS = ("PER", "ORG", "LOC")
+
+
+def _r(name: str, key: str, card: str, *labels: str) -> Role:
+    return Role(name, key, tuple(labels), card)
+
+
+DEFAULT_EVENTS = (
+    EventType("MEET", "m", "#56b6c2", (
+        _r("Participant", "p", "+", *_ACTORS), _r("Place", "l", "?", "LOC"),
+        _r("Time", "t", "?", "DATE"), _r("Topic", "o", "?"))),
+    EventType("EXCHANGE", "x", "#d19a66", (
+        _r("Party", "p", "*", *_ACTORS), _r("Object", "o", "*"),
+        _r("Place", "l", "?", "LOC"), _r("Time", "t", "?", "DATE"))),
+    EventType("ATTACK", "a", "#be5046", (
+        _r("Attacker", "a", "*", *_ACTORS), _r("Target", "g", "*"), _r("Instrument", "i", "*"),
+        _r("Place", "l", "?", "LOC"), _r("Time", "t", "?", "DATE"))),
+    EventType("CEASEFIRE", "c", "#98c379", (
+        _r("Party", "p", "*", *_ACTORS), _r("Place", "l", "?", "LOC"), _r("Time", "t", "?", "DATE"))),
+    EventType("AGREEMENT", "g", "#61afef", (
+        _r("Party", "p", "*", *_ACTORS), _r("Place", "l", "?", "LOC"), _r("Time", "t", "?", "DATE"))),
+    EventType("STATEMENT", "s", "#c678dd", (
+        _r("Speaker", "s", "+", *_ACTORS), _r("Addressee", "r", "*", *_ACTORS), _r("Content", "c", "?"))),
+    EventType("DEMAND", "d", "#e5c07b", (
+        _r("Speaker", "s", "+", *_ACTORS), _r("Addressee", "r", "*", *_ACTORS), _r("Content", "c", "?"))),
+)
+DEFAULT_ATTRIBUTES = (Attribute("modality", ("asserted", "planned", "possible", "negated"), "asserted"),)
+
+
 @dataclass(frozen=True, slots=True)
 class Schema:
     labels: tuple[Label, ...] = DEFAULT_LABELS
     name: str = "news"
+    events: tuple[EventType, ...] = DEFAULT_EVENTS
+    attributes: tuple[Attribute, ...] = DEFAULT_ATTRIBUTES
+
+    def event_type(self, name: str) -> EventType | None:
+        return next((e for e in self.events if e.name == name), None)
+
+    def event_by_key(self, key: str) -> EventType | None:
+        return next((e for e in self.events if e.key == key), None)
+
+    def attribute(self, name: str) -> Attribute | None:
+        return next((a for a in self.attributes if a.name == name), None)
 
     def label(self, name: str) -> Label | None:
         return next((lab for lab in self.labels if lab.name == name), None)
@@ -142,3 +231,27 @@ class Feed:
     last_success: str | None = None
     last_error: str | None = None
     articles: int = 0
+
+
+@dataclass(slots=True)
+class Argument:
+    role: str
+    span_id: int
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class Event:
+    """A trigger span with a type, role arguments pointing at entity spans, and attributes."""
+
+    start: int  # trigger
+    end: int
+    type: str
+    arguments: list[Argument] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+    article_id: int | None = None
+    annotator: str = ""
+    text_hash: str = ""
+    id: int | None = None
+    created: str | None = None
+    updated: str | None = None

@@ -17,6 +17,7 @@ from newsmark.model import STATUSES, Article, ArticleRow, Span, Token
 from newsmark.text import token_bounds
 
 from .db import connect, default_db_path
+from .events import EventsMixin
 from .feeds import FeedsMixin
 from .library import LibraryMixin
 
@@ -82,7 +83,7 @@ class Action:
     payload: dict
 
 
-class Store(FeedsMixin, LibraryMixin):
+class Store(FeedsMixin, LibraryMixin, EventsMixin):
     """One newsmark database."""
 
     def __init__(self, path: str | Path | None = None):
@@ -254,10 +255,17 @@ class Store(FeedsMixin, LibraryMixin):
         return _span(row)
 
     def delete_span(self, span_id: int, annotator: str) -> Span:
+        """Delete a span, and the event arguments that point at it, as one undoable action.
+
+        Callers ask for confirmation first when ``arguments_using(span_id)`` is not empty.
+        """
         row = self._span_row(span_id, annotator)
         with self.db.atomic():
-            self.db["spans"].delete(span_id)
-            self._log(annotator, row["article_id"], "delete_span", {"span": row})
+            ops = [["delete", "event_arguments", r]
+                   for r in self.db["event_arguments"].rows_where("span_id = ?", [span_id])]
+            ops.append(["delete", "spans", row])
+            self._run_ops(ops)
+            self._log(annotator, row["article_id"], "ops", {"label": "delete span", "ops": ops})
         return _span(row)
 
     def relabel_span(self, span_id: int, annotator: str, label: str) -> Span:
@@ -428,6 +436,8 @@ class Store(FeedsMixin, LibraryMixin):
         elif action.kind == "relabel_span":
             label = p["old"] if reverse else p["new"]
             self.db["spans"].update(p["id"], {"label": label, "updated": now()})
+        elif action.kind == "ops":
+            self._run_ops(p["ops"], reverse=reverse)
         elif action.kind == "flag":
             annotator = self._action_annotator(action.id)
             self._write_flag(action.article_id, annotator, p["old"] if reverse else p["new"])

@@ -129,3 +129,38 @@ def m003_library(db: Database) -> None:
         pk=("article_id", "annotator"),
         foreign_keys=[("article_id", "articles", "id")],
     )
+
+
+@migrations()
+def m004_events(db: Database) -> None:
+    db["events"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "annotator": str,
+            "type": str,
+            "start": int,  # the trigger
+            "end": int,
+            "text_hash": str,
+            "created": str,
+            "updated": str,
+        },
+        pk="id",
+        not_null={"article_id", "annotator", "type", "start", "end", "text_hash"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["events"].create_index(["article_id", "annotator"])
+    db["event_arguments"].create(
+        {"id": int, "event_id": int, "role": str, "span_id": int},
+        pk="id",
+        not_null={"event_id", "role", "span_id"},
+        foreign_keys=[("event_id", "events", "id"), ("span_id", "spans", "id")],
+    )
+    db["event_arguments"].create_index(["event_id"])
+    db["event_arguments"].create_index(["span_id"])
+    db["event_attributes"].create(
+        {"event_id": int, "name": str, "value": str},
+        pk=("event_id", "name"),
+        not_null={"value"},
+        foreign_keys=[("event_id", "events", "id")],
+    )
