@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from newsmark.formats import Record
 from newsmark.model import STATUSES, Article, ArticleRow, Span, Token
 from newsmark.text import token_bounds
 
@@ -453,13 +454,22 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin):
 
     # --- export ---------------------------------------------------------------------------------
 
+    def iter_records(
+        self, annotators: list[str] | None = None, done_only: bool = False
+    ) -> Iterator[Record]:
+        """Every annotator's work on every article that has spans, events or is done, in article
+        order, one at a time (exports stream: nothing is materialised)."""
+        for article, annotator, status, spans in self.iter_annotated(annotators, done_only):
+            yield Record(article, annotator, status, spans, self.events(article.id, annotator))
+
     def iter_annotated(
         self, annotators: list[str] | None = None, done_only: bool = False
     ) -> Iterator[tuple[Article, str, str, list[Span]]]:
         """(article, annotator, status, spans) for every annotator's work on every article that
         has spans or is done, in article order."""
         where = ["(st.status = 'done' or exists (select 1 from spans s where s.article_id = a.id "
-                 "and s.annotator = pairs.annotator))"]
+                 "and s.annotator = pairs.annotator) or exists (select 1 from events e where "
+                 "e.article_id = a.id and e.annotator = pairs.annotator))"]
         args: list = []
         if done_only:
             where.append("st.status = 'done'")
@@ -469,6 +479,7 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin):
         sql = f"""
             with pairs as (
                 select article_id, annotator from spans
+                union select article_id, annotator from events
                 union select article_id, annotator from status where status = 'done'
             )
             select pairs.article_id, pairs.annotator, coalesce(st.status, 'todo')

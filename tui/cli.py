@@ -11,7 +11,7 @@ import click
 
 from newsmark import __version__
 from newsmark.config import default_schema, load_schema
-from newsmark.formats import prodigy
+from newsmark.formats import FORMATS
 from newsmark.ingest import (
     MAX_INPUT_BYTES,
     IngestError,
@@ -240,29 +240,31 @@ def extract(db_path: Path, paths: tuple[str, ...], out_dir: Path | None, max_byt
 
 @main.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["prodigy"]), default="prodigy",
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="prodigy",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", default="-", show_default=True,
               help="Output file, or - for standard output.")
 @click.option("--annotator", "annotators", multiple=True,
               help="Only this annotator's work (repeatable). [default: everyone]")
-def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...]) -> None:
-    """Export training data: one JSON line per article and annotator that has spans or is done."""
-    store = open_store(db_path)
-    out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
-    n = 0
+@click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Label schema TOML file (for validation warnings). [default: the news schema]")
+def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
+           schema_path: Path | None) -> None:
+    """Export training data: one record per article and annotator that has spans or events, or
+    is marked done."""
+    from newsmark.formats import export as run_export
+    from newsmark.formats.prodigy import AlignmentError
+
     try:
-        for article, annotator, _status, spans in store.iter_annotated(list(annotators) or None):
-            try:
-                line = prodigy.dumps(prodigy.record(article, annotator, spans))
-            except prodigy.AlignmentError as exc:
-                raise click.ClickException(str(exc)) from None
-            out.write(line + "\n")
-            n += 1
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    click.echo(f"{n} records exported ({fmt})", err=True)
+        schema = load_schema(schema_path) if schema_path else default_schema()
+    except SchemaError as exc:
+        raise click.ClickException(str(exc)) from None
+    store = open_store(db_path)
+    try:
+        summary = run_export(fmt, store.iter_records(list(annotators) or None), output, schema)
+    except AlignmentError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{summary['records']} records exported ({fmt})", err=True)
 
 
 @main.group()

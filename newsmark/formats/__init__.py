@@ -1,1 +1,55 @@
-"""Export and import formats. Each module turns newsmark models into one tool's format and back."""
+"""Export and import formats. Each module turns newsmark records into one tool's format.
+
+A format module exposes ``export(records, output, schema, **options) -> dict`` where ``records``
+is an iterable of ``Record`` (streamed: never materialise it), ``output`` is a path (or ``-`` for
+standard output where the format is a text stream), and the returned dict is a summary
+(``{"records": n, ...}`` plus format-specific counts such as dropped spans).
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Article, Event, Schema, Span
+
+# name -> module; the CLI offers exactly these
+FORMATS = {
+    "prodigy": "newsmark.formats.prodigy",
+}
+
+
+@dataclass(slots=True)
+class Record:
+    """One annotator's work on one article."""
+
+    article: Article
+    annotator: str
+    status: str
+    spans: list[Span]
+    events: list[Event] = field(default_factory=list)
+
+
+def export(fmt: str, records: Iterable[Record], output: str, schema: Schema, **options) -> dict:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    module = importlib.import_module(FORMATS[fmt])
+    return module.export(records, output, schema, **options)
+
+
+@contextmanager
+def text_output(output: str) -> Iterator[io.TextIOBase]:
+    """A text stream for ``output`` (``-`` is standard output), UTF-8, LF line endings."""
+    if output == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    path = Path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        yield fh

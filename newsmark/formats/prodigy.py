@@ -10,8 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ..model import Article, Span
+from collections.abc import Iterable
+
+from ..events import validate
+from ..model import Article, Event, Schema, Span
 from ..text import token_bounds
+from . import Record, text_output
 
 
 def stable_hash(*parts: str) -> int:
@@ -24,7 +28,22 @@ class AlignmentError(ValueError):
     pass
 
 
-def record(article: Article, annotator: str, spans: list[Span]) -> dict:
+def _bounds(article: Article, start: int, end: int, what: str) -> tuple[int, int]:
+    bounds = token_bounds(article.tokens, start, end)
+    if bounds is None:
+        raise AlignmentError(
+            f"article {article.id}: {what} {start}-{end} does not sit on token boundaries"
+        )
+    return bounds
+
+
+def record(
+    article: Article,
+    annotator: str,
+    spans: list[Span],
+    events: list[Event] | None = None,
+    schema: Schema | None = None,
+) -> dict:
     text = article.text
     tokens = [
         {"text": text[t.start : t.end], "start": t.start, "end": t.end, "id": i, "ws": t.ws}
@@ -32,11 +51,7 @@ def record(article: Article, annotator: str, spans: list[Span]) -> dict:
     ]
     out_spans = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end, s.label)):
-        bounds = token_bounds(article.tokens, span.start, span.end)
-        if bounds is None:
-            raise AlignmentError(
-                f"article {article.id}: span {span.start}-{span.end} does not sit on token boundaries"
-            )
+        bounds = _bounds(article, span.start, span.end, "span")
         out_spans.append(
             {
                 "start": span.start,
@@ -52,7 +67,7 @@ def record(article: Article, annotator: str, spans: list[Span]) -> dict:
         annotator,
         json.dumps([[s["start"], s["end"], s["label"]] for s in out_spans]),
     )
-    return {
+    rec = {
         "text": text,
         "tokens": tokens,
         "spans": out_spans,
@@ -68,6 +83,41 @@ def record(article: Article, annotator: str, spans: list[Span]) -> dict:
         "_task_hash": task_hash,
         "answer": "accept",
     }
+    if events:
+        rec["events"] = [_event(article, e, spans, schema) for e in events]
+    return rec
+
+
+def _event(article: Article, event: Event, spans: list[Span], schema: Schema | None) -> dict:
+    by_id = {s.id: s for s in spans}
+    ts, te = _bounds(article, event.start, event.end, "trigger")
+    arguments = []
+    for arg in event.arguments:
+        span = by_id[arg.span_id]
+        a_s, a_e = _bounds(article, span.start, span.end, "argument")
+        arguments.append({"role": arg.role, "start": span.start, "end": span.end,
+                          "token_start": a_s, "token_end": a_e, "label": span.label})
+    attributes = dict(event.attributes)
+    if schema is not None:
+        for attr in schema.attributes:
+            attributes.setdefault(attr.name, attr.default)
+    return {
+        "id": event.id,
+        "type": event.type,
+        "trigger": {"start": event.start, "end": event.end, "token_start": ts, "token_end": te},
+        "arguments": arguments,
+        "attributes": attributes,
+        "warnings": validate(event, schema, by_id, article.text) if schema is not None else [],
+    }
+
+
+def export(records: Iterable[Record], output: str, schema: Schema, **_options) -> dict:
+    n = 0
+    with text_output(output) as out:
+        for r in records:
+            out.write(dumps(record(r.article, r.annotator, r.spans, r.events, schema)) + "\n")
+            n += 1
+    return {"records": n}
 
 
 def dumps(rec: dict) -> str:
