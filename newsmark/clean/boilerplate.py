@@ -12,9 +12,12 @@ knows nothing about the page around it; position and context are the caller's bu
 - :data:`STOPWORDS` and :func:`stopword_ratio` — function-word density, the classic cue for
   running prose versus link lists and labels.
 
-The ``lang`` argument narrows nothing by default: pages mix languages ("Share", "Newsletter" on a
-German page), so every language's vocabulary is always checked; ``lang`` only adds what is
-ambiguous across languages.
+Pages mix languages ("Share", "Newsletter" on a German page), so every language's vocabulary is
+always checked; the ``lang`` argument of :func:`is_boilerplate_line` is accepted for callers that
+know the page language but does not narrow anything yet.
+
+Big alternations are split into (substring hint, regex) pairs (:class:`_Hinted`) and the pure
+functions are cached: the cleaner calls them for every line of every page.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ __all__ = [
     "is_comment_header",
     "is_list_header",
     "is_credit_line",
+    "is_comment_policy_line",
     "is_promo_line",
+    "is_subscription_line",
     "split_credit",
     "strip_bullet",
     "stopword_ratio",
@@ -204,14 +209,10 @@ sek | ab 12 | ab 16 | ab 18 | fsk 12 | fsk 16 | fsk 18 | teaser | neu | new | no
 """
 _LABEL_SET = frozenset(x.strip() for x in _LABELS.replace("\n", " ").split("|") if x.strip())
 
-# A label line may carry a counter or arrow: "Kommentare (12)", "Share 0", "Read more »", "12 Comments".
-_LABEL_TRIM = re.compile(
-    r"^[\W\d_]+|[\W\d_]+$|\b(?:\d+|[ivx]+)\b", re.UNICODE | re.IGNORECASE
-)
-
-
 @lru_cache(maxsize=8192)
 def _label_key(line: str) -> str:
+    """The line reduced to its words for label lookup: "Kommentare (12)" → "kommentare",
+    "Read more »" → "read more", "12 Comments" → "comments"."""
     s = line.lower().replace("’", "'")
     s = re.sub(r"\(\s*\d+\s*\)|\[\s*\d+\s*\]|\b\d+\b", " ", s)
     s = re.sub(r"[^\w'!+&\- ]+", " ", s)
@@ -363,7 +364,6 @@ _ADDRESS = re.compile(
     r"\b(?:wir|uns|unser\w*|du|dich|dir|dein\w*|ihr|euch|euer\w*|Sie|Ihnen|Ihr\w*|we|us|our|you|your|"
     r"nous|notre|nos|vous|votre|vos|tu|ton|ta|tes|usuário|nosotros|nuestro\w*|noi|nostr\w*)\b"
 )
-_ADDRESS_I = re.compile(_ADDRESS.pattern.replace("Sie|Ihnen|Ihr\\w*", "Sie|Ihnen|Ihr\\w*"), _I)
 
 # Subscription / notification promos addressed to the reader.
 _SUBSCRIBE_WORD = re.compile(
@@ -456,7 +456,10 @@ _AGENCY_TAIL = re.compile(
     r"\s\((?:[^()]{1,60}/\s?|[^()]{0,60}\bvia\s)?" + _AGENCY + r"(?:/[^()]{1,40})?\)\s*$"
     r"|(?<=[.!?\"”])\s*(?:[\w.'’-]+\s){0,3}[\w.'’-]+\s?/\s?" + _AGENCY + r"(?:\s?/\s?[\w .'’-]{1,30})?\s*$"
 )
-_GALLERY_COUNTER = re.compile(r"^(?:image|photo|bild|foto)?\s*\d{1,3}\s?(?:of|von|sur|/|de|di)\s?\d{1,3}\b", re.I)
+_GALLERY_COUNTER = re.compile(
+    r"^(?:(?:image|photo|bild|foto)\s*\d{1,3}\s?(?:of|von|sur|/|de|di)|\d{1,3}\s(?:of|von|sur)\s)\s?\d{1,3}\s+[A-ZÀ-Ö]",
+    re.I,
+)
 
 
 def split_credit(line: str) -> tuple[str, str] | None:
@@ -643,7 +646,8 @@ _SERVICE_WORD = re.compile(
 _SIGNUP_HEAD = re.compile(
     r"^(?:sign up|subscribe|register|join|get|abonnieren|jetzt abonnieren|anmelden|registrieren|"
     r"s'inscrire|inscrivez-vous|abonnez-vous|recevez|receive|share|teilen|teile|partager|partagez|"
-    r"compartir|condividi|follow|folgen|suivez|download|herunterladen|télécharger)\b",
+    r"compartir|condividi|follow|folgen|suivez|download|herunterladen|télécharger|watch|listen|"
+    r"ansehen|anhören|regarder|écouter)\b",
     _I,
 )
 
@@ -676,7 +680,7 @@ def is_boilerplate_line(line: str, lang: str | None = None) -> bool:
         return True
     if n <= 80 and split_credit(s):
         return True  # a caption with its credit glued on
-    if _GALLERY_COUNTER.match(body) and n >= 4:
+    if n >= 8 and _GALLERY_COUNTER.match(body):
         return True  # "4 of 4 Extension cords stock the shelves …": a slideshow caption
     if len(s) <= 400 and _STRONG.search(s, low):
         return True

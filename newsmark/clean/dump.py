@@ -36,7 +36,6 @@ from .boilerplate import (
     is_list_header,
     is_credit_line,
     split_credit,
-    stopword_ratio,
     strip_bullet,
     words,
 )
@@ -106,7 +105,7 @@ _MONTHS = {
     "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
     "settembre": 9, "ottobre": 10, "dicembre": 12, "janeiro": 1, "fevereiro": 2, "março": 3,
     "maio": 5, "junho": 6, "julho": 7, "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
-    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "juli_": 7, "augustus": 8,
+    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
 }
 _MON_ABBR = {
     "jan": 1, "feb": 2, "febr": 2, "mar": 3, "mär": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
@@ -114,7 +113,7 @@ _MON_ABBR = {
     "févr": 2, "fév": 2, "avr": 4, "juil": 7, "déc": 12,
 }
 _MONTH_NAMES = sorted(list(_MONTHS) + list(_MON_ABBR), key=len, reverse=True)
-_MON = r"(?P<mon>" + "|".join(re.escape(m) for m in _MONTH_NAMES if not m.endswith("_")) + r")\.?"
+_MON = r"(?P<mon>" + "|".join(re.escape(m) for m in _MONTH_NAMES) + r")\.?"
 
 _TIME = (
     r"(?P<hh>[01]?\d|2[0-3])\s*(?:[:.h]|\s?Uhr\s?)\s*(?P<mm>[0-5]\d)(?!\d)"
@@ -258,6 +257,13 @@ _BYLINE_CI = re.compile(
     re.I,
 )
 _NAME_LINE = re.compile(rf"^(?P<name>{_NAMES})$")
+_BYLINE_INTRO = re.compile(
+    r"(?:(?:eine?|an?|une?)\s+)?(?:analyse|analysis|kommentar|commentary|kolumne|column|gastbeitrag|"
+    r"guest post|bericht|report|reportage|essay|interview|entretien|rezension|review|kritik|glosse|"
+    r"porträt|portrait|chronique|tribune|opinion|meinung|text|texte|fotos?|photos?|"
+    r"text und fotos?|texte et photos?)",
+    re.I,
+)
 _ROLE_WORDS = re.compile(
     r"\b(?:redakteur\w*|korrespondent\w*|reporter|editor|writer|columnist|correspondent|"
     r"journaliste|rédact\w*|staff writer|autor\w*|author|contributor|envoyé\w* spécia\w*)\b",
@@ -287,6 +293,10 @@ def _clean_name(name: str) -> str | None:
     name = re.sub(r"\s+", " ", name).strip(" ,;:|-–—·•")
     name = _NAME_SUFFIX.sub("", name)  # "JAMES HOLLAND FOR MAILONLINE"
     parts = name.split()
+    half = len(parts) // 2
+    if len(parts) % 2 == 0 and parts[:half] == parts[half:]:
+        parts = parts[:half]  # "Sean Martin Sean Martin": a byline printed twice
+        name = " ".join(parts)
     if not (2 <= len(parts) <= 12):
         return None
     if any(p.lower().strip(".,") in _NOT_NAME_WORDS for p in parts):
@@ -304,7 +314,7 @@ def _byline(line: str) -> str | None:
     m = _BYLINE.search(s)
     if m and (m.start() == 0 or _BYLINE_CI.match(s) or parse_datetime(s) or "|" in s[: m.start() + 2]
               or s[: m.start()].strip().endswith(("|", "·", "•", "-", "–", "—", ","))
-              or len(words(s[: m.start()])) <= 3 and not _FULL_STOP.search(s)):  # "Eine Analyse von …"
+              or _BYLINE_INTRO.fullmatch(s[: m.start()].strip())):  # "Eine Analyse von …"
         name = _clean_name(m.group("name"))
         if name:
             return name
@@ -684,17 +694,18 @@ _BY_LABEL = re.compile(
 _NAME_PLACE = re.compile(rf"^(?P<name>{_NAME})\s+(?:in|à|aus|en|from|at)\s+[A-ZÀ-Ö][\w .'-]{{1,40}}$")
 
 
-def _find_author(head: list[_Line]) -> str | None:
+def _find_author(head: list[_Line]) -> tuple[str, int] | None:
+    """(name, line index) of the author named in the header lines."""
     for ln in head:  # explicit byline: "Von Anna Muster", "By Jane Doe | Reuters"
         name = _byline(ln.body)
         if name:
-            return name
+            return name, ln.i
     for idx, ln in enumerate(head):
         name = None
         if idx > 0 and _BY_LABEL.match(head[idx - 1].body.strip()):  # "Texte par :" / "Awa Ndiaye"
             name = _bare_name(ln.body)
             if name:
-                return name
+                return name, ln.i
         name = _bare_name(ln.body)
         if name is None:
             m = _NAME_PLACE.match(strip_bullet(ln.body)[1].strip())  # "Leyland Cecco in Toronto"
@@ -703,8 +714,14 @@ def _find_author(head: list[_Line]) -> str | None:
             continue
         near = head[max(0, idx - 2) : idx + 3]
         if any(x.kind == META for x in near if x is not ln):
-            return name
+            return name, ln.i
     return None
+
+
+def _short_name(line: str) -> bool:
+    """Two or three capitalised words and nothing else ("Ryan Reed"): a name, not a headline."""
+    name = _bare_name(line)
+    return name is not None and len(name.split()) <= 3
 
 
 def _find_published(head: list[_Line], lang: str | None) -> str | None:
@@ -745,7 +762,7 @@ def _find_kicker(lines: list[_Line], title: _Line, lang: str | None) -> str | No
         or prev.nwords > 8
         or len(prev.body) > 70
         or prev.bullet
-        or _bare_name(prev.body)
+        or _short_name(prev.body)
         or is_boilerplate_line(prev.text, lang)
     ):
         return None
@@ -759,21 +776,25 @@ def _metadata(lines: list[_Line], body_start: int, lang: str | None) -> dict:
     meta: dict = {"title": None, "kicker": None, "author": None, "published": None, "standfirst": None}
     head = lines[max(0, body_start - 16) : body_start]
     meta["published"] = _find_published(head, lang)
-    meta["author"] = _find_author(head)
+    author = _find_author(head)
+    meta["author"], author_line = author if author else (None, -1)
     cands = [
         ln
         for ln in head
-        if ln.kind in (SHORT, MEDIUM, GOOD)
+        if (ln.kind in (SHORT, MEDIUM, GOOD) or ln.reason == "duplicate")  # a repeated headline
         and 2 <= ln.nwords <= 30
         and len(ln.body) <= 250
         and not ln.body.endswith((".", "…"))
         and not ln.bullet
-        and not _bare_name(ln.body)
+        and ln.i != author_line
         and not is_boilerplate_line(ln.text, lang)
     ]
     title = _title_from_html_title(lines, cands) if cands else None
     if title is None:
-        longish = [c for c in cands if c.nwords >= 4 and not c.body.endswith("?") and c.i > 0]
+        longish = [
+            c for c in cands
+            if c.nwords >= 4 and not c.body.endswith("?") and c.i > 0 and not _short_name(c.body)
+        ]
         title = longish[-1] if longish else None
     if title is None:
         meta["title"] = _html_title(lines) if lines[0].i < body_start else None
@@ -847,7 +868,7 @@ def clean_dump(text: str) -> Cleaned:
     paragraphs = [_paragraph(lines[k], heading) for k, heading in kept]
     if meta["title"]:
         paragraphs = [p for p in paragraphs if p != meta["title"]]
-    language = detect_language("\n".join(paragraphs)[:6000]) if paragraphs else an.lang
+    language = (detect_language("\n".join(paragraphs)[:6000], default="") or None) if paragraphs else an.lang
     extra = {"standfirst": meta["standfirst"]} if meta["standfirst"] else {}
     return Cleaned(
         paragraphs=paragraphs,
