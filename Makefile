@@ -17,11 +17,14 @@ run: $(STAMP)
 	$(BIN)/newsmark tui
 
 test: $(STAMP)
+	@command -v tmux >/dev/null || (apt-get update -qq && apt-get install -y -qq tmux) || echo "tmux missing: the tmux test will fail"
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
+# Every benchmark prints measured ratios; none is a timed test. BENCH=name runs one.
+BENCH ?= extraction dump_cleaner fetch memory library startup keystrokes events export
 bench: $(STAMP)
-	$(BIN)/python bench/extraction.py
+	@for b in $(BENCH); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
