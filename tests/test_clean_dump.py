@@ -187,6 +187,63 @@ def test_credit_helpers():
     assert head == "Mehrere Repräsentanten sind zusammengekommen." and credit == "© REUTERS"
 
 
+# --- small layouts ------------------------------------------------------------------------------
+
+_PARA = [
+    "Die Stadt hat am Montag beschlossen, die Gebühren für Anwohnerparkausweise im kommenden Jahr deutlich zu erhöhen.",
+    "Nach Angaben der Verwaltung sollen die Einnahmen vollständig in den Ausbau von Radwegen und Bushaltestellen fließen.",
+    "Die Opposition kritisierte den Beschluss scharf und kündigte an, ein Bürgerbegehren gegen die Erhöhung zu prüfen.",
+]
+
+
+def test_ad_labels_and_teasers_inside_the_text_are_dropped():
+    text = "\n\n".join(
+        ["Startseite", "Politik", "Lokales", _PARA[0], "Anzeige", _PARA[1],
+         "Lesen Sie auch: Was die neue Parkordnung für Pendler bedeutet", _PARA[2], "Impressum", "Datenschutz"]
+    )
+    assert clean_dump(text).paragraphs == _PARA
+
+
+def test_reader_comments_after_the_article_are_dropped():
+    comments = [
+        "12 Kommentare",
+        "Hans M. vor 2 Stunden",
+        "Ich finde die Erhöhung völlig richtig, denn die Straßen gehören nicht nur den Autofahrern in der Stadt.",
+        "Petra K. vor 3 Stunden",
+        "Das trifft wieder einmal die Falschen, nämlich die Menschen, die auf ihr Auto angewiesen sind und kaum Alternativen haben.",
+    ]
+    text = "\n".join(["Menü", *_PARA, *comments])
+    assert clean_dump(text).paragraphs == _PARA
+
+
+def test_list_announced_by_a_colon_is_kept_as_items():
+    text = "\n".join(
+        ["Menü", _PARA[0], "Die Gebühren steigen in drei Stufen:", "ab Januar auf 60 Euro",
+         "ab Juli auf 90 Euro", "ab 2027 auf 120 Euro", "", _PARA[1], _PARA[2], "", "Impressum"]
+    )
+    assert clean_dump(text).paragraphs == [
+        _PARA[0], "Die Gebühren steigen in drei Stufen:", "- ab Januar auf 60 Euro",
+        "- ab Juli auf 90 Euro", "- ab 2027 auf 120 Euro", _PARA[1], _PARA[2],
+    ]
+
+
+def test_subheading_between_paragraphs_becomes_a_heading():
+    text = "\n\n".join(["Menü", _PARA[0], _PARA[1], "Opposition will Bürgerbegehren", _PARA[2], "Impressum"])
+    assert clean_dump(text).paragraphs == [_PARA[0], _PARA[1], "## Opposition will Bürgerbegehren", _PARA[2]]
+
+
+def test_byline_and_date_block_is_metadata():
+    text = "\n".join(
+        ["Parken wird teurer | Stadtanzeiger", "", "Menü", "Lokales", "", "Politik", "Parken wird teurer", "",
+         "Von Anna Muster und Jens Beispiel", "12.03.2025, 08:15 Uhr", "", *_PARA]
+    )
+    c = clean_dump(text)
+    assert c.paragraphs == _PARA
+    assert (c.title, c.kicker, c.author, c.published) == (
+        "Parken wird teurer", "Politik", "Anna Muster und Jens Beispiel", "2025-03-12T08:15"
+    )
+
+
 # --- robustness and speed -----------------------------------------------------------------------
 
 
@@ -220,7 +277,7 @@ _line = st.one_of(
 def test_paragraphs_come_from_input_lines(lines):
     text = "\n".join(lines)
     c = clean_dump(text)
-    source = {" ".join(x.split()) for x in text.split("\n")}
+    source = {x.strip() for x in text.split("\n")}
     for p in c.paragraphs:
         core = p[3:] if p.startswith("## ") else p[2:] if p.startswith("- ") else p
         assert any(core in s for s in source)

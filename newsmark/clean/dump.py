@@ -66,7 +66,8 @@ def _count_words(text: str, ws: list[str]) -> int:
 @dataclass(slots=True)
 class _Line:
     i: int  # position among non-empty lines
-    text: str  # stripped
+    raw: str  # the line as given, stripped: what the body shows
+    text: str  # stripped, inner whitespace runs collapsed: what the rules look at
     body: str  # without bullet marker
     bullet: str
     gap_before: bool  # a blank line precedes it
@@ -336,18 +337,18 @@ def _features(text: str) -> list[_Line]:
     out: list[_Line] = []
     gap = True
     for raw in text.split("\n"):
-        s = raw.strip().strip("\u200b\u200c\u200d\u2060\ufeff").strip()
-        if not s:
+        stripped = raw.strip().strip("\u200b\u200c\u200d\u2060\ufeff").strip()
+        if not stripped:
             gap = True
             continue
-        if "  " in s or "\t" in s or "\u00a0" in s:
-            s = " ".join(s.split())
+        s = " ".join(stripped.split())
         bullet, body = strip_bullet(s)
         ws = words(body)
         low_ws = [w.lower() for w in ws]
         out.append(
             _Line(
                 i=len(out),
+                raw=stripped,
                 text=s,
                 body=body,
                 bullet=bullet,
@@ -504,8 +505,19 @@ def _mark_boxes(lines: list[_Line]) -> None:
                 item.reason = "boxitem"
 
 
+def _mark_lists(lines: list[_Line]) -> None:
+    """Short lines under a prose line ending in a colon are the items it announces: they cost nothing."""
+    for k, ln in enumerate(lines):
+        if ln.kind in (GOOD, MEDIUM) and ln.body.endswith(":"):
+            n = _short_run(lines, k + 1)
+            if n >= 2:
+                for item in lines[k + 1 : k + 1 + n]:
+                    item.reason = "listitem"
+
+
 def _score(lines: list[_Line]) -> None:
     _mark_boxes(lines)
+    _mark_lists(lines)
     n = len(lines)
     prose = (GOOD, MEDIUM)
     for k, ln in enumerate(lines):
@@ -531,6 +543,8 @@ def _score(lines: list[_Line]) -> None:
             ln.score = -_COST_SHORT if run < 3 else -_COST_SHORT_RUN
             if ln.reason == "boxitem":
                 ln.score = -_COST_INTERRUPTION
+            elif ln.reason == "listitem":
+                ln.score = 0
 
 
 def _best_segment(lines: list[_Line]) -> tuple[int, int] | None:
@@ -587,7 +601,7 @@ def _is_heading(lines: list[_Line], k: int, a: int, b: int) -> bool:
 def _short_run(lines: list[_Line], k: int) -> int:
     """Length of the block of short lines starting at ``k`` (a blank line ends it after the first)."""
     j = k
-    while j < len(lines) and j - k < 80 and lines[j].kind == SHORT and lines[j].reason not in ("boxitem", "shout"):
+    while j < len(lines) and j - k < 80 and lines[j].kind == SHORT and lines[j].reason in ("", "listitem"):
         if j > k and lines[j].gap_before:
             break
         j += 1
@@ -633,13 +647,16 @@ def _select(lines: list[_Line], seg: tuple[int, int]) -> list[tuple[int, bool]]:
 
 
 def _paragraph(ln: _Line, heading: bool = False) -> str:
+    """The body line as Markdown-style text, otherwise exactly as given (stripped)."""
     if heading:
-        return "## " + ln.text.strip()
+        return "## " + ln.raw
     if ln.bullet[:1].isdigit():
-        return ln.text
-    if ln.bullet or ln.reason == "listitem":
-        return "- " + ln.body.strip()
-    return ln.text
+        return ln.raw
+    if ln.bullet:
+        return "- " + strip_bullet(ln.raw)[1].strip()
+    if ln.reason == "listitem":
+        return "- " + ln.raw
+    return ln.raw
 
 
 # --- metadata -------------------------------------------------------------------------------------
@@ -796,6 +813,10 @@ def _metadata(lines: list[_Line], body_start: int, lang: str | None) -> dict:
             if c.nwords >= 4 and not c.body.endswith("?") and c.i > 0 and not _short_name(c.body)
         ]
         title = longish[-1] if longish else None
+    if title is None:
+        # a short headline sitting right on top of the byline/date block: "Parken wird teurer"
+        above_meta = [c for c in cands if c.i + 1 < len(lines) and lines[c.i + 1].kind == META and c.i > 0]
+        title = above_meta[-1] if above_meta else None
     if title is None:
         meta["title"] = _html_title(lines) if lines[0].i < body_start else None
         return meta
