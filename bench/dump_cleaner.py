@@ -7,6 +7,7 @@ against its gold article bodies. The "keep everything" baseline (the dump itself
 
     .venv/bin/python bench/dump_cleaner.py            # F1 / P / R, cleaner vs keep-everything
     .venv/bin/python bench/dump_cleaner.py --keep DIR # also keep the predictions in DIR
+    .venv/bin/python bench/dump_cleaner.py --refresh  # re-flatten the pages (cache is reused otherwise)
 
 Flattened dumps are cached under ``/tmp/newsmark-bench-dumps`` (flattening is the slow part).
 """
@@ -39,10 +40,10 @@ def page_ids() -> list[str]:
     return sorted(gold)
 
 
-def dump_text(page_id: str) -> str:
+def dump_text(page_id: str, refresh: bool = False) -> str:
     """The page flattened to text, from the cache when it is there."""
     cached = CACHE / f"{page_id}.txt"
-    if cached.exists():
+    if cached.exists() and not refresh:
         return cached.read_text(encoding="utf8")
     import html_text  # only needed to (re)build the cache
 
@@ -67,10 +68,11 @@ def score(pred_dir: Path) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--keep", type=Path, help="write the cleaner's predictions into this directory")
+    ap.add_argument("--refresh", action="store_true", help="flatten the pages again instead of using the cache")
     args = ap.parse_args()
 
     ids = page_ids()
-    dumps = {i: dump_text(i) for i in ids}
+    dumps = {i: dump_text(i, args.refresh) for i in ids}
 
     with tempfile.TemporaryDirectory(prefix="newsmark-bench-") as tmp:
         pred_dir = args.keep or Path(tmp) / "cleaned"
