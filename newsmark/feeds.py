@@ -43,12 +43,19 @@ def _iso(struct) -> str | None:
     return "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}".format(*struct[:6])
 
 
-def parse_feed(body: bytes, url: str = "") -> ParsedFeed:
-    """Parse feed bytes. Malformed feeds give a warning and whatever entries could be read."""
-    parsed = feedparser.parse(body, response_headers={"content-location": url} if url else None)
+def parse_feed(body: bytes, url: str = "", content_type: str | None = None) -> ParsedFeed:
+    """Parse feed bytes. Malformed feeds give a warning and whatever entries could be read.
+
+    ``url`` resolves relative links; ``content_type`` (the HTTP header) gives the charset.
+    """
+    headers = {"content-location": url} if url else {}
+    if content_type:
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(body, response_headers=headers or None)
+    exc = parsed.get("bozo_exception")
     warning = None
-    if parsed.get("bozo"):
-        exc = parsed.get("bozo_exception")
+    # A feed labelled text/html (or with no type) is still a feed: not "malformed".
+    if parsed.get("bozo") and not isinstance(exc, feedparser.NonXMLContentType):
         warning = f"malformed feed ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
         if not parsed.entries:
             raise FeedError(f"not a readable feed: {warning}")

@@ -151,7 +151,7 @@ async def _refresh_feed(feed: Feed, fetcher: Fetcher, repo: SourceRepository, re
             repo.feed_checked(feed.id, ok=True, not_modified=True)
             report(Outcome(feed.url, "unchanged", "304 Not Modified", feed=feed.name))
             return
-        parsed = await asyncio.to_thread(parse_feed, got.body, got.final_url)
+        parsed = await asyncio.to_thread(parse_feed, got.body, got.final_url, got.headers.get("content-type"))
     except (FetchError, FeedError) as exc:
         repo.feed_checked(feed.id, ok=False, error=str(exc))
         report(Outcome(feed.url, "failed", str(exc), feed=feed.name))
