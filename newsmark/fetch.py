@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import os
 import random
 import re
+import socket
 import time
 import zlib
 from collections.abc import Iterable
@@ -226,7 +228,7 @@ class Fetcher:
             except httpx.TimeoutException as exc:
                 reason = self._timeout_reason(exc)
             except httpx.TransportError as exc:
-                reason = f"connection failed ({type(exc).__name__}: {exc})".replace("\n", " ")
+                reason = _transport_reason(exc)
             if attempt >= self.config.retries:
                 tries = f"{attempt + 1} attempts" if attempt else "1 attempt"
                 raise FetchError(f"{reason}; gave up after {tries}")
@@ -265,6 +267,22 @@ class Fetcher:
             body = b"".join(chunks)
             charset = charset_from_content_type(ctype) or charset_from_document(body)
             return Fetched(url, str(r.url), status, dict(r.headers), body, charset, mime)
+
+
+def _transport_reason(exc: Exception) -> str:
+    """'connection failed (ConnectError: All connection attempts failed; Connection refused)':
+    httpx's message, plus the operating system's reason from the chain of causes."""
+    reason = f"{type(exc).__name__}: {exc}"
+    root, cause, depth = None, exc, 0
+    while cause is not None and depth < 10:
+        if isinstance(cause, OSError) and cause.errno is not None:
+            root = cause
+        cause, depth = cause.__cause__ or cause.__context__, depth + 1
+    if root is not None:
+        detail = root.strerror if isinstance(root, socket.gaierror) or root.errno < 0 else os.strerror(root.errno)
+        if detail and detail not in reason:
+            reason += f"; {detail}"
+    return f"connection failed ({reason})".replace("\n", " ")
 
 
 class _Retryable(Exception):
