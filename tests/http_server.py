@@ -9,7 +9,7 @@ Routes (``GET`` only)::
 
     /web/NAME                  a file from tests/fixtures/web (de_cp1252*.html: no charset header)
     /copy/NAME                 the same file at another address (same text, other URL)
-    /feeds/NAME.xml?v=both|etag|lm
+    /feeds/NAME.xml?v=both|etag|lm|none
                                a feed template from tests/fixtures/web ({BASE} is this server),
                                with ETag and/or Last-Modified; honours If-None-Match and
                                If-Modified-Since with 304
@@ -346,7 +346,8 @@ class TestServer:
         base = f"http://{seen.headers.get('host', f'{self.host}:{self.port}')}"
         body = file.read_bytes().replace(b"{BASE}", base.encode())
         kind = name.split(".")[0].split("_")[0]
-        headers = {"Content-Type": FEED_TYPES.get(kind, "application/xml")}
+        headers = {"Content-Type": "text/html; charset=utf-8" if name.startswith("broken_html")
+                   else FEED_TYPES.get(kind, "application/xml")}
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         if validators in ("both", "etag"):
             headers["ETag"] = etag
