@@ -265,6 +265,8 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
     except AlignmentError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{summary['records']} records exported ({fmt})", err=True)
+    for note in summary.get("notes", []):
+        click.echo(f"  {note}", err=True)
 
 
 @main.group()

@@ -22,6 +22,7 @@ from ..model import Article, Event, Schema, Span
 FORMATS = {
     "prodigy": "newsmark.formats.prodigy",
     "conll": "newsmark.formats.conll",
+    "spacy": "newsmark.formats.spacy_docbin",
 }
 
 
