@@ -1,20 +1,27 @@
 """The reader: one article's text, its spans, a token cursor, and the annotation keys.
 
 Every annotation key is one committed storage call made here, on the screen, before the view
-changes: when the view shows a span, the span is on disk.
+changes: when the view shows a span, the span is on disk. The store's connection is shared with
+worker threads, so every call holds ``app.store_lock``.
+
+Besides labelling, the reader moves through the current list (``]``/``[``), finishes articles
+(``d`` done, ``s`` skip, ``f`` flag with a note), shows the stored raw source (``r``), shows other
+annotators' spans read-only (``o``), and remembers the cursor and scroll position per article and
+annotator.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
-from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -22,15 +29,65 @@ from newsmark.model import Article, Span
 from storage.repo import StorageError
 
 from ..widgets import DocumentView, visible_line
+from ..widgets.document import whitespace_tokens
+from ..widgets.labels import label_style
+from ..widgets.span_panel import SpanPanel
 
 if TYPE_CHECKING:
     from textual.app import SystemCommand
 
     from ..app import NewsmarkApp
 
+PANEL_MIN_WIDTH = 100  # the span panel is shown from the start on terminals at least this wide
+
+
+class RawView(DocumentView):
+    """The stored raw source, shown literally (read-only, no spans, no structure)."""
+
+
+@dataclass
+class _Loaded:
+    article: Article
+    spans: list[Span]
+    position: tuple[int, int] | None
+    older: list[int] = field(default_factory=list)
+    flag: str | None = None
+    status: str = "todo"
+
 
 class ReaderScreen(Screen):
     """Read and annotate one article."""
+
+    DEFAULT_CSS = """
+    ReaderScreen #reader-titlebar, ReaderScreen #reader-statusbar {
+        height: 1;
+        background: $panel;
+    }
+    ReaderScreen #reader-title, ReaderScreen #reader-status {
+        width: 1fr;
+        height: 1;
+        padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    ReaderScreen #reader-notes, ReaderScreen #reader-legend {
+        width: auto;
+        height: 1;
+        padding: 0 1;
+        text-wrap: nowrap;
+    }
+    ReaderScreen #reader-body {
+        height: 1fr;
+    }
+    ReaderScreen Input.prompt {
+        display: none;
+        dock: bottom;
+        margin-bottom: 1;
+    }
+    ReaderScreen Input.prompt.visible {
+        display: block;
+    }
+    """
 
     BINDINGS = [
         Binding("slash", "find", "Find", id="reader.find"),
@@ -43,8 +100,19 @@ class ReaderScreen(Screen):
                 id="reader.label_selected"),
         Binding("x", "delete_span", "Delete span", id="reader.delete_span"),
         Binding("u", "undo", "Undo", id="reader.undo"),
-        Binding("ctrl+r", "redo", "Redo", id="reader.redo"),
-        Binding("escape", "escape", "Clear/Back", id="reader.escape"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="reader.redo"),
+        Binding("d", "done", "Done", id="reader.done"),
+        Binding("s", "skip", "Skip", id="reader.skip"),
+        Binding("f", "flag", "Flag", id="reader.flag"),
+        Binding("right_square_bracket", "article(1)", "Next article", show=False,
+                id="reader.next_article"),
+        Binding("left_square_bracket", "article(-1)", "Previous article", show=False,
+                id="reader.prev_article"),
+        Binding("r", "raw", "Raw", id="reader.raw"),
+        Binding("o", "other_annotator", "Other annotator's spans", show=False,
+                id="reader.other_annotator"),
+        Binding("p", "toggle_panel", "Span panel", show=False, id="reader.toggle_panel"),
+        Binding("escape", "escape", "Back", id="reader.escape"),
     ]
 
     app: NewsmarkApp
@@ -54,52 +122,140 @@ class ReaderScreen(Screen):
         self.article_id = article_id
         self.article: Article | None = None
         self.last_query = ""
+        self.showing: str | None = None  # another annotator whose spans are shown, read-only
+        self.raw_mode = False
+        self.older_versions: list[int] = []
+        self.flag_note: str | None = None
+        self.status = "todo"
+        self._document: DocumentView | None = None
+        self._raw: RawView | None = None
+        self._panel: SpanPanel | None = None
+        self._panel_span: Span | None = None
 
     # --- composition and loading ----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="reader-title")
-        yield Static(id="reader-status")
-        yield DocumentView(id="document", colors={lab.name: lab.color for lab in self.app.schema.labels})
-        yield Input(id="find", placeholder="Find (enter: select the next match, escape: cancel)")
+        colors = {lab.name: lab.color for lab in self.app.schema.labels}
+        with Horizontal(id="reader-titlebar"):
+            yield Static(id="reader-title")
+            yield Static(id="reader-notes")
+        with Horizontal(id="reader-statusbar"):
+            yield Static(id="reader-status")
+            yield Static(id="reader-legend")
+        with Horizontal(id="reader-body"):
+            self._document = DocumentView(id="document", colors=colors)
+            yield self._document
+            self._panel = SpanPanel(colors, id="span-panel")
+            yield self._panel
+        yield Input(id="find", classes="prompt",
+                    placeholder="Find (enter: select the next match, escape: cancel)")
+        yield Input(id="flag-note", classes="prompt",
+                    placeholder="Flag note (enter: flag the article, escape: cancel)")
         yield Footer()
 
     @property
     def view(self) -> DocumentView:
-        return self.query_one(DocumentView)
+        """The document (the article's text with its spans)."""
+        assert self._document is not None
+        return self._document
+
+    @property
+    def active_view(self) -> DocumentView:
+        """What is on screen: the document, or the raw source."""
+        return self._raw if self.raw_mode and self._raw is not None else self.view
+
+    @property
+    def panel(self) -> SpanPanel:
+        assert self._panel is not None
+        return self._panel
 
     @property
     def find_input(self) -> Input:
         return self.query_one("#find", Input)
 
-    def on_mount(self) -> None:
-        self.view.focus()
-        self._show_status()
-        self.run_worker(self._load(), exclusive=True, group="reader")
+    @property
+    def flag_input(self) -> Input:
+        return self.query_one("#flag-note", Input)
 
-    async def _load(self) -> None:
+    def on_mount(self) -> None:
+        self.panel.display = self.app.size.width >= PANEL_MIN_WIDTH
+        self.view.focus()
+        self._show_legend()
+        self._show_title()
+        self._show_status()
+        self.run_worker(self._load(self.article_id), exclusive=True, group="reader")
+
+    def on_unmount(self) -> None:
+        # Leaving the reader (escape, or quitting the app): remember where the annotator was.
+        try:
+            self._save_position()
+        except Exception:  # the app is going away; never fail on the way out
+            pass
+
+    async def _load(self, article_id: int) -> None:
         app = self.app
 
-        def query() -> tuple[Article, list[Span]]:
+        def query() -> _Loaded:
             with app.store_lock:
-                article = app.store.article(self.article_id)
-                return article, app.store.spans(self.article_id, app.annotator)
+                store = app.store
+                return _Loaded(
+                    article=store.article(article_id),
+                    spans=store.spans(article_id, app.annotator),
+                    position=store.position(article_id, app.annotator),
+                    older=store.older_annotated_versions(article_id),
+                    flag=store.flagged(article_id, app.annotator),
+                    status=store.status(article_id, app.annotator),
+                )
 
         try:
-            article, spans = await asyncio.to_thread(query)
+            loaded = await asyncio.to_thread(query)
         except StorageError as exc:
             self.notify(str(exc), severity="error", markup=False)
-            self.app.pop_screen()
+            if self.article is None:
+                self.app.pop_screen()
             return
+        if article_id != self.article_id:  # another article was asked for meanwhile
+            return
+        article = loaded.article
         self.article = article
-        self.view.load(article.text, article.tokens, spans)
+        self.older_versions = loaded.older
+        self.flag_note = loaded.flag
+        self.status = loaded.status
+        cursor, scroll = loaded.position or (0, None)
+        self.view.load(article.text, article.tokens, loaded.spans, cursor=cursor, scroll=scroll)
+        self.panel.set_spans(loaded.spans, article.text)
+        self._sync_panel(force=True)
+        self._show_title()
         self._show_status()
 
-    # --- the status line ------------------------------------------------------------------------
+    def open_article(self, article_id: int) -> None:
+        """Show another article in this reader (the current one's position is saved first)."""
+        self._save_position()
+        self.article_id = article_id
+        self.article = None
+        self.showing = None
+        self._panel_span = None
+        if self.raw_mode:
+            self._leave_raw()
+        if self._raw is not None:
+            self._raw.loaded = False
+        self._close_prompts()
+        self._show_title()
+        self._show_status()
+        self.run_worker(self._load(article_id), exclusive=True, group="reader")
 
-    def _show_status(self) -> None:
+    def _save_position(self) -> None:
+        view = self._document
+        if self.article is None or view is None or not view.loaded:
+            return
         app = self.app
-        schema = app.schema
+        with app.store_lock:
+            app.store.save_position(self.article_id, app.annotator, view.cursor_offset,
+                                    view.scroll_line)
+
+    # --- the title and status lines -------------------------------------------------------------
+
+    def _show_title(self) -> None:
         article = self.article
         title = Text(end="")
         if article is None:
@@ -109,59 +265,116 @@ class ReaderScreen(Screen):
             if article.source:
                 title.append("  ·  ")
                 title.append(visible_line(article.source), "italic")
+        notes = Text(end="")
+
+        def note(text: str, style: str = "") -> None:
+            if notes:
+                notes.append("  ·  ", "dim")
+            notes.append(text, style)
+
+        if article is not None:
+            if self.raw_mode:
+                note("raw source (r: back)", "bold reverse")
+            if self.showing is not None:
+                note(f"{visible_line(self.showing)}'s spans, read-only (o: next)", "bold reverse")
+            if self.older_versions:
+                ids = ", ".join(f"#{i}" for i in self.older_versions)
+                note(f"an older annotated version exists ({ids})", "bold")
+            if self.flag_note is not None:
+                note("flagged" + (f": {visible_line(self.flag_note)}" if self.flag_note else ""),
+                     "bold")
+            note(self.status.replace("_", " "), "dim")
+        # One line each, fixed: no layout pass on every keystroke.
+        self.query_one("#reader-title", Static).update(title, layout=False)
+        self.query_one("#reader-notes", Static).update(notes)
+
+    def _show_legend(self) -> None:
+        legend = Text(end="")
+        for i, lab in enumerate(self.app.schema.labels):
+            if i:
+                legend.append(" ")
+            legend.append(f" {lab.key} {lab.name} ", label_style(lab.color))
+        self.query_one("#reader-legend", Static).update(legend)
+
+    def _show_status(self) -> None:
+        app = self.app
+        schema = app.schema
         line = Text(end="")
         line.append("annotator ")
         line.append(visible_line(app.annotator), "bold")
+        if self.showing is not None:
+            line.append(" (showing ")
+            line.append(visible_line(self.showing), "bold")
+            line.append(")")
         line.append("  ·  label ")
         selected = app.selected_label
         if selected:
-            line.append(f" {selected} ", _text_on(schema.color(selected)))
+            line.append(f" {selected} ", label_style(schema.color(selected)))
         else:
             line.append("none", "dim")
-        if article is not None and self.view.loaded:
-            here = self.view.spans_at_cursor()
-            if here:
-                line.append("  ·  at cursor ")
-                for i, span in enumerate(here):
-                    if i:
-                        line.append(" ")
-                    line.append(f" {span.label} ", _text_on(schema.color(span.label)))
-            selection = self.view.selection
+        view = self.active_view
+        if self.article is not None and view.loaded:
+            if not self.raw_mode:
+                here = view.spans_at_cursor()
+                if here:
+                    line.append("  ·  at cursor ")
+                    for i, span in enumerate(here):
+                        if i:
+                            line.append(" ")
+                        line.append(f" {span.label} ", label_style(schema.color(span.label)))
+            selection = view.selection
             if selection is not None:
                 line.append("  ·  selected ")
                 line.append(f"{selection[1] - selection[0]} chars", "bold")
-        line.append("  ·  ")
-        for i, lab in enumerate(schema.labels):
-            if i:
-                line.append(" ")
-            line.append(f"{lab.key}", "bold")
-            line.append(f" {lab.name} ", _text_on(lab.color))
-        # One line each, fixed (see newsmark.tcss): no layout pass on every keystroke.
-        self.query_one("#reader-title", Static).update(title, layout=False)
         self.query_one("#reader-status", Static).update(line, layout=False)
 
     @on(DocumentView.CursorMoved)
     def _cursor_moved(self, event: DocumentView.CursorMoved) -> None:
         self._show_status()
+        if event.view is self._document:
+            self._sync_panel()
 
-    # --- find -----------------------------------------------------------------------------------
+    def _sync_panel(self, force: bool = False) -> None:
+        """Highlight the panel entry of the span under the cursor."""
+        span = self.view.span_at_cursor()
+        if force or span is not self._panel_span:
+            self._panel_span = span
+            self.panel.show_current(span)
+
+    @on(SpanPanel.SpanChosen)
+    def _span_chosen(self, event: SpanPanel.SpanChosen) -> None:
+        if self.raw_mode:
+            self._leave_raw()
+        self.view.move_to_offset(event.span.start)
+        self.view.focus()
+
+    # --- prompts: find, flag --------------------------------------------------------------------
+
+    def _open_prompt(self, field: Input, value: str) -> None:
+        self._close_prompts()
+        field.add_class("visible")
+        field.value = value
+        field.focus()
+
+    def _close_prompts(self) -> bool:
+        closed = False
+        for field in (self.find_input, self.flag_input):
+            if field.has_class("visible"):
+                field.remove_class("visible")
+                closed = True
+        if closed:
+            self.active_view.focus()
+        return closed
 
     def action_find(self) -> None:
         if self.article is None:
             return
-        field = self.find_input
-        field.add_class("visible")
-        field.value = self.last_query
-        field.focus()
-
-    def _close_find(self) -> None:
-        self.find_input.remove_class("visible")
-        self.view.focus()
+        self._open_prompt(self.find_input, self.last_query)
 
     @on(Input.Submitted, "#find")
     def _find_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._close_find()
+        self._close_prompts()
         self.last_query = event.value
         self._find(event.value)
 
@@ -170,15 +383,56 @@ class ReaderScreen(Screen):
             self._find(self.last_query)
 
     def _find(self, query: str) -> None:
-        if query.strip() and not self.view.find(query):
+        if query.strip() and not self.active_view.find(query):
             self.notify(f"Not found: {visible_line(query)}", severity="warning", markup=False)
+
+    def action_flag(self) -> None:
+        if self.article is None:
+            return
+        self._open_prompt(self.flag_input, self.flag_note or "")
+
+    @on(Input.Submitted, "#flag-note")
+    def _flag_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._close_prompts()
+        if self.article is None:
+            return
+        note = event.value.strip()
+        app = self.app
+        try:
+            with app.store_lock:
+                app.store.flag(self.article_id, app.annotator, note)
+        except StorageError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.flag_note = note
+        self._show_title()
+        self.notify("Flagged" + (f": {visible_line(note)}" if note else ""), markup=False)
 
     # --- annotation -----------------------------------------------------------------------------
 
+    def _read_only(self) -> bool:
+        """True (after saying so) when annotation keys must do nothing."""
+        if self.article is None:
+            return True
+        if self.raw_mode:
+            self.notify("The raw source is read-only (r: back to the text)", severity="warning",
+                        markup=False)
+            return True
+        if self.showing is not None:
+            self.notify(f"read-only: these are {visible_line(self.showing)}'s spans "
+                        "(o: back to yours)", severity="warning", markup=False)
+            return True
+        return False
+
     def _reload_spans(self) -> None:
+        owner = self.showing or self.app.annotator
         with self.app.store_lock:
-            spans = self.app.store.spans(self.article_id, self.app.annotator)
+            spans = self.app.store.spans(self.article_id, owner)
         self.view.set_spans(spans)
+        self.panel.set_spans(spans, self.view.text, owner=self.showing)
+        self._sync_panel(force=True)
+        self._show_status()
 
     def action_label(self, key: str) -> None:
         label = self.app.schema.by_key(key)
@@ -192,42 +446,51 @@ class ReaderScreen(Screen):
             self.apply_label(self.app.selected_label)
 
     def apply_label(self, name: str) -> None:
-        """Label the selection (or the token under the cursor) as ``name``: one transaction.
+        """Label as ``name``, one transaction:
 
-        A span over exactly the same characters with another label is relabelled instead.
+        * a selection: a new span over it (a span over exactly those characters with another
+          label is relabelled instead of doubled);
+        * no selection, the cursor on a span: that (innermost) span is relabelled;
+        * otherwise: a new span over the token under the cursor.
         """
-        target = self.view.target if self.article is not None else None
+        if self._read_only():
+            return
+        view = self.view
+        selection = view.selection
+        under = view.span_at_cursor() if selection is None else None
+        target = selection or view.cursor_range
         if target is None:
             return
-        start, end = target
         app = self.app
         try:
             with app.store_lock:
-                same = [
-                    s for s in app.store.spans(self.article_id, app.annotator)
-                    if (s.start, s.end) == (start, end)
-                ]
-                if same and all(s.label != name for s in same):
-                    app.store.relabel_span(same[0].id, app.annotator, name)
+                if under is not None:
+                    if under.label != name:
+                        app.store.relabel_span(under.id, app.annotator, name)
                 else:
-                    app.store.add_span(self.article_id, app.annotator, start, end, name)
+                    start, end = target
+                    same = [s for s in view.spans if (s.start, s.end) == (start, end)]
+                    if same and all(s.label != name for s in same):
+                        app.store.relabel_span(same[0].id, app.annotator, name)
+                    else:
+                        app.store.add_span(self.article_id, app.annotator, start, end, name)
         except StorageError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         app.selected_label = name
-        self.view.clear_selection()
+        view.clear_selection()
         self._reload_spans()
 
     def action_delete_span(self) -> None:
-        if self.article is None:
+        if self._read_only():
             return
-        here = self.view.spans_at_cursor()
-        if not here:
+        span = self.view.span_at_cursor()
+        if span is None:
             self.notify("No span under the cursor", severity="warning", markup=False)
             return
         try:
             with self.app.store_lock:
-                self.app.store.delete_span(here[0].id, self.app.annotator)
+                self.app.store.delete_span(span.id, self.app.annotator)
         except StorageError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -240,24 +503,147 @@ class ReaderScreen(Screen):
         self._history("redo")
 
     def _history(self, which: str) -> None:
-        if self.article is None:
+        if self._read_only():
             return
         app = self.app
         try:
             with app.store_lock:
                 step = getattr(app.store, which)(app.annotator, self.article_id)
+                flag = app.store.flagged(self.article_id, app.annotator)
+                status = app.store.status(self.article_id, app.annotator)
         except StorageError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         if step is None:
             self.notify(f"Nothing to {which}", markup=False)
             return
+        self.flag_note, self.status = flag, status
+        self._show_title()
         self._reload_spans()
 
+    # --- moving on: next/previous article, done, skip -------------------------------------------
+
+    def _article_ids(self) -> list[int]:
+        ids = getattr(self.app, "article_ids", None)
+        if not ids:  # no list from the library (yet): the whole library
+            with self.app.store_lock:
+                ids = self.app.store.library_ids(self.app.annotator)
+        return list(ids)
+
+    def action_article(self, direction: int) -> None:
+        ids = self._article_ids()
+        if not ids:
+            self.notify("The list is empty", markup=False)
+            return
+        if self.article_id in ids:
+            i = ids.index(self.article_id) + direction
+        else:
+            i = 0 if direction > 0 else len(ids) - 1
+        if not 0 <= i < len(ids):
+            where = "last" if direction > 0 else "first"
+            self.notify(f"This is the {where} article in the list", markup=False)
+            return
+        self.open_article(ids[i])
+
+    def action_done(self) -> None:
+        self._finish("done")
+
+    def action_skip(self) -> None:
+        self._finish("skipped")
+
+    def _finish(self, status: str) -> None:
+        """Set this article's status, then open the next one to do (or go back to the library)."""
+        if self.article is None:
+            return
+        app = self.app
+        try:
+            with app.store_lock:
+                app.store.set_status([self.article_id], app.annotator, status)
+                following = app.store.next_todo(app.annotator, after=self.article_id)
+        except StorageError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.status = status
+        word = "Done" if status == "done" else "Skipped"
+        if following is None:
+            self.notify(f"{word}. Nothing left to do.", markup=False)
+            self._save_position()
+            self.article = None  # saved: nothing more to save on the way out
+            self.app.pop_screen()
+            return
+        self.notify(f"{word}; next article to do.", markup=False)
+        self.open_article(following)
+
+    # --- the raw source, other annotators, the panel --------------------------------------------
+
+    def action_raw(self) -> None:
+        if self.article is None:
+            return
+        if self.raw_mode:
+            self._leave_raw()
+            return
+        raw = self.article.raw or b""
+        if not raw:
+            self.notify("No raw source is stored for this article", severity="warning",
+                        markup=False)
+            return
+        if self._raw is None:
+            self._raw = RawView(id="raw")
+            self.query_one("#reader-body", Horizontal).mount(self._raw, after=self.view)
+            self.call_after_refresh(self._show_raw)
+        self.raw_mode = True
+        self.view.display = False
+        self._raw.display = True
+        self._raw.focus()
+        if self._raw.is_mounted:
+            self._show_raw()
+        self._show_title()
+        self._show_status()
+
+    def _show_raw(self) -> None:
+        raw_view = self._raw
+        if raw_view is None or self.article is None or raw_view.loaded:
+            return
+        text = (self.article.raw or b"").decode("utf-8", errors="replace")
+        raw_view.load(text, whitespace_tokens(text), structured=False)
+
+    def _leave_raw(self) -> None:
+        self.raw_mode = False
+        if self._raw is not None:
+            self._raw.display = False
+        self.view.display = True
+        self.view.focus()
+        self._show_title()
+        self._show_status()
+
+    def action_other_annotator(self) -> None:
+        """Cycle: my spans, then each other annotator's (read-only), then mine again."""
+        if self.article is None:
+            return
+        app = self.app
+        with app.store_lock:
+            others = [a for a in app.store.annotators(self.article_id) if a != app.annotator]
+        cycle: list[str | None] = [None, *others]
+        i = cycle.index(self.showing) if self.showing in cycle else 0
+        self.showing = cycle[(i + 1) % len(cycle)]
+        if not others:
+            self.notify("No other annotator has spans on this article", markup=False)
+        elif self.showing is None:
+            self.notify("Your spans", markup=False)
+        else:
+            self.notify(f"{visible_line(self.showing)}'s spans (read-only)", markup=False)
+        self._reload_spans()
+        self._show_title()
+
+    def action_toggle_panel(self) -> None:
+        self.panel.display = not self.panel.display
+
     def action_escape(self) -> None:
-        if self.find_input.has_class("visible"):
-            self._close_find()
-        elif not self.view.clear_selection():
+        if self._close_prompts():
+            return
+        if self.raw_mode:
+            self._leave_raw()
+        elif not self.active_view.clear_selection():
             self.app.pop_screen()
 
     # --- help and the command palette -----------------------------------------------------------
@@ -279,23 +665,32 @@ class ReaderScreen(Screen):
             SystemCommand("Find", "Find text in the article and select it", self.action_find),
             SystemCommand("Find next", "Select the next match of the last search",
                           self.action_find_next),
+            SystemCommand("Next span", "Cursor to the start of the next span",
+                          partial(self.view.jump_to_span, 1)),
+            SystemCommand("Previous span", "Cursor to the start of the previous span",
+                          partial(self.view.jump_to_span, -1)),
             SystemCommand("Delete span", "Delete the span under the cursor", self.action_delete_span),
             SystemCommand("Undo", "Undo the last action on this article", self.action_undo),
             SystemCommand("Redo", "Redo the last undone action on this article", self.action_redo),
+            SystemCommand("Done", "Mark the article done and open the next one to do",
+                          self.action_done),
+            SystemCommand("Skip", "Mark the article skipped and open the next one to do",
+                          self.action_skip),
+            SystemCommand("Flag", "Flag the article with a note", self.action_flag),
+            SystemCommand("Next article", "Open the next article in the list",
+                          partial(self.action_article, 1)),
+            SystemCommand("Previous article", "Open the previous article in the list",
+                          partial(self.action_article, -1)),
+            SystemCommand("Raw source", "Show or hide the stored raw source", self.action_raw),
+            SystemCommand("Other annotator", "Show another annotator's spans (read-only)",
+                          self.action_other_annotator),
+            SystemCommand("Span panel", "Show or hide the list of spans", self.action_toggle_panel),
             SystemCommand("Back to library", "Close the article", self.app.pop_screen),
         ]
         for lab in self.app.schema.labels:
             commands.append(
                 SystemCommand(f"Label {lab.name}",
-                              f"Apply {lab.name} to the selection (key {lab.key})",
+                              f"Apply {lab.name} to the selection or the span (key {lab.key})",
                               partial(self.apply_label, lab.name))
             )
         return commands
-
-
-def _text_on(color: str) -> Style:
-    """Dark text on a schema colour (a colour Rich does not know falls back to grey)."""
-    try:
-        return Style(color="#1e2127", bgcolor=color)
-    except Exception:
-        return Style(color="#1e2127", bgcolor="#abb2bf")

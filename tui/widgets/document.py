@@ -7,11 +7,19 @@ It is a Line API widget (a ``ScrollView``):
   hard lines are the text split on "\\n" (so paragraphs, separated by "\\n\\n", get a blank line
   between them), wrapped greedily at whitespace. Display lines are character ranges of the
   stored text, so offsets never need translating.
+* Markdown-style structure (``## heading``, ``- item``, ``1. item``, ``> quote``) is found once per
+  text and shown by styling only: the characters shown are the stored characters, one for one.
+* Spans: where spans nest or overlap, the innermost (shortest) one is the background colour and
+  the text is underlined to show that a longer span covers it too; the first character of a span
+  that touches or sits inside another is a darker, bold shade of its colour. The text on a label
+  colour is black or white by the colour's luminance (see ``labels.py``).
 * Each display line is rendered on demand (only visible lines are ever rendered) into a cached
   ``Strip``. A cursor move or a selection change evicts and repaints only the lines whose styling
   changed, so a keystroke costs the same on a 2,000- and a 50,000-character article.
 * The text shown is ``visible(text)``: control characters become visible stand-ins one for one,
   and everything is built as ``rich.text.Text``, never markup.
+* The mouse: a click puts the cursor on the token under it (shift+click extends the selection),
+  a drag selects whole tokens.
 
 The widget knows nothing about storage: it posts ``CursorMoved`` and the screen does the rest.
 """
@@ -36,10 +44,15 @@ from textual.strip import Strip
 from newsmark.model import Span, Token
 from newsmark.text import snap_to_tokens, word_tokens
 
+from .labels import label_style, start_marker_style
 from .safe import visible
 
 _CHUNK = re.compile(r"\S+\s*|\s+")
-SPAN_TEXT_COLOR = "#1e2127"
+_WORD = re.compile(r"\S+")
+# Markdown-style block markers at the start of a hard line.
+_HEADING = re.compile(r"#{1,6}(?= |$)")
+_ITEM = re.compile(r"[ \t]*(?:[-*+\u2022\u2013]|\d{1,3}[.)])(?= )")
+_QUOTE = re.compile(r"(?:> ?)*>")
 
 
 def wrap(display: str, width: int) -> list[tuple[int, int]]:
@@ -82,16 +95,61 @@ def wrap(display: str, width: int) -> list[tuple[int, int]]:
     return lines
 
 
+def structure(text: str) -> dict[int, list[tuple[int, int, str]]]:
+    """Markdown-style block structure: {hard line start: [(start, end, kind), ...]}.
+
+    Kinds: ``heading`` (the whole line) and ``heading-marker`` (``## ``), ``item-marker``
+    (``- ``, ``1. ``), ``quote`` (the whole line) and ``quote-marker`` (``> ``). Lines without
+    structure are left out. Offsets are offsets into ``text``; nothing is added or removed.
+    """
+    blocks: dict[int, list[tuple[int, int, str]]] = {}
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line:
+            continue
+        first = line[0]
+        if first == "#" and (m := _HEADING.match(line)):
+            marker = m.end() + (1 if line[m.end() : m.end() + 1] == " " else 0)
+            blocks[start] = [(start, end, "heading"), (start, start + marker, "heading-marker")]
+        elif first == ">" and (m := _QUOTE.match(line)):
+            marker = m.end() + (1 if line[m.end() : m.end() + 1] == " " else 0)
+            blocks[start] = [(start, end, "quote"), (start, start + marker, "quote-marker")]
+        elif (m := _ITEM.match(line)) is not None:
+            lead = len(line) - len(line.lstrip(" \t"))
+            blocks[start] = [(start + lead, start + m.end(), "item-marker")]
+    return blocks
+
+
+def whitespace_tokens(text: str) -> list[Token]:
+    """Tokens split at whitespace only (for text spaCy never saw, like the raw source)."""
+    tokens = []
+    for m in _WORD.finditer(text):
+        tokens.append(Token(m.start(), m.end(), m.end() < len(text) and text[m.end()].isspace()))
+    return tokens
+
+
 class DocumentView(ScrollView, can_focus=True):
     """The text of one article with a token cursor, a selection and highlighted spans."""
 
-    COMPONENT_CLASSES = {"document--cursor", "document--selection"}
+    COMPONENT_CLASSES = {
+        "document--cursor",
+        "document--selection",
+        "document--heading",
+        "document--heading-marker",
+        "document--item-marker",
+        "document--quote",
+        "document--quote-marker",
+    }
 
     DEFAULT_CSS = """
     DocumentView {
         scrollbar-gutter: stable;
         overflow-x: hidden;
         padding: 0 1;
+        height: 1fr;
+        width: 1fr;
     }
     DocumentView > .document--cursor {
         text-style: reverse bold;
@@ -100,7 +158,28 @@ class DocumentView(ScrollView, can_focus=True):
         background: $accent 50%;
         text-style: underline;
     }
+    DocumentView > .document--heading {
+        text-style: bold;
+    }
+    DocumentView > .document--heading-marker {
+        color: $text-muted;
+        text-style: bold;
+    }
+    DocumentView > .document--item-marker {
+        color: $accent;
+        text-style: bold;
+    }
+    DocumentView > .document--quote {
+        text-style: italic;
+    }
+    DocumentView > .document--quote-marker {
+        color: $accent;
+        text-style: bold;
+    }
     """
+
+    # The screen does its own text selection; this widget selects tokens with the mouse itself.
+    ALLOW_SELECT = False
 
     inherit_bindings = False
     BINDINGS = [
@@ -120,6 +199,8 @@ class DocumentView(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="reader.page_down"),
         Binding("home", "edge(-1)", "First token", show=False, id="reader.first_token"),
         Binding("end", "edge(1)", "Last token", show=False, id="reader.last_token"),
+        Binding("tab", "span(1)", "Next span", show=False, id="reader.next_span"),
+        Binding("shift+tab", "span(-1)", "Previous span", show=False, id="reader.prev_span"),
     ]
 
     class CursorMoved(Message):
@@ -157,6 +238,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._word_starts: list[int] = []
         self._word_ends: list[int] = []
         self._spans: list[Span] = []
+        self._span_starts: list[int] = []
         self._cursor = 0  # index into self._words
         self._anchor: int | None = None  # index into self._words, or no selection
         self._goal: int | None = None  # column kept by up/down moves
@@ -164,31 +246,52 @@ class DocumentView(ScrollView, can_focus=True):
         self._lines: list[tuple[int, int]] = []
         self._line_starts: list[int] = []
         self._line_spans: dict[int, list[Span]] = {}
+        self._blocks: dict[int, list[tuple[int, int, str]]] = {}
         self._cache: dict[int, Strip] = {}
-        self._label_styles: dict[str, Style] = {}
+        self._component_styles: dict[str, Style] = {}
+        self._pending_scroll: int | None = None
+        self._drag_origin: int | None = None  # word index where a mouse drag started
+        self._dragged = False
         self.loaded = False
 
     # --- content --------------------------------------------------------------------------------
 
-    def load(self, text: str, tokens: list[Token], spans: Iterable[Span] = ()) -> None:
-        """Show ``text`` (tokenised as ``tokens``) with ``spans``; the cursor on the first word."""
+    def load(
+        self,
+        text: str,
+        tokens: list[Token],
+        spans: Iterable[Span] = (),
+        *,
+        cursor: int = 0,
+        scroll: int | None = None,
+        structured: bool = True,
+    ) -> None:
+        """Show ``text`` (tokenised as ``tokens``) with ``spans``; the cursor on the word at or
+        after character ``cursor``, scrolled to line ``scroll`` (or wherever shows the cursor)."""
         self._text = text
         self._display = visible(text)
         self._tokens = tokens
         self._words = word_tokens(tokens, text)
         self._word_starts = [tokens[i].start for i in self._words]
         self._word_ends = [tokens[i].end for i in self._words]
-        self._spans = sorted(spans, key=lambda s: (s.start, -s.end))
-        self._cursor, self._anchor, self._goal = 0, None, None
+        self._blocks = structure(text) if structured else {}
+        self._set_span_list(spans)
+        self._cursor, self._anchor, self._goal = self._word_index(cursor), None, None
+        self._drag_origin = None
         self._width = 0
+        self._pending_scroll = scroll
         self.loaded = True
-        self._layout()
         self.scroll_to(0, 0, animate=False)
+        self._layout()
         self._post_moved()
+
+    def _set_span_list(self, spans: Iterable[Span]) -> None:
+        self._spans = sorted(spans, key=lambda s: (s.start, -s.end, s.id or 0))
+        self._span_starts = [s.start for s in self._spans]
 
     def set_spans(self, spans: Iterable[Span]) -> None:
         """Replace the highlighted spans and repaint."""
-        self._spans = sorted(spans, key=lambda s: (s.start, -s.end))
+        self._set_span_list(spans)
         self._index_spans()
         self._cache.clear()
         self.refresh()
@@ -196,7 +299,6 @@ class DocumentView(ScrollView, can_focus=True):
 
     def set_colors(self, colors: dict[str, str]) -> None:
         self._colors = dict(colors)
-        self._label_styles.clear()
         self._cache.clear()
         self.refresh()
 
@@ -223,13 +325,18 @@ class DocumentView(ScrollView, can_focus=True):
         self._cache.clear()
         self.virtual_size = Size(width, len(self._lines))
         self.refresh()
-        self.call_after_refresh(self._scroll_to_cursor)
+        self.call_after_refresh(self._restore_scroll)
+
+    def _restore_scroll(self) -> None:
+        if self._pending_scroll is not None:
+            self.scroll_to(y=self._pending_scroll, animate=False, immediate=True)
+            self._pending_scroll = None
+        self._scroll_to_cursor()
 
     def _index_spans(self) -> None:
         index: dict[int, list[Span]] = {}
         if self._lines:
-            # Outer (longer) spans first, so inner spans are painted over them.
-            for span in sorted(self._spans, key=lambda s: (-(s.end - s.start), s.start)):
+            for span in self._spans:
                 for y in self._lines_of(span.start, span.end):
                     index.setdefault(y, []).append(span)
         self._line_spans = index
@@ -239,7 +346,7 @@ class DocumentView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._label_styles.clear()
+        self._component_styles.clear()
         self._cache.clear()
 
     def line_of(self, offset: int) -> int:
@@ -257,11 +364,25 @@ class DocumentView(ScrollView, can_focus=True):
     def line_count(self) -> int:
         return len(self._lines)
 
+    @property
+    def scroll_line(self) -> int:
+        """The first display line shown."""
+        return round(self.scroll_y)
+
     def display_lines(self) -> list[str]:
         """The text of every display line, as shown (for tests and debugging)."""
         return [self._display[s:e] for s, e in self._lines]
 
     # --- cursor and selection -------------------------------------------------------------------
+
+    def _word_index(self, offset: int) -> int:
+        """The word at or after character ``offset`` (the last word past the end)."""
+        if not self._words:
+            return 0
+        wi = bisect_right(self._word_starts, offset) - 1
+        if wi < 0 or self._word_ends[wi] <= offset:
+            wi += 1
+        return max(0, min(len(self._words) - 1, wi))
 
     def _word_range(self, wi: int) -> tuple[int, int]:
         return self._word_starts[wi], self._word_ends[wi]
@@ -270,6 +391,11 @@ class DocumentView(ScrollView, can_focus=True):
     def cursor_range(self) -> tuple[int, int] | None:
         """Character range of the token under the cursor."""
         return self._word_range(self._cursor) if self._words else None
+
+    @property
+    def cursor_offset(self) -> int:
+        """Character offset of the token under the cursor (0 for an empty text)."""
+        return self._word_starts[self._cursor] if self._words else 0
 
     @property
     def selection(self) -> tuple[int, int] | None:
@@ -323,6 +449,11 @@ class DocumentView(ScrollView, can_focus=True):
         anchor = (self._cursor if self._anchor is None else self._anchor) if extend else None
         self._change(wi, anchor, goal)
 
+    def move_to_offset(self, offset: int) -> None:
+        """Put the cursor on the word at or after character ``offset``; no selection."""
+        if self._words:
+            self._change(self._word_index(offset), None)
+
     def clear_selection(self) -> bool:
         """Drop the selection; False if there was none."""
         if self._anchor is None:
@@ -353,14 +484,40 @@ class DocumentView(ScrollView, can_focus=True):
         snapped = snap_to_tokens(self._tokens, match.start(), match.end())
         return snapped is not None and self.select_range(*snapped)
 
+    def _spans_over(self, start: int, end: int) -> list[Span]:
+        """Spans overlapping [start, end) (which lies on one display line), innermost first."""
+        hits = [s for s in self._line_spans.get(self.line_of(start), ()) if s.overlaps(start, end)]
+        return sorted(hits, key=_inner_first)
+
     def spans_at_cursor(self) -> list[Span]:
         """Spans overlapping the token under the cursor, innermost (shortest) first."""
         cursor = self.cursor_range
-        if cursor is None:
-            return []
-        start, end = cursor
-        hits = [s for s in self._line_spans.get(self.line_of(start), ()) if s.overlaps(start, end)]
-        return sorted(hits, key=lambda s: (s.end - s.start, s.start))
+        return [] if cursor is None else self._spans_over(*cursor)
+
+    def span_at_cursor(self) -> Span | None:
+        """The innermost span under the cursor, or None."""
+        here = self.spans_at_cursor()
+        return here[0] if here else None
+
+    def span_starts(self) -> list[int]:
+        """Where the spans start, in text order (one entry per span)."""
+        return list(self._span_starts)
+
+    def jump_to_span(self, direction: int) -> bool:
+        """Cursor to the start of the next (``direction`` 1) or previous (-1) span, wrapping
+        around; False when there are no spans."""
+        if not self._spans or not self._words:
+            return False
+        here = self._word_starts[self._cursor]
+        starts = self._span_starts
+        if direction > 0:
+            i = bisect_right(starts, here)
+            target = starts[i] if i < len(starts) else starts[0]
+        else:
+            i = bisect_left(starts, here) - 1
+            target = starts[i] if i >= 0 else starts[-1]
+        self.move_to_offset(target)
+        return True
 
     def _nearest_on_line(self, y: int, column: int) -> int | None:
         """The word on display line ``y`` nearest to ``column``, or None if it has none."""
@@ -427,26 +584,80 @@ class DocumentView(ScrollView, can_focus=True):
     def action_edge(self, direction: int) -> None:
         self.move_to(0 if direction < 0 else len(self._words) - 1)
 
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None or not self._lines:
+    def action_span(self, direction: int) -> None:
+        self.jump_to_span(direction)
+
+    # --- the mouse ------------------------------------------------------------------------------
+
+    def _word_at_screen(self, screen_x: int, screen_y: int) -> int | None:
+        """The word nearest to a screen position (clamped into the text area)."""
+        if not self._lines or not self._words:
+            return None
+        region = self.scrollable_content_region
+        x = screen_x - region.x
+        y = screen_y - region.y
+        if region.height:
+            if y < 0 and self.scroll_y > 0:  # dragging above or below: scroll along
+                self.scroll_to(y=self.scroll_y - 1, animate=False, immediate=True)
+            elif y >= region.height and self.scroll_y < self.max_scroll_y:
+                self.scroll_to(y=self.scroll_y + 1, animate=False, immediate=True)
+            y = max(0, min(region.height - 1, y))
+        line = min(len(self._lines) - 1, y + round(self.scroll_y))
+        return self._word_near_line(line, max(0, x) + round(self.scroll_x), 1)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
             return
-        y = min(len(self._lines) - 1, offset.y + round(self.scroll_y))
-        wi = self._word_near_line(y, offset.x + round(self.scroll_x), 1)
-        if wi is not None:
-            self.move_to(wi, extend=event.shift)
+        wi = self._word_at_screen(event.screen_x, event.screen_y)
+        if wi is None:
+            return
+        event.stop()
+        self.focus()
+        if event.shift:
+            self._drag_origin = self._cursor if self._anchor is None else self._anchor
+            self._dragged = True
+            self._change(wi, self._drag_origin)
+        else:
+            self._drag_origin = wi
+            self._dragged = False
+            self._change(wi, None)
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._drag_origin is None:
+            return
+        wi = self._word_at_screen(event.screen_x, event.screen_y)
+        if wi is None:
+            return
+        if wi != self._drag_origin or self._dragged:
+            self._dragged = True
+            if (wi, self._drag_origin) != (self._cursor, self._anchor):
+                self._change(wi, self._drag_origin)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag_origin is None:
+            return
+        self.on_mouse_move(event)
+        self._drag_origin = None
+        self.release_mouse()
 
     # --- rendering ------------------------------------------------------------------------------
 
-    def _label_style(self, label: str) -> Style:
-        style = self._label_styles.get(label)
+    def _component(self, name: str) -> Style:
+        style = self._component_styles.get(name)
         if style is None:
-            try:
-                style = Style(bgcolor=self._colors.get(label, "#abb2bf"), color=SPAN_TEXT_COLOR)
-            except Exception:  # a colour name Rich does not know
-                style = Style(bgcolor="#abb2bf", color=SPAN_TEXT_COLOR)
-            self._label_styles[label] = style
+            style = self.get_component_rich_style(f"document--{name}", partial=True)
+            self._component_styles[name] = style
         return style
+
+    def _color(self, label: str) -> str:
+        return self._colors.get(label, "#abb2bf")
+
+    def _covered(self, offset: int) -> bool:
+        """Whether any span covers character ``offset``."""
+        if offset < 0 or not self._lines:
+            return False
+        return any(s.start <= offset < s.end for s in self._line_spans.get(self.line_of(offset), ()))
 
     def render_document_line(self, y: int) -> Strip:
         """Display line ``y``, styled and uncropped (cached until its styling changes)."""
@@ -467,17 +678,38 @@ class DocumentView(ScrollView, can_focus=True):
             if s < e:
                 text.stylize(style, s - start, e - start)
 
-        for span in self._line_spans.get(y, ()):
-            paint(self._label_style(span.label), span.start, span.end)
+        if self._blocks:
+            hard = self._display.rfind("\n", 0, start) + 1
+            for s, e, kind in self._blocks.get(hard, ()):
+                paint(self._component(kind), s, e)
+        spans = self._line_spans.get(y)
+        if spans:
+            self._paint_spans(spans, paint)
         selection = self.selection
         if selection is not None and selection[0] < end and start < selection[1]:
-            paint(self.get_component_rich_style("document--selection", partial=True), *selection)
+            paint(self._component("selection"), *selection)
         cursor = self.cursor_range
         if cursor is not None and cursor[0] < end and start < cursor[1]:
-            paint(self.get_component_rich_style("document--cursor", partial=True), *cursor)
+            paint(self._component("cursor"), *cursor)
         strip = Strip(text.render(self.app.console), cell_len(shown))
         self._cache[y] = strip
         return strip
+
+    def _paint_spans(self, spans: list[Span], paint) -> None:
+        """Innermost span as background; underlined where a longer span covers it too; the first
+        character of a span that touches or sits inside another as a darker bold marker."""
+        cuts = sorted({s.start for s in spans} | {s.end for s in spans})
+        starts = {s.start for s in spans}
+        for a, b in zip(cuts, cuts[1:]):
+            covering = [s for s in spans if s.start <= a < s.end]
+            if not covering:
+                continue
+            inner = min(covering, key=_inner_first)
+            color = self._color(inner.label)
+            nested = len(covering) > 1
+            paint(label_style(color, underline=nested), a, b)
+            if a in starts and self._covered(a - 1):
+                paint(start_marker_style(color, underline=nested), a, a + 1)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -504,3 +736,8 @@ class DocumentView(ScrollView, can_focus=True):
             "".join(segment.text for segment in self.render_document_line(y))
             for y in range(len(self._lines))
         ]
+
+
+def _inner_first(span: Span) -> tuple[int, int, int]:
+    """Sort key: shortest first; of equal length, the later start (the one overlapping in)."""
+    return (span.end - span.start, -span.start, span.id or 0)
