@@ -23,6 +23,7 @@ FORMATS = {
     "prodigy": "newsmark.formats.prodigy",
     "conll": "newsmark.formats.conll",
     "spacy": "newsmark.formats.spacy_docbin",
+    "hf": "newsmark.formats.hf",
 }
 
 
