@@ -248,8 +248,10 @@ def extract(db_path: Path, paths: tuple[str, ...], out_dir: Path | None, max_byt
               help="Only this annotator's work (repeatable). [default: everyone]")
 @click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Label schema TOML file (for validation warnings). [default: the news schema]")
+@click.option("--relations", is_flag=True,
+              help="doccano: the entities-and-relations variant, with events as trigger entities.")
 def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
-           schema_path: Path | None) -> None:
+           schema_path: Path | None, relations: bool) -> None:
     """Export training data: one record per article and annotator that has spans or events, or
     is marked done."""
     from newsmark.formats import export as run_export
@@ -261,7 +263,8 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
         raise click.ClickException(str(exc)) from None
     store = open_store(db_path)
     try:
-        summary = run_export(fmt, store.iter_records(list(annotators) or None), output, schema)
+        summary = run_export(fmt, store.iter_records(list(annotators) or None), output, schema,
+                             relations=relations)
     except AlignmentError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{summary['records']} records exported ({fmt})", err=True)

@@ -24,6 +24,7 @@ FORMATS = {
     "conll": "newsmark.formats.conll",
     "spacy": "newsmark.formats.spacy_docbin",
     "hf": "newsmark.formats.hf",
+    "doccano": "newsmark.formats.doccano",
 }
 
 

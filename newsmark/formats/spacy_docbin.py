@@ -11,6 +11,8 @@ the vocab of ``spacy.blank(language)``), so ``doc.text`` is the article text.
   with character and token offsets, attributes, validation warnings).
 - ``doc.user_data["meta"]``: article id, url, title, source, language, annotator.
 
+A DocBin stores ``user_data`` as msgpack and gives its lists back as tuples.
+
 spaCy is imported here, lazily: nothing else in ``newsmark`` needs it to export.
 """
 

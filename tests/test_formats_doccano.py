@@ -1,0 +1,84 @@
+"""The doccano JSONL export, both variants, parsed back and compared with the database."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import check_golden
+from formats_corpus import annotated_corpus, db_spans, nested_corpus
+
+
+def read(text: str) -> list[dict]:
+    assert text.endswith("\n")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_doccano_labels_are_the_db_spans(cli, db_path, tmp_path):
+    store = annotated_corpus(db_path)
+    out = tmp_path / "doccano.jsonl"
+    result = cli("export", "--format", "doccano", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "4 records exported (doccano)" in result.stderr
+    assert "2 events not exported (--relations exports them)" in result.stderr
+    text = out.read_text("utf-8")
+    lines = read(text)
+    records = list(store.iter_records())
+    assert len(lines) == len(records) == 4
+    for line, r in zip(lines, records):
+        assert set(line) == {"id", "text", "label"}
+        assert line["id"] == f"{r.article.id}:{r.annotator}"
+        assert line["text"] == r.article.text
+        assert sorted(map(tuple, line["label"])) == db_spans(r.spans)
+        for start, end, label in line["label"]:
+            assert any(line["text"][start:end] == s.surface(r.article.text) for s in r.spans)
+    assert lines[3]["label"] == []  # carol: done without spans
+    store.close()
+    check_golden("export-doccano.jsonl", text)
+    assert cli("export", "--format", "doccano", "-o", "-").stdout == text
+
+
+def test_doccano_keeps_overlapping_spans(cli, db_path):
+    store = nested_corpus(db_path)
+    lines = read(cli("export", "--format", "doccano").stdout)
+    for line, r in zip(lines, store.iter_records(), strict=True):
+        assert sorted(map(tuple, line["label"])) == db_spans(r.spans)
+    assert len(lines[0]["label"]) == 13
+    store.close()
+
+
+def test_doccano_relations_are_the_db_events(cli, db_path, tmp_path):
+    store = annotated_corpus(db_path)
+    out = tmp_path / "relations.jsonl"
+    result = cli("export", "--format", "doccano", "--relations", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "2 events as trigger entities with 6 relations" in result.stderr
+    text = out.read_text("utf-8")
+    lines = read(text)
+    records = list(store.iter_records())
+    assert len(lines) == len(records)
+    entity_ids = [e["id"] for line in lines for e in line["entities"]]
+    relation_ids = [x["id"] for line in lines for x in line["relations"]]
+    assert len(set(entity_ids)) == len(entity_ids) and len(set(relation_ids)) == len(relation_ids)
+    for line, r in zip(lines, records):
+        assert set(line) == {"id", "text", "entities", "relations"}
+        assert line["text"] == r.article.text
+        entities = {e["id"]: e for e in line["entities"]}
+        assert all(set(e) == {"id", "label", "start_offset", "end_offset"} for e in entities.values())
+        as_tuple = {i: (e["start_offset"], e["end_offset"], e["label"]) for i, e in entities.items()}
+        # the spans, then one trigger entity per event
+        triggers = {e["id"] for e in line["entities"][len(r.spans):]}
+        spans_back = sorted(t for i, t in as_tuple.items() if i not in triggers)
+        assert spans_back == db_spans(r.spans)
+        assert sorted(as_tuple[i] for i in triggers) == sorted((e.start, e.end, e.type) for e in r.events)
+        by_id = {s.id: s for s in r.spans}
+        expected = sorted(
+            ((e.start, e.end, e.type), (by_id[a.span_id].start, by_id[a.span_id].end,
+                                        by_id[a.span_id].label), a.role)
+            for e in r.events for a in e.arguments
+        )
+        back = sorted((as_tuple[x["from_id"]], as_tuple[x["to_id"]], x["type"])
+                      for x in line["relations"])
+        assert back == expected
+    assert [x["type"] for x in lines[1]["relations"]] == ["Participant", "Participant", "Time", "Place"]
+    store.close()
+    check_golden("export-doccano-relations.jsonl", text)
