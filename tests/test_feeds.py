@@ -343,3 +343,23 @@ def test_refresh_by_name_tag_or_all(cli, server):
         assert usage.exit_code == 2 and "give exactly one of NAME, --tag T or --all" in usage.output
     assert "no feed 'nope'" in cli("feed", "refresh", "nope").output
     assert "no feeds with tag 'fr'" in cli("feed", "refresh", "--tag", "fr").output
+
+
+def test_an_unexpected_error_in_one_feed_is_recorded_and_the_others_refreshed(cli, db_path, server, monkeypatch):
+    real_parse = newsmark.sources.parse_feed
+
+    def parse(body, url, *rest):  # a parser bug on one feed only
+        if "atom_news" in url:
+            raise RuntimeError("boom")
+        return real_parse(body, url, *rest)
+
+    monkeypatch.setattr(newsmark.sources, "parse_feed", parse)
+    cli("feed", "add", feed_url(server, "rss", "bug"), "--name", "stadt")
+    cli("feed", "add", feed_url(server, "atom", "bug"), "--name", "gazette")
+    result = cli("feed", "refresh", "--all", "--retries", "0")
+    assert result.exit_code == 0
+    assert f"failed: {feed_url(server, 'atom', 'bug')}: unexpected error (RuntimeError: boom)" in result.output
+    assert "3 added, 0 duplicate, 1 failed" in result.output
+    rows = {r["name"]: r for r in snapshot(db_path)["feeds"]}
+    assert rows["gazette"]["last_error"] == "unexpected error (RuntimeError: boom)"
+    assert rows["stadt"]["last_error"] is None and rows["stadt"]["last_success"]

@@ -449,3 +449,22 @@ def test_ctrl_c_stops_cleanly_and_keeps_what_was_fetched(tmp_path, server):
     for _url, text, text_hash, tokens, raw, language in rows:  # and whole: no half rows
         assert text and hashlib.sha256(text.encode()).hexdigest() == text_hash
         assert json.loads(tokens) and raw.startswith(b"<!DOCTYPE html>") and language == "de"
+
+
+def test_an_unexpected_error_fails_one_url_not_the_run(cli, db_path, server, monkeypatch):
+    import newsmark.sources
+
+    real = newsmark.sources._clean_page
+
+    def clean(body, url, *args, **kw):  # a cleaner bug on one page only
+        if "de_schule" in url:
+            raise RuntimeError("boom")
+        return real(body, url, *args, **kw)
+
+    monkeypatch.setattr(newsmark.sources, "_clean_page", clean)
+    bad, good = server.url("/web/de_schule.html?case=bug"), server.url("/web/de_hafen.html?case=bug")
+    result = cli("ingest", bad, good)
+    assert result.exit_code == 0
+    assert f"failed: {bad}: unexpected error (RuntimeError: boom)" in result.output
+    assert "1 added, 0 duplicate, 1 failed" in result.output
+    assert [r["url"] for r in articles(db_path)] == [good]
