@@ -19,6 +19,7 @@ from newsmark.text import token_bounds
 
 from .db import connect, default_db_path
 from .events import EventsMixin
+from .export import ExportMixin
 from .feeds import FeedsMixin
 from .library import LibraryMixin
 
@@ -84,7 +85,7 @@ class Action:
     payload: dict
 
 
-class Store(FeedsMixin, LibraryMixin, EventsMixin):
+class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin):
     """One newsmark database."""
 
     def __init__(self, path: str | Path | None = None):

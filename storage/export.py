@@ -1,0 +1,197 @@
+"""Selecting and streaming records for export. Mixed into ``storage.repo.Store``.
+
+``records(selection)`` walks the articles in id order, 500 at a time, and reads each batch's
+spans, events, arguments and attributes with one query each (``IN (...)``), so an export costs a
+handful of queries per 500 articles and holds one batch in memory, whatever the library's size.
+Articles come without ``raw`` (the input bytes): no export needs them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, time, timezone
+
+from newsmark.formats import Record
+from newsmark.model import Argument, Event
+from newsmark.query import Query
+from newsmark.split import split_of
+
+BATCH = 500
+_ANN = re.compile(r":ann\b")
+
+
+class SelectionError(ValueError):
+    pass
+
+
+@dataclass(slots=True)
+class Selection:
+    """Which records an export gets.
+
+    - ``annotators``: only their work (``None``: everyone's);
+    - ``done_only``: only records the annotator marked done;
+    - ``labels``: keep only spans with these labels (event arguments pointing at other spans are
+      dropped; records are selected as without it, so a done article without such spans is
+      still exported, as a negative example);
+    - ``since``: only records whose annotator changed anything on the article (spans, events,
+      status, or any undoable action) at or after this ISO 8601 UTC time or date;
+    - ``query``: the library filter language, evaluated per record with its annotator's status
+      and spans; as in the library, only the newest version of an article matches;
+    - ``split``: ``(name, ratios)``: only articles whose text hash falls into that split.
+    """
+
+    annotators: list[str] | None = None
+    done_only: bool = False
+    labels: list[str] | None = None
+    since: str | None = None
+    query: Query | None = None
+    split: tuple[str, tuple[float, float, float]] | None = None
+    batch: int = field(default=BATCH)
+
+
+def parse_since(value: str) -> str:
+    """``2025-06-01`` or ``2025-06-01T12:00[+02:00]`` -> the UTC timestamp prefix storage compares
+    with (a time without an offset is UTC)."""
+    try:
+        dt = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise SelectionError(f"--since: expected a date like 2025-06-01 or 2025-06-01T12:00, "
+                             f"got {value!r}") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    dt = dt.astimezone(timezone.utc)
+    if dt.time() == time(0) and "T" not in value and " " not in value.strip():
+        return dt.date().isoformat()
+    return dt.isoformat(timespec="milliseconds")
+
+
+def _marks(prefix: str, values: list, args: dict) -> str:
+    names = []
+    for i, v in enumerate(values):
+        args[f"{prefix}{i}"] = v
+        names.append(f":{prefix}{i}")
+    return ", ".join(names)
+
+
+class ExportMixin:
+    db: object
+
+    def records(self, selection: Selection | None = None) -> Iterator[Record]:
+        """The selected records in article order (then annotator), streamed batch by batch."""
+        sel = selection or Selection()
+        last = 0
+        while True:
+            ids = [r[0] for r in self.db.execute(
+                "select id from articles where id > ? order by id limit ?", [last, sel.batch])]
+            if not ids:
+                return
+            last = ids[-1]
+            pairs = self._selected_pairs(ids[0], ids[-1], sel)
+            if sel.split is not None:
+                name, ratios = sel.split
+                pairs = [p for p in pairs if split_of(p[3], ratios) == name]
+            if pairs:
+                yield from self._load_records(pairs, sel)
+
+    def _selected_pairs(self, lo: int, hi: int, sel: Selection) -> list[tuple[int, str, str, str]]:
+        """(article id, annotator, status, text hash) with work in the article id range."""
+        args: dict = {"lo": lo, "hi": hi}
+        where = ["1"]
+        if sel.done_only:
+            where.append("st.status = 'done'")
+        if sel.annotators:
+            where.append(f"pairs.annotator in ({_marks('an', sel.annotators, args)})")
+        if sel.since:
+            args["since"] = sel.since
+            where.append(
+                "(st.updated >= :since"
+                " or exists (select 1 from spans s where s.article_id = a.id"
+                "            and s.annotator = pairs.annotator and s.updated >= :since)"
+                " or exists (select 1 from events e where e.article_id = a.id"
+                "            and e.annotator = pairs.annotator and e.updated >= :since)"
+                " or exists (select 1 from actions x where x.annotator = pairs.annotator"
+                "            and x.article_id = a.id and x.created >= :since))"
+            )
+        if sel.query is not None and not sel.query.empty:
+            # the library's filter, with its one annotator replaced by each record's annotator
+            qwhere, qargs = self._where("", sel.query)
+            qargs.pop("ann", None)
+            where.append("(" + _ANN.sub("pairs.annotator", qwhere) + ")")
+            args.update(qargs)
+        sql = f"""
+            with pairs as (
+                select article_id, annotator from spans where article_id between :lo and :hi
+                union select article_id, annotator from events where article_id between :lo and :hi
+                union select article_id, annotator from status
+                      where status = 'done' and article_id between :lo and :hi
+            )
+            select pairs.article_id, pairs.annotator, coalesce(st.status, 'todo'), a.text_hash
+            from pairs join articles a on a.id = pairs.article_id
+            left join status st on st.article_id = a.id and st.annotator = pairs.annotator
+            where {' and '.join(where)}
+            order by pairs.article_id, pairs.annotator
+        """
+        return [tuple(r) for r in self.db.execute(sql, args).fetchall()]
+
+    def _load_records(self, pairs: list[tuple[int, str, str, str]], sel: Selection) -> Iterator[Record]:
+        from .repo import _article, _span
+
+        article_ids = sorted({p[0] for p in pairs})
+        annotators = sorted({p[1] for p in pairs})
+        args: dict = {}
+        in_ids = _marks("id", article_ids, args)
+        in_ann = _marks("an", annotators, args)
+        label_filter = ""
+        if sel.labels is not None:
+            label_filter = f" and s.label in ({_marks('lab', sel.labels, args)})" if sel.labels else " and 0"
+
+        articles = {}
+        for row in self.db.query(
+            "select id, url, source, title, kicker, author, published, language, null as raw, "
+            "text, text_hash, tokens, origin, version, ingested, parent_id, feed_id "
+            f"from articles where id in ({in_ids})", args
+        ):
+            articles[row["id"]] = _article(row)
+
+        spans: dict[tuple[int, str], list] = {}
+        for row in self.db.query(
+            f"select s.* from spans s where s.article_id in ({in_ids}) and s.annotator in ({in_ann})"
+            f"{label_filter} order by s.article_id, s.annotator, s.start, s.end desc, s.id", args
+        ):
+            spans.setdefault((row["article_id"], row["annotator"]), []).append(_span(row))
+
+        events: dict[tuple[int, str], list[Event]] = {}
+        by_id: dict[int, Event] = {}
+        for r in self.db.execute(
+            "select id, article_id, annotator, type, start, end, text_hash, created, updated "
+            f"from events where article_id in ({in_ids}) and annotator in ({in_ann}) "
+            "order by article_id, annotator, start, end, id", args
+        ):
+            ev = Event(start=r[4], end=r[5], type=r[3], arguments=[], attributes={},
+                       article_id=r[1], annotator=r[2], text_hash=r[6], id=r[0],
+                       created=r[7], updated=r[8])
+            events.setdefault((r[1], r[2]), []).append(ev)
+            by_id[ev.id] = ev
+        if by_id:
+            for aid, eid, role, span_id in self.db.execute(
+                "select a.id, a.event_id, a.role, a.span_id from event_arguments a "
+                "join events e on e.id = a.event_id join spans s on s.id = a.span_id "
+                f"where e.article_id in ({in_ids}) and e.annotator in ({in_ann}){label_filter} "
+                "order by s.start, a.id", args
+            ):
+                by_id[eid].arguments.append(Argument(role, span_id, aid))
+            for eid, name, value in self.db.execute(
+                "select t.event_id, t.name, t.value from event_attributes t "
+                "join events e on e.id = t.event_id "
+                f"where e.article_id in ({in_ids}) and e.annotator in ({in_ann}) order by t.name",
+                args,
+            ):
+                by_id[eid].attributes[name] = value
+
+        for article_id, annotator, status, _hash in pairs:
+            key = (article_id, annotator)
+            yield Record(articles[article_id], annotator, status, spans.get(key, []),
+                         events.get(key, []))
+
