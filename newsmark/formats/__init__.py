@@ -21,6 +21,7 @@ from ..model import Article, Event, Schema, Span
 # name -> module; the CLI offers exactly these
 FORMATS = {
     "prodigy": "newsmark.formats.prodigy",
+    "brat": "newsmark.formats.brat",
     "conll": "newsmark.formats.conll",
     "spacy": "newsmark.formats.spacy_docbin",
     "hf": "newsmark.formats.hf",
