@@ -1,0 +1,46 @@
+"""Extraction quality on the shared development set, as the issue measures it: the real
+`newsmark extract` over 181 real pages, scored by the benchmark's own score.py.
+
+Not a timed test: it guards the F1 floors so that a cleaning change that loses quality fails.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+
+import html_text
+from conftest import SHARED
+
+from newsmark.clean.dump import clean_dump
+from newsmark.text import normalize
+
+DEV = SHARED / "bench" / "extraction-dev"
+SCORE = SHARED / "bench" / "score.py"
+
+
+def score(pred_dir) -> dict:
+    out = subprocess.run([sys.executable, str(SCORE), str(pred_dir), "--json"],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_html_extraction_f1(cli, tmp_path):
+    result = cli("extract", DEV / "html", "--out-dir", tmp_path, db=None)
+    assert result.exit_code == 0
+    assert len(list(tmp_path.glob("*.txt"))) == 181
+    s = score(tmp_path)
+    assert s["missing_pred"] == 0
+    assert s["f1"] >= 0.965, s
+
+
+def test_plain_text_dump_f1(tmp_path):
+    """The same pages flattened to text with all their boilerplate, cleaned by the dump cleaner."""
+    for page in sorted((DEV / "html").glob("*.html.gz")):
+        html = gzip.decompress(page.read_bytes()).decode("utf-8", errors="replace")
+        dump = normalize(html_text.extract_text(html, guess_layout=True))
+        (tmp_path / page.name.replace(".html.gz", ".txt")).write_text(clean_dump(dump).text, "utf-8")
+    s = score(tmp_path)
+    assert s["f1"] >= 0.85, s
