@@ -238,38 +238,110 @@ def extract(db_path: Path, paths: tuple[str, ...], out_dir: Path | None, max_byt
         sys.exit(1)
 
 
+def selection_options(fn):
+    """``export``'s record selection: --status, --label, --since, --query, --merge, --split.
+
+    The wrapped command gets ``selection`` (a ``storage.export.Selection``, annotators still to
+    be filled in) and ``split`` (the train/dev/test ratios, or None) instead.
+    """
+    options = [
+        click.option("--status", type=click.Choice(["done", "any"]), default="any",
+                     show_default=True,
+                     help="done: only records whose annotator marked the article done."),
+        click.option("--label", "labels", multiple=True,
+                     help="Keep only spans with this label (repeatable); arguments pointing at "
+                     "other spans are dropped, records are selected as without it."),
+        click.option("--since", metavar="DATE",
+                     help="Only records changed at or after DATE (2025-06-01, or an ISO time; "
+                     "UTC unless it has an offset)."),
+        click.option("--query", metavar="FILTER",
+                     help="Only articles matching the library's filter language, per record "
+                     "annotator (e.g. 'status:done lang:de source:zeit').", default=None),
+        click.option("--merge", type=click.Choice(["gold"]), default=None,
+                     help="gold: export only the annotator named 'gold'."),
+        click.option("--split", "split_spec", metavar="TRAIN/DEV/TEST",
+                     help="Write three outputs, e.g. 80/10/10, each article by a hash of its "
+                     "text: OUT-train.jsonl, OUT-dev.jsonl, OUT-test.jsonl (DIR-train, … for "
+                     "brat)."),
+    ]
+
+    @functools.wraps(fn)
+    def wrapper(*args, status, labels, since, query, merge, split_spec, **kwargs):
+        from newsmark.query import QueryError, parse_query
+        from newsmark.split import SplitError, parse_split
+        from storage.export import Selection, SelectionError, parse_since
+
+        try:
+            selection = Selection(
+                done_only=status == "done",
+                labels=list(labels) or None,
+                since=parse_since(since) if since else None,
+                query=parse_query(query) if query else None,
+            )
+            split = parse_split(split_spec) if split_spec else None
+        except (QueryError, SplitError, SelectionError) as exc:
+            raise click.UsageError(str(exc)) from None
+        annotators = list(kwargs.get("annotators") or ())
+        if merge == "gold":
+            if annotators and annotators != ["gold"]:
+                raise click.UsageError("--merge gold exports only the annotator 'gold'; "
+                                       "leave out --annotator")
+            kwargs["annotators"] = ("gold",)
+        return fn(*args, selection=selection, split=split, **kwargs)
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
 @main.command()
 @db_option
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="prodigy",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", default="-", show_default=True,
-              help="Output file, or - for standard output.")
+              help="Output file (a directory for brat), or - for standard output.")
 @click.option("--annotator", "annotators", multiple=True,
               help="Only this annotator's work (repeatable). [default: everyone]")
 @click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Label schema TOML file (for validation warnings). [default: the news schema]")
 @click.option("--relations", is_flag=True,
               help="doccano: the entities-and-relations variant, with events as trigger entities.")
+@selection_options
 def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
-           schema_path: Path | None, relations: bool) -> None:
+           schema_path: Path | None, relations: bool, selection, split) -> None:
     """Export training data: one record per article and annotator that has spans or events, or
     is marked done."""
+    from dataclasses import replace
+    from importlib import import_module
+
     from newsmark.formats import export as run_export
+    from newsmark.formats.brat import BratError
     from newsmark.formats.prodigy import AlignmentError
+    from newsmark.split import SPLIT_NAMES, SplitError, split_output
 
     try:
         schema = load_schema(schema_path) if schema_path else default_schema()
     except SchemaError as exc:
         raise click.ClickException(str(exc)) from None
+    selection.annotators = list(annotators) or None
+    jobs = [(output, selection)]
+    if split is not None:
+        directory = getattr(import_module(FORMATS[fmt]), "DIRECTORY", False)
+        try:
+            jobs = [(split_output(output, name, directory), replace(selection, split=(name, split)))
+                    for name in SPLIT_NAMES]
+        except SplitError as exc:
+            raise click.UsageError(str(exc)) from None
     store = open_store(db_path)
-    try:
-        summary = run_export(fmt, store.iter_records(list(annotators) or None), output, schema,
-                             relations=relations)
-    except AlignmentError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{summary['records']} records exported ({fmt})", err=True)
-    for note in summary.get("notes", []):
-        click.echo(f"  {note}", err=True)
+    for out, sel in jobs:
+        try:
+            summary = run_export(fmt, store.records(sel), out, schema, relations=relations)
+        except (AlignmentError, BratError) as exc:
+            raise click.ClickException(str(exc)) from None
+        where = f" -> {out}" if split is not None else ""
+        click.echo(f"{summary['records']} records exported ({fmt}){where}", err=True)
+        for note in summary.get("notes", []):
+            click.echo(f"  {note}", err=True)
 
 
 @main.group()
