@@ -21,6 +21,7 @@ from .db import connect, default_db_path
 from .events import EventsMixin
 from .export import ExportMixin
 from .feeds import FeedsMixin
+from .imports import ImportsMixin
 from .library import LibraryMixin
 
 
@@ -85,7 +86,7 @@ class Action:
     payload: dict
 
 
-class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin):
+class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin):
     """One newsmark database."""
 
     def __init__(self, path: str | Path | None = None):

@@ -344,6 +344,63 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
             click.echo(f"  {note}", err=True)
 
 
+@main.command(name="import")
+@db_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["prodigy", "doccano"]), default="prodigy",
+              show_default=True, help="Input format (JSONL).")
+@click.option("--annotator", default=None,
+              help="Whose annotations these are. [default: each line's meta.annotator, else your "
+              "login name]")
+@click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Label schema TOML file the labels are checked against. [default: the news "
+              "schema]")
+@click.option("--add-labels", is_flag=True,
+              help="Accept span labels and event types that are not in the schema.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the valid lines and report the invalid ones, instead of rejecting "
+              "the whole file.")
+@click.option("--max-bytes", type=click.IntRange(1), default=200 * 1024 * 1024,
+              show_default=True, help="Refuse larger files.")
+def import_(db_path: Path, file: Path, fmt: str, annotator: str | None, schema_path: Path | None,
+            add_labels: bool, skip_invalid: bool, max_bytes: int) -> None:
+    """Import annotations from a Prodigy or doccano JSONL FILE, in one transaction.
+
+    Articles are matched by their text, or created. A file with any invalid line is rejected
+    whole (every bad line is listed), unless --skip-invalid.
+    """
+    from newsmark.formats.importers import ImportFileError, read
+
+    try:
+        schema = load_schema(schema_path) if schema_path else default_schema()
+    except SchemaError as exc:
+        raise click.ClickException(str(exc)) from None
+    store = open_store(db_path)
+    try:
+        report = store.import_records(
+            read(file, fmt, max_bytes), schema, annotator=annotator,
+            fallback_annotator=default_annotator(), add_labels=add_labels,
+            skip_invalid=skip_invalid)
+    except ImportFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    for lineno, reason in report.invalid:
+        click.echo(f"{file}:{lineno}: {reason}", err=True)
+    if report.rejected:
+        click.echo(f"{file}: rejected, nothing imported: {len(report.invalid)} of {report.lines} "
+                   "lines invalid (--skip-invalid imports the others)", err=True)
+        sys.exit(1)
+    click.echo(
+        f"{report.records} records imported from {file} ({fmt}): {report.articles_added} new "
+        f"articles, {report.spans} spans, {report.events} events"
+        + (f"; {report.ignored} not accepted, left out" if report.ignored else "")
+        + (f"; {len(report.invalid)} invalid lines skipped" if report.invalid else ""),
+        err=True)
+    if report.new_labels:
+        click.echo(f"  not in the schema: {', '.join(sorted(report.new_labels))}", err=True)
+    if report.records == 0 and report.invalid:
+        sys.exit(1)
+
+
 @main.group()
 def feed() -> None:
     """Subscribe to RSS/Atom feeds and refresh them."""

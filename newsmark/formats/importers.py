@@ -1,0 +1,390 @@
+"""Reading annotations back in: Prodigy and doccano JSONL, line by line, checked before storing.
+
+``read(path, fmt)`` yields ``(line number, ImportRecord)`` or ``(line number, reason)`` for
+every non-blank line, streaming (one line in memory at a time). What can be checked from the line
+alone is checked there: JSON, types, offsets inside the text, the text already being NFC with LF
+line endings (offsets into any other text would not survive normalisation), event arguments
+naming spans of the same line. ``check(record, tokens, schema)`` then checks it against the
+tokens the article will have (the stored article's, when the text is stored already): spans and
+triggers on token boundaries, labels, event types, roles and attributes known to the schema.
+
+Nothing here touches the database: ``storage`` drives the import in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Schema, Token
+from ..text import detect_language, normalize, text_hash, token_bounds, tokenize
+
+IMPORT_FORMATS = ("prodigy", "doccano")
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
+MAX_REASONS = 5  # per line; the rest are summarised
+_DOCCANO_ID = re.compile(r"^([1-9][0-9]{0,17}):(.+)$", re.S)
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (missing, too large, a directory)."""
+
+
+class LineError(ValueError):
+    pass
+
+
+@dataclass(slots=True)
+class ImportSpan:
+    start: int
+    end: int
+    label: str
+    token_start: int | None = None
+    token_end: int | None = None
+
+
+@dataclass(slots=True)
+class ImportArgument:
+    role: str
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(slots=True)
+class ImportEvent:
+    type: str
+    start: int
+    end: int
+    arguments: list[ImportArgument] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class ImportRecord:
+    text: str
+    text_hash: str
+    spans: list[ImportSpan]
+    events: list[ImportEvent] = field(default_factory=list)
+    tokens: list[Token] | None = None  # the line's own tokens, when they rebuild the text exactly
+    annotator: str | None = None
+    article_id: int | None = None  # the exported article id (prodigy meta.id), kept when free
+    url: str | None = None
+    title: str | None = None
+    source: str = ""
+    language: str = "de"
+    accepted: bool = True  # prodigy answer "accept" (reject and ignore are not imported)
+    done: bool = True  # mark the annotator's status done
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def read(path: str | Path, fmt: str, max_bytes: int = MAX_IMPORT_BYTES
+         ) -> Iterator[tuple[int, ImportRecord | str]]:
+    if fmt not in IMPORT_FORMATS:
+        raise ImportFileError(f"cannot import {fmt!r}; expected one of {', '.join(IMPORT_FORMATS)}")
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if path.is_dir():
+        raise ImportFileError(f"{path}: is a directory")
+    if size > max_bytes:
+        raise ImportFileError(f"{path}: {size:,} bytes, over the {max_bytes:,}-byte limit "
+                              "(--max-bytes)")
+    parse = PARSERS[fmt]
+    read_bytes = 0
+    with open(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            read_bytes += len(raw)
+            if read_bytes > max_bytes:  # the file grew while we read it
+                raise ImportFileError(f"{path}: over the {max_bytes:,}-byte limit (--max-bytes)")
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield lineno, f"not UTF-8 (byte {exc.start})"
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield lineno, f"not JSON ({exc.msg} at column {exc.colno})"
+                continue
+            try:
+                yield lineno, parse(obj)
+            except LineError as exc:
+                yield lineno, str(exc)
+
+
+def _int(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise LineError(f"{what}: expected an integer, got {json.dumps(value, ensure_ascii=False)[:40]}")
+    return value
+
+
+def _str(value, what: str, empty: bool = False) -> str:
+    if not isinstance(value, str) or (not empty and not value):
+        raise LineError(f"{what}: expected a{'' if empty else ' non-empty'} string")
+    return value
+
+
+def _offsets(obj: dict, start_key: str, end_key: str, text: str, what: str) -> tuple[int, int]:
+    start = _int(obj.get(start_key), f"{what} {start_key}")
+    end = _int(obj.get(end_key), f"{what} {end_key}")
+    if not 0 <= start < end <= len(text):
+        raise LineError(f"{what} {start}-{end} is outside the text (length {len(text)}) or empty")
+    return start, end
+
+
+def _text(obj) -> str:
+    if not isinstance(obj, dict):
+        raise LineError("expected a JSON object")
+    text = _str(obj.get("text"), "text")
+    if normalize(text) != text:
+        raise LineError("text is not NFC with LF line endings (offsets would not survive "
+                        "normalisation)")
+    return text
+
+
+def _own_tokens(data, text: str) -> list[Token] | None:
+    """The line's tokens if they rebuild the text exactly (spaCy words + single spaces)."""
+    if not isinstance(data, list) or not data:
+        return None
+    tokens: list[Token] = []
+    pos = 0
+    try:
+        for t in data:
+            start, end, ws = t["start"], t["end"], t.get("ws", False)
+            if (isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, int)
+                    or not isinstance(end, int) or not isinstance(ws, bool)):
+                return None
+            if start != pos or end <= start or end > len(text):
+                return None
+            if "text" in t and t["text"] != text[start:end]:
+                return None
+            if ws and text[end : end + 1] != " ":
+                return None
+            tokens.append(Token(start, end, ws))
+            pos = end + 1 if ws else end
+    except (TypeError, KeyError, AttributeError):
+        return None
+    return tokens if pos == len(text) else None
+
+
+def _spans(items, text: str, start_key: str, end_key: str, label_key: str) -> list[ImportSpan]:
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise LineError("spans: expected a list")
+    out: list[ImportSpan] = []
+    seen: set[tuple[int, int, str]] = set()
+    problems: list[str] = []
+    for i, s in enumerate(items, 1):
+        what = f"span {i}"
+        try:
+            if isinstance(s, list) and len(s) == 3:  # doccano [start, end, label]
+                s = {start_key: s[0], end_key: s[1], label_key: s[2]}
+            if not isinstance(s, dict):
+                raise LineError(f"{what}: expected an object")
+            start, end = _offsets(s, start_key, end_key, text, what)
+            label = _str(s.get(label_key), f"{what} label")
+            if "text" in s and s["text"] != text[start:end]:
+                raise LineError(f"{what} {start}-{end}: its text {s['text']!r} is not "
+                                f"{text[start:end]!r}")
+            ts, te = s.get("token_start"), s.get("token_end")
+            span = ImportSpan(start, end, label,
+                              ts if isinstance(ts, int) and not isinstance(ts, bool) else None,
+                              te if isinstance(te, int) and not isinstance(te, bool) else None)
+        except LineError as exc:
+            problems.append(str(exc))
+            continue
+        if (start, end, label) not in seen:
+            seen.add((start, end, label))
+            out.append(span)
+    if problems:
+        raise LineError(_join(problems))
+    return out
+
+
+def _events(items, text: str, spans: list[ImportSpan]) -> list[ImportEvent]:
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise LineError("events: expected a list")
+    known = {(s.start, s.end, s.label) for s in spans}
+    out: list[ImportEvent] = []
+    problems: list[str] = []
+    for i, e in enumerate(items, 1):
+        what = f"event {i}"
+        try:
+            if not isinstance(e, dict):
+                raise LineError(f"{what}: expected an object")
+            etype = _str(e.get("type"), f"{what} type")
+            trigger = e.get("trigger")
+            if not isinstance(trigger, dict):
+                raise LineError(f"{what}: trigger: expected an object with start and end")
+            start, end = _offsets(trigger, "start", "end", text, f"{what} trigger")
+            eid = e.get("id")
+            event = ImportEvent(etype, start, end,
+                                id=eid if isinstance(eid, int) and not isinstance(eid, bool) and eid > 0 else None)
+            args = e.get("arguments", [])
+            if not isinstance(args, list):
+                raise LineError(f"{what}: arguments: expected a list")
+            for j, a in enumerate(args, 1):
+                if not isinstance(a, dict):
+                    raise LineError(f"{what} argument {j}: expected an object")
+                role = _str(a.get("role"), f"{what} argument {j} role")
+                a_s, a_e = _offsets(a, "start", "end", text, f"{what} {role}")
+                label = _str(a.get("label"), f"{what} {role} label")
+                if (a_s, a_e, label) not in known:
+                    raise LineError(f"{what} {role}: {a_s}-{a_e} {label} is not one of the "
+                                    "line's spans")
+                event.arguments.append(ImportArgument(role, a_s, a_e, label))
+            attrs = e.get("attributes", {})
+            if attrs is None:
+                attrs = {}
+            if not isinstance(attrs, dict) or not all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in attrs.items()):
+                raise LineError(f"{what}: attributes: expected an object of strings")
+            event.attributes = dict(attrs)
+        except LineError as exc:
+            problems.append(str(exc))
+            continue
+        out.append(event)
+    if problems:
+        raise LineError(_join(problems))
+    return out
+
+
+def _meta_str(meta: dict, key: str) -> str | None:
+    value = meta.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def parse_prodigy(obj) -> ImportRecord:
+    """A Prodigy task: ``text``, optional ``tokens``, ``spans`` (``start``, ``end``, ``label``),
+    ``events`` (as newsmark exports them), ``meta`` and ``answer``."""
+    text = _text(obj)
+    meta = obj.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise LineError("meta: expected an object")
+    spans = _spans(obj.get("spans"), text, "start", "end", "label")
+    events = _events(obj.get("events"), text, spans)
+    mid = meta.get("id")
+    answer = obj.get("answer", "accept")
+    return ImportRecord(
+        text=text, text_hash=text_hash(text), spans=spans, events=events,
+        tokens=_own_tokens(obj.get("tokens"), text),
+        annotator=_meta_str(meta, "annotator"),
+        article_id=mid if isinstance(mid, int) and not isinstance(mid, bool) and mid > 0 else None,
+        url=_meta_str(meta, "url"), title=_meta_str(meta, "title"),
+        source=_meta_str(meta, "source") or "",
+        language=_meta_str(meta, "language") or detect_language(text),
+        accepted=answer == "accept", done=True,
+    )
+
+
+def parse_doccano(obj) -> ImportRecord:
+    """A doccano line: ``text`` with ``label`` (``[[start, end, label], ...]``, sequence
+    labelling) or ``entities`` (``id``, ``label``, ``start_offset``, ``end_offset``, relation
+    extraction; relations are not imported). Optional ``meta`` (object) or top-level ``url``,
+    ``title``, ``source``, ``language``, ``annotator``; an ``id`` of the form
+    ``"<article id>:<annotator>"`` (newsmark's doccano export) gives both. A line without spans creates the article
+    only (doccano exports unlabelled examples too); one with spans is marked done."""
+    text = _text(obj)
+    if "entities" in obj:
+        spans = _spans(obj.get("entities"), text, "start_offset", "end_offset", "label")
+    else:
+        spans = _spans(obj.get("label"), text, "start", "end", "label")
+    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    merged = {**{k: obj[k] for k in ("url", "title", "source", "language", "annotator") if k in obj},
+              **meta}
+    article_id = None
+    m = _DOCCANO_ID.match(obj["id"]) if isinstance(obj.get("id"), str) else None
+    if m:  # newsmark's own doccano export: "<article id>:<annotator>"
+        article_id = int(m.group(1))
+        merged.setdefault("annotator", m.group(2))
+    return ImportRecord(
+        text=text, text_hash=text_hash(text), spans=spans, article_id=article_id,
+        annotator=_meta_str(merged, "annotator"), url=_meta_str(merged, "url"),
+        title=_meta_str(merged, "title"), source=_meta_str(merged, "source") or "",
+        language=_meta_str(merged, "language") or detect_language(text), done=bool(spans),
+    )
+
+
+PARSERS = {"prodigy": parse_prodigy, "doccano": parse_doccano}
+
+
+# --- checking against tokens and the schema ------------------------------------------------------
+
+
+def tokens_for(record: ImportRecord) -> list[Token]:
+    """The tokens a new article gets: the line's own when they rebuild its text, else spaCy's
+    blank tokenizer for its language (as ingest does)."""
+    return record.tokens if record.tokens is not None else tokenize(record.text, record.language)
+
+
+def check(record: ImportRecord, tokens: list[Token], schema: Schema, add_labels: bool = False) -> list[str]:
+    """Why ``record`` cannot be stored on an article with ``tokens``; empty when it can."""
+    text = record.text
+    problems: list[str] = []
+    own = tokens is record.tokens
+    labels = set(schema.names)
+    for s in record.spans:
+        bounds = token_bounds(tokens, s.start, s.end)
+        if bounds is None:
+            problems.append(f"span {s.start}-{s.end} {text[s.start:s.end]!r} does not sit on "
+                            "token boundaries")
+        elif own and s.token_start is not None and s.token_end is not None and (
+                (s.token_start, s.token_end) != bounds):
+            problems.append(f"span {s.start}-{s.end}: token_start/token_end "
+                            f"{s.token_start}-{s.token_end} are not its tokens {bounds[0]}-{bounds[1]}")
+        if s.label not in labels and not add_labels:
+            problems.append(f"span {s.start}-{s.end}: unknown label {s.label!r} (--add-labels "
+                            "accepts it)")
+    for i, e in enumerate(record.events, 1):
+        what = f"event {i} {e.type}"
+        if token_bounds(tokens, e.start, e.end) is None:
+            problems.append(f"{what}: trigger {e.start}-{e.end} {text[e.start:e.end]!r} does not "
+                            "sit on token boundaries")
+        etype = schema.event_type(e.type)
+        if etype is None:
+            if not add_labels:
+                problems.append(f"{what}: unknown event type (--add-labels accepts it)")
+        else:
+            for a in e.arguments:
+                if etype.role(a.role) is None:
+                    problems.append(f"{what}: {a.role!r} is not a role of {e.type} "
+                                    f"({', '.join(r.name for r in etype.roles)})")
+        for name, value in e.attributes.items():
+            attr = schema.attribute(name)
+            if attr is None:
+                problems.append(f"{what}: unknown attribute {name!r}")
+            elif value not in attr.values:
+                problems.append(f"{what}: {name} {value!r} is not one of {', '.join(attr.values)}")
+    return problems
+
+
+def new_labels(record: ImportRecord, schema: Schema) -> set[str]:
+    """Span labels and event types of ``record`` that the schema does not know."""
+    out = {s.label for s in record.spans if schema.label(s.label) is None}
+    out |= {e.type for e in record.events if schema.event_type(e.type) is None}
+    return out
+
+
+def _join(problems: list[str]) -> str:
+    if len(problems) > MAX_REASONS:
+        problems = problems[:MAX_REASONS] + [f"and {len(problems) - MAX_REASONS} more"]
+    return "; ".join(problems)
+
+
+def join_reasons(problems: list[str]) -> str:
+    return _join(problems)

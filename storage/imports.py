@@ -1,0 +1,197 @@
+"""Importing annotations: one transaction for a whole file. Mixed into ``storage.repo.Store``.
+
+Every line is checked before anything of it is written; a line that fails is reported with its
+number and reasons. Unless ``skip_invalid``, one bad line rolls the whole file back, so the
+database is exactly as before. Imported annotations are not undoable actions (the undo log is
+for the annotator's own edits); ``--since`` exports still see them by their timestamps.
+
+Ids: an imported article keeps its exported id (prodigy ``meta.id``) and an event its exported
+``id`` when the database has no row with that id yet, so an export imported into an empty
+database exports again byte for byte. Otherwise they get new ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from newsmark.formats import importers
+from newsmark.formats.importers import ImportRecord
+from newsmark.model import Schema
+
+
+@dataclass(slots=True)
+class ImportReport:
+    lines: int = 0  # non-blank lines read
+    records: int = 0  # imported
+    articles_added: int = 0
+    articles_existing: int = 0  # records put on an article stored already (or earlier in the file)
+    spans: int = 0  # spans added (identical spans already stored are not added again)
+    events: int = 0  # events added (identical events already stored are not added again)
+    ignored: int = 0  # prodigy answers other than accept
+    invalid: list[tuple[int, str]] = field(default_factory=list)
+    new_labels: set[str] = field(default_factory=set)
+    rejected: bool = False  # nothing was written
+
+
+class _Rollback(Exception):
+    pass
+
+
+class ImportsMixin:
+    db: object
+
+    def import_records(
+        self,
+        items: Iterable[tuple[int, ImportRecord | str]],
+        schema: Schema,
+        annotator: str | None = None,
+        fallback_annotator: str = "annotator",
+        add_labels: bool = False,
+        skip_invalid: bool = False,
+    ) -> ImportReport:
+        """Store ``items`` (from ``importers.read``) for ``annotator``, else each record's own
+        annotator, else ``fallback_annotator``."""
+        from .repo import _tokens_from_json
+
+        report = ImportReport()
+        try:
+            with self.db.atomic():
+                for lineno, item in items:
+                    report.lines += 1
+                    if isinstance(item, str):
+                        report.invalid.append((lineno, item))
+                        continue
+                    if not item.accepted:
+                        report.ignored += 1
+                        continue
+                    row = self.db.execute(
+                        "select id, tokens from articles where text_hash = ?", [item.text_hash]
+                    ).fetchone()
+                    tokens = _tokens_from_json(row[1]) if row else importers.tokens_for(item)
+                    problems = importers.check(item, tokens, schema, add_labels)
+                    if problems:
+                        report.invalid.append((lineno, importers.join_reasons(problems)))
+                        continue
+                    if row:
+                        article_id = row[0]
+                        report.articles_existing += 1
+                    else:
+                        article_id = self._import_article(item, tokens)
+                        report.articles_added += 1
+                    who = annotator or item.annotator or fallback_annotator
+                    self._import_annotations(article_id, who, item, schema, report)
+                    report.records += 1
+                    report.new_labels |= importers.new_labels(item, schema)
+                if report.invalid and not skip_invalid:
+                    raise _Rollback
+        except _Rollback:
+            report.rejected = True
+        return report
+
+    def _id_free(self, table: str, wanted: int | None) -> bool:
+        return bool(wanted) and self.db.execute(
+            f"select 1 from [{table}] where id = ?", [wanted]).fetchone() is None
+
+    def _import_article(self, item: ImportRecord, tokens) -> int:
+        from .repo import _tokens_to_json, now
+
+        latest = self.latest_version(item.url) if item.url else None
+        stamp = now()
+        row = {
+            "url": item.url,
+            "source": item.source,
+            "title": item.title,
+            "language": item.language,
+            "raw": item.text.encode("utf-8"),
+            "text": item.text,
+            "text_hash": item.text_hash,
+            "tokens": _tokens_to_json(tokens),
+            "origin": "import",
+            "version": latest.version + 1 if latest else 1,
+            "parent_id": latest.id if latest else None,
+            "ingested": stamp,
+            "sort_date": stamp,
+        }
+        if self._id_free("articles", item.article_id):
+            row["id"] = item.article_id
+        return self.db["articles"].insert(row).last_pk
+
+    def _import_annotations(self, article_id: int, annotator: str, item: ImportRecord,
+                            schema: Schema, report: ImportReport) -> None:
+        from .repo import now
+
+        stamp = now()
+        count = "select count(*) from spans where article_id = ? and annotator = ?"
+        before = self.db.execute(count, [article_id, annotator]).fetchone()[0]
+        self.db.conn.executemany(
+            "insert or ignore into spans (article_id, annotator, start, end, label, text_hash, "
+            "origin, created, updated) values (?, ?, ?, ?, ?, ?, 'manual', ?, ?)",
+            [(article_id, annotator, s.start, s.end, s.label, item.text_hash, stamp, stamp)
+             for s in item.spans],
+        )
+        report.spans += self.db.execute(count, [article_id, annotator]).fetchone()[0] - before
+
+        if item.events:
+            span_ids: dict[tuple[int, int, str], int] = {}
+            span_keys: dict[int, tuple[int, int, str]] = {}
+            for sid, start, end, label in self.db.execute(
+                "select id, start, end, label from spans where article_id = ? and annotator = ?",
+                [article_id, annotator],
+            ):
+                span_ids[(start, end, label)] = sid
+                span_keys[sid] = (start, end, label)
+            stored = {
+                _signature(e.type, e.start, e.end,
+                           [(a.role, *span_keys.get(a.span_id, (-1, -1, ""))) for a in e.arguments],
+                           e.attributes, schema)
+                for e in self.events(article_id, annotator)
+            }
+            for e in item.events:
+                attrs = _without_defaults(e.attributes, schema)
+                sig = _signature(e.type, e.start, e.end,
+                                 [(a.role, a.start, a.end, a.label) for a in e.arguments], attrs, schema)
+                if sig in stored:  # importing the same file twice adds nothing
+                    continue
+                row = {"article_id": article_id, "annotator": annotator, "type": e.type,
+                       "start": e.start, "end": e.end, "text_hash": item.text_hash,
+                       "created": stamp, "updated": stamp}
+                if self._id_free("events", e.id):
+                    row["id"] = e.id
+                event_id = self.db["events"].insert(row).last_pk
+                self.db.conn.executemany(
+                    "insert into event_arguments (event_id, role, span_id) values (?, ?, ?)",
+                    [(event_id, a.role, span_ids[(a.start, a.end, a.label)]) for a in e.arguments],
+                )
+                self.db.conn.executemany(
+                    "insert into event_attributes (event_id, name, value) values (?, ?, ?)",
+                    [(event_id, k, v) for k, v in sorted(attrs.items())],
+                )
+                report.events += 1
+
+        if item.done:
+            self.db.execute(
+                """insert into status (article_id, annotator, status, updated)
+                   values (?, ?, 'done', ?)
+                   on conflict (article_id, annotator) do update
+                   set status = 'done', updated = excluded.updated where status != 'done'""",
+                [article_id, annotator, stamp],
+            )
+        elif item.spans or item.events:
+            self._touch_status(article_id, annotator)
+
+
+def _without_defaults(attributes: dict[str, str], schema: Schema) -> dict[str, str]:
+    """Attributes as storage keeps them: a value equal to the schema's default is implied."""
+    out = {}
+    for name, value in attributes.items():
+        attr = schema.attribute(name)
+        if attr is None or value != attr.default:
+            out[name] = value
+    return out
+
+
+def _signature(etype: str, start: int, end: int, arguments: list[tuple], attributes: dict,
+               schema: Schema) -> tuple:
+    return (etype, start, end, tuple(sorted(arguments)),
+            tuple(sorted(_without_defaults(attributes, schema).items())))
