@@ -23,6 +23,7 @@ from .export import ExportMixin
 from .feeds import FeedsMixin
 from .imports import ImportsMixin
 from .library import LibraryMixin
+from .stats import StatsMixin
 
 
 def now() -> str:
@@ -86,7 +87,7 @@ class Action:
     payload: dict
 
 
-class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin):
+class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, StatsMixin):
     """One newsmark database."""
 
     def __init__(self, path: str | Path | None = None):

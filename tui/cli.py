@@ -401,6 +401,29 @@ def import_(db_path: Path, file: Path, fmt: str, annotator: str | None, schema_p
         sys.exit(1)
 
 
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+@click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Label schema TOML file the events are validated against. [default: the news "
+              "schema]")
+def stats(db_path: Path, as_json: bool, schema_path: Path | None) -> None:
+    """Articles by status per annotator, spans per label, events per type with their warnings."""
+    import json
+
+    from newsmark.stats import format_stats
+
+    try:
+        schema = load_schema(schema_path) if schema_path else default_schema()
+    except SchemaError as exc:
+        raise click.ClickException(str(exc)) from None
+    data = open_store(db_path).stats(schema)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_stats(data), nl=False)
+
+
 @main.group()
 def feed() -> None:
     """Subscribe to RSS/Atom feeds and refresh them."""
