@@ -71,6 +71,13 @@ def notified(pilot, text: str) -> bool:
     return any(text in n.message for n in pilot.app._notifications)
 
 
+async def find(pilot, query: str) -> None:
+    await pilot.press("slash")
+    await type_text(pilot, query)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 def rendered(view: DocumentView) -> str:
     """What the view renders, put back at the offsets of the text it shows."""
     chars = list("\n" * len(view.text))
@@ -109,6 +116,25 @@ async def test_structure_is_styled_but_the_characters_are_the_stored_ones(tmp_pa
         assert quote_marker.color != plain.color and quote.italic
         assert not view.style_at(TEXT.index("Kyjiw")).bold
         assert not view.style_at(TEXT.index("Vereinten")).italic
+
+
+async def test_markers_and_selection_are_readable_on_dark_and_light_themes(tmp_path, make_app):
+    db = tmp_path / "r.db"
+    aid = build(db)
+    for theme in ("textual-dark", "textual-light"):
+        app = make_app(db)
+        async with app.run_test(size=SIZE) as pilot:
+            app.theme = theme
+            view = await open_article(pilot, aid)
+            await find(pilot, "Vertreter der")
+            background = view.style_at(TEXT.index("Kyjiw")).bgcolor.triplet.hex
+            for where in ("## ", "Gespräche", "- Präsident", "> Beide", "Beide", "Kyjiw"):
+                style = view.style_at(TEXT.index(where))
+                assert contrast(style.color.triplet.hex, background) >= 3, (theme, where, style)
+            selected = view.style_at(TEXT.index("Vertreter"))
+            assert contrast(selected.color.triplet.hex, selected.bgcolor.triplet.hex) >= 4.5
+            await pilot.press("escape", "escape")
+            await settle(pilot)
 
 
 # --- nested and overlapping spans, the panel, tab -----------------------------------------------

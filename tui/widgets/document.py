@@ -155,25 +155,26 @@ class DocumentView(ScrollView, can_focus=True):
         text-style: reverse bold;
     }
     DocumentView > .document--selection {
-        background: $accent 50%;
+        background: $primary;
+        color: #ffffff;
         text-style: underline;
     }
     DocumentView > .document--heading {
         text-style: bold;
     }
     DocumentView > .document--heading-marker {
-        color: $text-muted;
+        color: $text-secondary;
         text-style: bold;
     }
     DocumentView > .document--item-marker {
-        color: $accent;
+        color: $text-accent;
         text-style: bold;
     }
     DocumentView > .document--quote {
         text-style: italic;
     }
     DocumentView > .document--quote-marker {
-        color: $accent;
+        color: $text-accent;
         text-style: bold;
     }
     """
@@ -699,17 +700,18 @@ class DocumentView(ScrollView, can_focus=True):
         """Innermost span as background; underlined where a longer span covers it too; the first
         character of a span that touches or sits inside another as a darker bold marker."""
         cuts = sorted({s.start for s in spans} | {s.end for s in spans})
-        starts = {s.start for s in spans}
         for a, b in zip(cuts, cuts[1:]):
             covering = [s for s in spans if s.start <= a < s.end]
             if not covering:
                 continue
             inner = min(covering, key=_inner_first)
-            color = self._color(inner.label)
             nested = len(covering) > 1
-            paint(label_style(color, underline=nested), a, b)
-            if a in starts and self._covered(a - 1):
-                paint(start_marker_style(color, underline=nested), a, a + 1)
+            paint(label_style(self._color(inner.label), underline=nested), a, b)
+            starting = [s for s in covering if s.start == a]
+            if starting and self._covered(a - 1):
+                # in the colour of the span that starts here (the innermost, if several do)
+                first = min(starting, key=_inner_first)
+                paint(start_marker_style(self._color(first.label), underline=nested), a, a + 1)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset

@@ -50,7 +50,7 @@ class SpanPanel(Vertical):
     SpanPanel {
         width: 38;
         height: 1fr;
-        border-left: vkey $panel-lighten-2;
+        border-left: vkey $foreground 25%;
         background: $surface;
     }
     SpanPanel > #span-panel-header {
