@@ -1,4 +1,5 @@
-"""SVG snapshots of the library and the reader (pytest-textual-snapshot).
+"""SVG snapshots of the reader (pytest-textual-snapshot); the library's are in
+``test_tui_snapshots_library.py``.
 
 The articles are hand-made (not the seeds), so the pictures depend on the TUI only, not on the
 cleaner; the annotator is fixed and nothing shows a clock. Regenerate with
@@ -55,16 +56,6 @@ def build_database(path: Path) -> int:
         return reader.id
     finally:
         store.close()
-
-
-def test_library_snapshot(snap_compare, tmp_path, make_app):
-    db = tmp_path / "snap.db"
-    build_database(db)
-
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-
-    assert snap_compare(make_app(db), terminal_size=SIZE, run_before=run_before)
 
 
 def test_reader_snapshot(snap_compare, tmp_path, make_app):

@@ -106,17 +106,16 @@ async def open_article(pilot, article_id: int):
     """From the library: move the row cursor to ``article_id`` with the arrow keys, press
     enter, and wait for the reader to load. Returns the reader's DocumentView."""
     from tui.screens import LibraryScreen, ReaderScreen
-    from tui.widgets import ArticleTable, DocumentView
+    from tui.widgets import ArticleList, DocumentView
 
     await settle(pilot)
     library = pilot.app.screen
     assert isinstance(library, LibraryScreen)
-    ids = [row.id for row in library.rows]
-    target = ids.index(article_id)
-    table = library.query_one(ArticleTable)
-    while table.cursor_row < target:
+    target = pilot.app.article_ids.index(article_id)
+    article_list = library.query_one(ArticleList)
+    while article_list.cursor < target:
         await pilot.press("down")
-    while table.cursor_row > target:
+    while article_list.cursor > target:
         await pilot.press("up")
     await pilot.press("enter")
     await settle(pilot)

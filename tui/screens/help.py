@@ -30,7 +30,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Static(Text(self.title_text, style="bold"), id="help-title")
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
-            yield Static(Text("escape or ?: close  ·  q: quit", style="dim"), id="help-hint")
+            yield Static(id="help-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -40,6 +40,17 @@ class HelpScreen(ModalScreen[None]):
         for key, description, binding_id in self.rows:
             table.add_row(Text(key, style="bold"), Text(description), Text(binding_id, style="dim"))
         table.focus()
+        # The live keys (a keymap may have moved them).
+        keys: dict[str, list[str]] = {}
+        for active in self.active_bindings.values():
+            if active.binding.id:
+                keys.setdefault(active.binding.id, []).append(
+                    self.app.get_key_display(active.binding)
+                )
+        close = " or ".join(keys.get("help.close", []) + keys.get("app.help", []))
+        quit_ = " or ".join(keys.get("app.quit", []))
+        hint = f"{close}: close  ·  {quit_}: quit  ·  ctrl+p: every command"
+        self.query_one("#help-hint", Static).update(Text(hint, style="dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,147 +1,435 @@
-"""The library: one row per article with its title, source, date, status and span count."""
+"""The library: every article of the database in a virtual list, filtered, sorted, with progress.
+
+The list shows pages of ``store.library(...)`` on demand (see ``ArticleList``), so it opens and
+scrolls the same at 100,000 articles as at 100. Reads run in thread workers under
+``app.store_lock``; each write (bulk status, undo, redo) is one committed storage call. Whenever
+the list changes, ``app.article_ids`` gets the ids of the whole filtered, sorted list (the reader
+uses it for the next and previous article).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, TypeVar
 
+from rich.style import Style
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from newsmark.model import ArticleRow
+from newsmark.query import SORTS, Query, QueryError, parse_query
+from storage.repo import StorageError
 
-from ..widgets import ArticleTable, literal, visible_line
+from ..widgets import ArticleList, visible_line
+from ..widgets.article_list import PAGE
+from .confirm import ConfirmScreen
 
 if TYPE_CHECKING:
+    from storage.repo import Action, Store
+
     from ..app import NewsmarkApp
 
-STATUS_STYLES = {"todo": "dim", "in_progress": "yellow", "done": "green", "skipped": "dim italic"}
+T = TypeVar("T")
+
+BULK = {"done": "done", "skipped": "skipped", "todo": "todo"}
 
 
 class LibraryScreen(Screen):
     """Lists the articles; ``enter`` opens one in the reader. Refreshes whenever it is shown."""
 
     BINDINGS = [
-        Binding("r", "refresh", "Refresh", id="library.refresh"),
+        Binding("slash", "filter", "Filter", id="library.filter"),
+        Binding("escape", "escape", "Clear filter", show=False, id="library.escape"),
+        Binding("o", "sort", "Sort", id="library.sort"),
+        Binding("O", "reverse", "Reverse", show=False, id="library.reverse"),
+        Binding("N", "next_todo", "Next to do", id="library.next_todo"),
+        Binding("D", "bulk('done')", "Mark shown done", show=False, id="library.bulk_done"),
+        Binding("S", "bulk('skipped')", "Mark shown skipped", show=False,
+                id="library.bulk_skipped"),
+        Binding("T", "bulk('todo')", "Mark shown to do", show=False, id="library.bulk_todo"),
+        Binding("u", "undo", "Undo", id="library.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="library.redo"),
+        Binding("r", "refresh", "Refresh", show=False, id="library.refresh"),
     ]
+
+    HELP = {
+        "library.open": "Open the highlighted article",
+        "library.filter": 'Filter: status: source: lang: label: after: before: "text"',
+        "library.escape": "Close the filter prompt, or clear the filter",
+        "library.reverse": "Reverse the sort order",
+        "library.next_todo": "Open the next article still to do",
+        "library.bulk_done": "Mark every listed article done (asks first)",
+        "library.bulk_skipped": "Mark every listed article skipped (asks first)",
+        "library.bulk_todo": "Mark every listed article to do (asks first)",
+        "library.undo": "Undo the last action (any article, bulk changes too)",
+        "library.redo": "Redo the last undone action",
+        "library.refresh": "Reload the list and the progress",
+    }
 
     app: NewsmarkApp
 
     def __init__(self) -> None:
         super().__init__(id="library")
-        self.rows: list[ArticleRow] = []
+        self.query_text = ""
+        self.filter_query = Query()
+        self.sort = "date"
+        self.descending: bool | None = None  # None: the sort's natural direction
+        self.last_opened: int | None = None
+        self.progress: tuple[int, int, dict[str, int]] | None = None
+        self.first_paint: float | None = None  # perf_counter() when rows were first painted
+
+    # --- composition ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-header")
-        yield ArticleTable(id="articles")
+        yield Static(id="library-progress")
+        yield Static(id="library-columns")
+        yield ArticleList(id="articles")
+        yield Static(id="filter-error")
+        yield Input(id="filter", select_on_focus=False, placeholder='Filter: status:todo source:zeit lang:de label:PER '
+                    'after:2025-06-01 before:2025-07-01 "free text"  (enter: apply, escape: cancel)')
         yield Footer()
 
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#filter", Input)
+
     def on_mount(self) -> None:
-        table = self.query_one(ArticleTable)
-        # Fixed widths: the table never measures 100,000 cells (the title takes what is left).
-        table.add_column("Title", key="title", width=self._title_width())
-        table.add_column("Source", key="source", width=18)
-        table.add_column("Date", key="date", width=10)
-        table.add_column("Status", key="status", width=11)
-        table.add_column("Spans", key="spans", width=5)
-        table.focus()
+        self.article_list.focus()
         self._show_header()
-
-    def on_screen_resume(self) -> None:
-        self.action_refresh()
-
-    def action_refresh(self) -> None:
-        self.run_worker(self._load(), exclusive=True, group="library")
-
-    async def _load(self) -> None:
-        app = self.app
-
-        def query() -> list[ArticleRow]:
-            with app.store_lock:
-                return app.store.list_articles(app.annotator)
-
-        rows = await asyncio.to_thread(query)
-        await self._fill(rows)
-
-    def _title_width(self) -> int:
-        return max(20, self.app.size.width - (18 + 10 + 11 + 5) - 2 * 5 - 2)
+        self._show_progress()
 
     def on_resize(self) -> None:
-        self.query_one(ArticleTable).set_column_width("title", self._title_width())
+        self.call_after_refresh(self._show_columns)
 
-    def _cells(self, row: ArticleRow) -> list[Text]:
-        return [
-            literal(row.title, overflow="ellipsis"),
-            literal(row.source),
-            literal((row.published or "")[:10]),
-            Text(row.status.replace("_", " "), style=STATUS_STYLES.get(row.status, "")),
-            Text(str(row.spans), justify="right"),
-        ]
+    def on_screen_resume(self) -> None:
+        self.reload(keep_cursor=True)
+        self.load_progress()
 
-    async def _fill(self, rows: list[ArticleRow]) -> None:
-        """Show ``rows``. The same articles as before: only changed cells are updated (coming back
-        from the reader); otherwise the table is rebuilt in chunks, yielding to the UI."""
-        table = self.query_one(ArticleTable)
-        current = self.current_article_id()
-        old = self.rows
-        self.rows = rows
-        if table.row_count == len(old) and [r.id for r in old] == [r.id for r in rows]:
-            columns = ("title", "source", "date", "status", "spans")
-            for before, after in zip(old, rows):
-                if before != after:
-                    for column, cell in zip(columns, self._cells(after)):
-                        table.update_cell(str(after.id), column, cell)
+    # --- loading --------------------------------------------------------------------------------
+
+    @property
+    def effective_descending(self) -> bool:
+        return (self.sort == "date") if self.descending is None else self.descending
+
+    async def _read(self, fn: Callable[[Store], T]) -> T:
+        """``fn(store)`` in a thread, under the store lock."""
+        app = self.app
+
+        def call() -> T:
+            with app.store_lock:
+                return fn(app.store)
+
+        return await asyncio.to_thread(call)
+
+    def reload(self, keep_cursor: bool = False) -> None:
+        """Show the list for the current filter and sort (again)."""
+        cursor = self.article_list.cursor if keep_cursor else 0
+        self._load(cursor)
+
+    @work(exclusive=True, group="library-list")
+    async def _load(self, cursor: int = 0) -> None:
+        ann, q, sort, desc = self.app.annotator, self.filter_query, self.sort, self.effective_descending
+        article_list = self.article_list
+        if cursor < PAGE:
+            # The first rows first (a LIMIT over an index), the count after them.
+            rows = await self._read(lambda s: s.library(ann, q, sort, desc, 0, PAGE))
+            generation = article_list.reset(rows, None, cursor)
             self._show_header()
-            return
-        table.clear()
+            total = await self._read(lambda s: s.library_count(ann, q))
+            article_list.set_total(total, generation)
+        else:
+            # Coming back far down the list: its length and the page under the cursor.
+            def both(s: Store) -> tuple[int, list[ArticleRow], list[ArticleRow]]:
+                page = cursor // PAGE
+                return (s.library_count(ann, q), s.library(ann, q, sort, desc, 0, PAGE),
+                        s.library(ann, q, sort, desc, page * PAGE, PAGE))
+
+            total, first, here = await self._read(both)
+            generation = article_list.reset(first, total, cursor)
+            article_list.put_page(generation, cursor // PAGE, here)
         self._show_header()
-        chunk = 10_000
-        for i in range(0, len(rows), chunk):
-            for row in rows[i : i + chunk]:
-                table.add_row(*self._cells(row), key=str(row.id))
-            if current is not None and any(r.id == current for r in rows[i : i + chunk]):
-                table.move_cursor(row=[r.id for r in rows].index(current), animate=False)
-            if i + chunk < len(rows):
-                await asyncio.sleep(0)
+        ids = await self._read(lambda s: s.library_ids(ann, q, sort, desc))
+        if generation == article_list.generation:
+            self.app.article_ids = ids
+
+    @on(ArticleList.PageWanted)
+    def _page_wanted(self, event: ArticleList.PageWanted) -> None:
+        event.stop()
+        if event.generation == self.article_list.generation:
+            self._load_page(event.generation, event.page)
+
+    @work(group="library-pages")
+    async def _load_page(self, generation: int, page: int) -> None:
+        ann, q, sort, desc = self.app.annotator, self.filter_query, self.sort, self.effective_descending
+        if generation != self.article_list.generation:
+            return
+        rows = await self._read(lambda s: s.library(ann, q, sort, desc, page * PAGE, PAGE))
+        self.article_list.put_page(generation, page, rows)
+
+    @on(ArticleList.Painted)
+    def _painted(self, event: ArticleList.Painted) -> None:
+        if self.first_paint is None:
+            import time
+
+            self.first_paint = time.perf_counter()
+
+    @work(exclusive=True, group="library-progress")
+    async def load_progress(self) -> None:
+        self.progress = await self._read(lambda s: s.progress(self.app.annotator))
+        self._show_progress()
+
+    # --- the lines above the list ---------------------------------------------------------------
 
     def _show_header(self) -> None:
-        n = len(self.rows)
-        header = Text.assemble(
-            ("newsmark", "bold"),
-            f"  {n} article{'s' if n != 1 else ''}  ·  annotator ",
-            (visible_line(self.app.annotator), "bold"),
-        )
+        article_list = self.article_list
+        n = article_list.total
+        count = f"{n:,}" if article_list.total_known else f"{n:,}+"
+        header = Text(end="")
+        header.append("newsmark", "bold")
+        header.append(f"  {count} article{'s' if n != 1 else ''}  ·  annotator ")
+        header.append(visible_line(self.app.annotator), "bold")
+        header.append("  ·  sort ")
+        header.append(f"{self.sort} {'↓' if self.effective_descending else '↑'}", "bold")
+        if self.query_text:
+            header.append("  ·  filter ")
+            header.append(visible_line(self.query_text), "bold italic")
         self.query_one("#library-header", Static).update(header)
+        self._show_columns()
+
+    def _show_columns(self) -> None:
+        self.query_one("#library-columns", Static).update(self.article_list.header())
+
+    def _show_progress(self) -> None:
+        line = Text(end="")
+        if self.progress is None:
+            line.append("progress …", "dim")
+        else:
+            done, total, labels = self.progress
+            percent = f" ({100 * done / total:.0f}%)" if total else ""
+            line.append("done ")
+            line.append(f"{done:,}/{total:,}", "bold")
+            line.append(percent)
+            line.append("  ·  spans ")
+            if not labels:
+                line.append("none", "dim")
+            schema = self.app.schema
+            for i, (label, count) in enumerate(labels.items()):
+                if i:
+                    line.append(" ")
+                line.append(f" {visible_line(label)} ", _chip(schema.color(label)))
+                line.append(f" {count:,}")
+        self.query_one("#library-progress", Static).update(line)
+
+    # --- filter ---------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        field = self.filter_input
+        field.value = self.query_text
+        field.cursor_position = len(field.value)
+        field.add_class("visible")
+        field.focus()
+
+    def _close_filter(self) -> None:
+        self.filter_input.remove_class("visible")
+        self._show_error(None)
+        self.article_list.focus()
+
+    def _show_error(self, message: str | None) -> None:
+        error = self.query_one("#filter-error", Static)
+        error.set_class(message is not None, "visible")
+        error.update(Text(message or "", style="bold red"))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.apply_filter(event.value)
+
+    def apply_filter(self, text: str) -> bool:
+        """Filter the list by ``text``; False (and the message shown) when it does not parse."""
+        try:
+            query = parse_query(text)
+        except QueryError as exc:
+            self._show_error(str(exc))
+            return False
+        self.query_text = text.strip()
+        self.filter_query = query
+        if self.filter_input.has_class("visible"):
+            self._close_filter()
+        self.reload()
+        return True
+
+    def action_escape(self) -> None:
+        if self.filter_input.has_class("visible"):
+            self._close_filter()
+        elif self.query_text:
+            self.apply_filter("")
+
+    def help_description(self, binding: Binding) -> str | None:
+        """A longer description of ``binding`` (for the key list and the command palette)."""
+        if binding.id == "library.sort":
+            following = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+            return f"Sort by {following} (date, title, source, status)"
+        return self.HELP.get(binding.id or "")
+
+    # --- sort -----------------------------------------------------------------------------------
+
+    def action_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.descending = None
+        self.reload()
+
+    def action_reverse(self) -> None:
+        self.descending = not self.effective_descending
+        self.reload()
+
+    # --- opening articles -----------------------------------------------------------------------
+
+    @on(ArticleList.Selected)
+    def _selected(self, event: ArticleList.Selected) -> None:
+        event.stop()
+        self.open_index(event.index)
+
+    def article_id_at(self, index: int) -> int | None:
+        row = self.article_list.row(index)
+        if row is not None:
+            return row.id
+        ids = self.app.article_ids
+        if self.article_list.total == len(ids) and 0 <= index < len(ids):
+            return ids[index]
+        return None
 
     def current_article_id(self) -> int | None:
-        table = self.query_one(ArticleTable)
-        if not self.rows or table.row_count == 0:
-            return None
-        row = min(table.cursor_row, len(self.rows) - 1)
-        return self.rows[row].id
+        return self.article_id_at(self.article_list.cursor) if self.article_list.total else None
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.open_article(int(event.row_key.value))
+    def open_index(self, index: int) -> None:
+        article_id = self.article_id_at(index)
+        if article_id is None:  # a row not loaded yet: fetch just that one
+            app = self.app
+            q, sort, desc = self.filter_query, self.sort, self.effective_descending
+            with app.store_lock:
+                rows = app.store.library(app.annotator, q, sort, desc, index, 1)
+            article_id = rows[0].id if rows else None
+        if article_id is not None:
+            self.open_article(article_id)
 
     def open_article(self, article_id: int) -> None:
         from .reader import ReaderScreen
 
+        self.last_opened = article_id
         self.app.push_screen(ReaderScreen(article_id))
 
     def action_open(self) -> None:
-        article_id = self.current_article_id()
-        if article_id is not None:
-            self.open_article(article_id)
+        self.article_list.action_select()
 
-    def commands(self) -> list:
-        from textual.app import SystemCommand
+    @work(exclusive=True, group="library-next")
+    async def action_next_todo(self) -> None:
+        after = self.last_opened
+        article_id = await self._read(lambda s: s.next_todo(self.app.annotator, after))
+        if article_id is None:
+            self.notify("Nothing left to do", markup=False)
+            return
+        self.open_article(article_id)
 
-        return [
-            SystemCommand("Open article", "Open the highlighted article", self.action_open),
-            SystemCommand("Refresh library", "Reload the article list", self.action_refresh),
-        ]
+    # --- bulk status, undo, redo ----------------------------------------------------------------
+
+    def action_bulk(self, status: str) -> None:
+        article_list = self.article_list
+        if not article_list.total:
+            self.notify("No articles shown", severity="warning", markup=False)
+            return
+        n = article_list.total
+        what = "the filter shows" if self.query_text else "the library holds"
+        question = Text(end="")
+        question.append(f"Mark all {n:,} article{'s' if n != 1 else ''} {what} as ")
+        question.append(status.replace("_", " "), "bold")
+        question.append("?")
+        if self.query_text:
+            question.append("\nfilter ")
+            question.append(visible_line(self.query_text), "italic")
+        question.append("\n(u undoes it as one action)", "dim")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._bulk(status)
+
+        self.app.push_screen(ConfirmScreen(question, title="Change status"), answered)
+
+    @work(exclusive=True, group="library-write")
+    async def _bulk(self, status: str) -> None:
+        ann, q = self.app.annotator, self.filter_query
+
+        def write(s: Store) -> int:
+            return s.set_status(s.library_ids(ann, q), ann, status)
+
+        try:
+            changed = await self._read(write)
+        except StorageError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify(f"{changed:,} article{'s' if changed != 1 else ''} marked "
+                    f"{status.replace('_', ' ')}", markup=False)
+        self.reload(keep_cursor=True)
+        self.load_progress()
+
+    def action_undo(self) -> None:
+        self._history("undo")
+
+    def action_redo(self) -> None:
+        self._history("redo")
+
+    @work(exclusive=True, group="library-write")
+    async def _history(self, which: str) -> None:
+        ann = self.app.annotator
+        try:
+            action = await self._read(lambda s: getattr(s, which)(ann))
+        except StorageError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if action is None:
+            self.notify(f"Nothing to {which}", markup=False)
+            return
+        self.notify(f"{'Undone' if which == 'undo' else 'Redone'}: {describe(action)}",
+                    markup=False)
+        self.reload(keep_cursor=True)
+        self.load_progress()
+
+    def action_refresh(self) -> None:
+        self.reload(keep_cursor=True)
+        self.load_progress()
+
+
+def describe(action: Action) -> str:
+    """One line about a logged action (for undo and redo notices)."""
+    p = action.payload
+    where = f" (article {action.article_id})" if action.article_id is not None else ""
+    if action.kind == "set_status":
+        n = len(p.get("old", {}))
+        return f"status {p.get('new', '?')} on {n:,} article{'s' if n != 1 else ''}"
+    if action.kind in ("add_span", "delete_span"):
+        span = p.get("span", {})
+        verb = "added" if action.kind == "add_span" else "deleted"
+        return f"{span.get('label', 'span')} span {verb}{where}"
+    if action.kind == "relabel_span":
+        return f"span relabelled {p.get('old')} → {p.get('new')}{where}"
+    if action.kind == "ops":
+        return f"{p.get('label', 'change')}{where}"
+    if action.kind == "flag":
+        return f"flag{where}"
+    return f"{action.kind.replace('_', ' ')}{where}"
+
+
+def _chip(color: str) -> Style:
+    """Dark text on a label colour (a colour Rich does not know falls back to grey)."""
+    try:
+        return Style(color="#1e2127", bgcolor=color)
+    except Exception:
+        return Style(color="#1e2127", bgcolor="#abb2bf")
