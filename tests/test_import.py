@@ -65,6 +65,18 @@ def test_prodigy_round_trip_is_byte_identical(cli, db_path, tmp_path):
     assert dump(fresh) == before
 
 
+def test_doccano_round_trip_is_byte_identical(cli, db_path, tmp_path):
+    events_corpus(db_path).close()
+    first = tmp_path / "first.jsonl"
+    assert cli("export", "--format", "doccano", "-o", first).exit_code == 0
+    fresh = tmp_path / "fresh.db"
+    result = cli("import", first, "--format", "doccano", db=fresh)
+    assert result.exit_code == 0, result.output
+    second = tmp_path / "second.jsonl"
+    assert cli("export", "--format", "doccano", "-o", second, db=fresh).exit_code == 0
+    assert second.read_bytes() == first.read_bytes()  # carol's record without spans too
+
+
 def test_rejects_the_whole_file_with_every_bad_line(cli, db_path, tmp_path):
     store = events_corpus(db_path)
     text = store.article(3).text

@@ -297,8 +297,9 @@ def parse_doccano(obj) -> ImportRecord:
     labelling) or ``entities`` (``id``, ``label``, ``start_offset``, ``end_offset``, relation
     extraction; relations are not imported). Optional ``meta`` (object) or top-level ``url``,
     ``title``, ``source``, ``language``, ``annotator``; an ``id`` of the form
-    ``"<article id>:<annotator>"`` (newsmark's doccano export) gives both. A line without spans creates the article
-    only (doccano exports unlabelled examples too); one with spans is marked done."""
+    ``"<article id>:<annotator>"`` (newsmark's doccano export) gives both. A line with spans, or
+    from newsmark's export (every line of it is a record), is marked done; another line without
+    spans only creates the article (doccano exports unlabelled examples too)."""
     text = _text(obj)
     if "entities" in obj:
         spans = _spans(obj.get("entities"), text, "start_offset", "end_offset", "label")
@@ -316,7 +317,8 @@ def parse_doccano(obj) -> ImportRecord:
         text=text, text_hash=text_hash(text), spans=spans, article_id=article_id,
         annotator=_meta_str(merged, "annotator"), url=_meta_str(merged, "url"),
         title=_meta_str(merged, "title"), source=_meta_str(merged, "source") or "",
-        language=_meta_str(merged, "language") or detect_language(text), done=bool(spans),
+        language=_meta_str(merged, "language") or detect_language(text),
+        done=bool(spans) or m is not None,
     )
 
 
