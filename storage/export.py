@@ -8,13 +8,14 @@ Articles come without ``raw`` (the input bytes): no export needs them.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 
 from newsmark.formats import Record
-from newsmark.model import Argument, Event
+from newsmark.model import Argument, Article, Event, Span, Token
 from newsmark.query import Query
 from newsmark.split import split_of
 
@@ -65,6 +66,26 @@ def parse_since(value: str) -> str:
     if dt.time() == time(0) and "T" not in value and " " not in value.strip():
         return dt.date().isoformat()
     return dt.isoformat(timespec="milliseconds")
+
+
+_new = object.__new__
+if Token.__slots__ == ("start", "end", "ws"):
+    _set_start, _set_end, _set_ws = Token.start.__set__, Token.end.__set__, Token.ws.__set__
+
+    def tokens_from_json(data: str) -> list[Token]:
+        """``storage.repo._tokens_from_json``, twice as fast: the frozen dataclass's ``__init__``
+        (three ``object.__setattr__`` calls) is the largest cost of reading an article."""
+        out = []
+        for s, e, w in json.loads(data):
+            t = _new(Token)
+            _set_start(t, s)
+            _set_end(t, e)
+            _set_ws(t, bool(w))
+            out.append(t)
+        return out
+else:  # pragma: no cover - Token changed: the plain way
+    def tokens_from_json(data: str) -> list[Token]:
+        return [Token(s, e, bool(w)) for s, e, w in json.loads(data)]
 
 
 def _marks(prefix: str, values: list, args: dict) -> str:
@@ -136,8 +157,6 @@ class ExportMixin:
         return [tuple(r) for r in self.db.execute(sql, args).fetchall()]
 
     def _load_records(self, pairs: list[tuple[int, str, str, str]], sel: Selection) -> Iterator[Record]:
-        from .repo import _article, _span
-
         article_ids = sorted({p[0] for p in pairs})
         annotators = sorted({p[1] for p in pairs})
         args: dict = {}
@@ -148,19 +167,28 @@ class ExportMixin:
             label_filter = f" and s.label in ({_marks('lab', sel.labels, args)})" if sel.labels else " and 0"
 
         articles = {}
-        for row in self.db.query(
-            "select id, url, source, title, kicker, author, published, language, null as raw, "
-            "text, text_hash, tokens, origin, version, ingested, parent_id, feed_id "
-            f"from articles where id in ({in_ids})", args
+        for (aid, url, source, title, kicker, author, published, language, text, text_hash,
+             tokens, origin, version, ingested, parent_id, feed_id) in self.db.execute(
+            "select id, url, source, title, kicker, author, published, language, text, text_hash, "
+            f"tokens, origin, version, ingested, parent_id, feed_id from articles where id in ({in_ids})",
+            args,
         ):
-            articles[row["id"]] = _article(row)
+            articles[aid] = Article(
+                id=aid, url=url, source=source or "", title=title, kicker=kicker, author=author,
+                published=published, language=language, text=text, text_hash=text_hash,
+                tokens=tokens_from_json(tokens), origin=origin or "file", version=version or 1,
+                ingested=ingested, parent_id=parent_id, feed_id=feed_id)
 
         spans: dict[tuple[int, str], list] = {}
-        for row in self.db.query(
-            f"select s.* from spans s where s.article_id in ({in_ids}) and s.annotator in ({in_ann})"
-            f"{label_filter} order by s.article_id, s.annotator, s.start, s.end desc, s.id", args
+        for (sid, aid, ann, start, end, label, text_hash, origin, created, updated) in self.db.execute(
+            "select s.id, s.article_id, s.annotator, s.start, s.end, s.label, s.text_hash, s.origin, "
+            f"s.created, s.updated from spans s where s.article_id in ({in_ids}) and s.annotator in "
+            f"({in_ann}){label_filter} order by s.article_id, s.annotator, s.start, s.end desc, s.id",
+            args,
         ):
-            spans.setdefault((row["article_id"], row["annotator"]), []).append(_span(row))
+            spans.setdefault((aid, ann), []).append(Span(
+                start, end, label, article_id=aid, annotator=ann, text_hash=text_hash,
+                origin=origin, id=sid, created=created, updated=updated))
 
         events: dict[tuple[int, str], list[Event]] = {}
         by_id: dict[int, Event] = {}
