@@ -8,6 +8,7 @@ Articles come without ``raw`` (the input bytes): no export needs them.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections.abc import Iterator
@@ -114,7 +115,17 @@ class ExportMixin:
                 name, ratios = sel.split
                 pairs = [p for p in pairs if split_of(p[3], ratios) == name]
             if pairs:
-                yield from self._load_records(pairs, sel)
+                # a batch is some 100,000 new objects, none in a reference cycle: the cyclic
+                # collector would only scan them (and, as they survive into older generations,
+                # the whole heap) again and again while they are built
+                enabled = gc.isenabled()
+                gc.disable()
+                try:
+                    batch = list(self._load_records(pairs, sel))
+                finally:
+                    if enabled:
+                        gc.enable()
+                yield from batch
 
     def _selected_pairs(self, lo: int, hi: int, sel: Selection) -> list[tuple[int, str, str, str]]:
         """(article id, annotator, status, text hash) with work in the article id range."""
