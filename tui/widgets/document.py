@@ -291,11 +291,21 @@ class DocumentView(ScrollView, can_focus=True):
         self._span_starts = [s.start for s in self._spans]
 
     def set_spans(self, spans: Iterable[Span]) -> None:
-        """Replace the highlighted spans and repaint."""
+        """Replace the highlighted spans and repaint the lines whose spans changed."""
+        before = {_span_key(s): s for s in self._spans}
         self._set_span_list(spans)
         self._index_spans()
-        self._cache.clear()
-        self.refresh()
+        if self._lines:
+            after = {_span_key(s): s for s in self._spans}
+            changed = [s for k, s in before.items() if k not in after]
+            changed += [s for k, s in after.items() if k not in before]
+            dirty: set[int] = set()
+            for span in changed:
+                dirty.update(self._lines_of(span.start, span.end))
+                dirty.add(self.line_of(span.end))  # a span starting where it ends: its marker
+            for y in dirty:
+                self._cache.pop(y, None)
+                self.refresh_line(y)
         self._post_moved()
 
     def set_colors(self, colors: dict[str, str]) -> None:
@@ -738,6 +748,10 @@ class DocumentView(ScrollView, can_focus=True):
             "".join(segment.text for segment in self.render_document_line(y))
             for y in range(len(self._lines))
         ]
+
+
+def _span_key(span: Span) -> tuple[int, int, str, int | None]:
+    return (span.start, span.end, span.label, span.id)
 
 
 def _inner_first(span: Span) -> tuple[int, int, int]:
