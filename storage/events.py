@@ -75,18 +75,14 @@ class EventsMixin:
         arguments: list[tuple[str, int]] | None = None,
         attributes: dict[str, str] | None = None,
     ) -> Event:
-        from newsmark.text import token_bounds
+        from .repo import now
 
-        from .repo import StorageError, now
-
-        article = self.article(article_id)
-        if not (0 <= start < end <= len(article.text)) or token_bounds(article.tokens, start, end) is None:
-            raise StorageError(f"trigger {start}-{end} does not sit on tokens of article {article_id}")
+        text_hash = self.check_offsets(article_id, start, end, "trigger")
         stamp = now()
         ops: list = []
         with self.db.atomic():
             row = {"article_id": article_id, "annotator": annotator, "type": type, "start": start,
-                   "end": end, "text_hash": article.text_hash, "created": stamp, "updated": stamp}
+                   "end": end, "text_hash": text_hash, "created": stamp, "updated": stamp}
             row["id"] = self.db["events"].insert(row).last_pk
             ops.append(["insert", "events", row])
             for role, span_id in arguments or []:

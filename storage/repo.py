@@ -15,7 +15,6 @@ from pathlib import Path
 
 from newsmark.formats import Record
 from newsmark.model import STATUSES, Article, ArticleRow, Span, Token
-from newsmark.text import token_bounds
 
 from .db import connect, default_db_path
 from .events import EventsMixin
@@ -93,6 +92,7 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, St
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else default_db_path()
         self.db = connect(self.path)
+        self._bounds_cache: dict[int, tuple[int, str, set[int], set[int]]] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -161,6 +161,34 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, St
             [article_id, article_id],
         ).fetchall()
         return [r[0] for r in rows]
+
+    def check_offsets(self, article_id: int, start: int, end: int, what: str = "span") -> str:
+        """Check that [start, end) sits on the article's tokens; returns the text's hash.
+
+        Stored text never changes, so each article's token boundaries are read once and kept
+        (a few articles' worth): labelling costs the same on a long article as on a short one.
+        """
+        bounds = self._bounds_cache.get(article_id)
+        if bounds is None:
+            row = self.db.execute(
+                "select length(text), text_hash, tokens from articles where id = ?", [article_id]
+            ).fetchone()
+            if row is None:
+                raise StorageError(f"no article with id {article_id}")
+            starts, ends = set(), set()
+            for s, e, _ws in json.loads(row[2]):
+                starts.add(s)
+                ends.add(e)
+            bounds = (row[0], row[1], starts, ends)
+            if len(self._bounds_cache) >= 8:
+                self._bounds_cache.pop(next(iter(self._bounds_cache)))
+            self._bounds_cache[article_id] = bounds
+        length, text_hash, starts, ends = bounds
+        if not (0 <= start < end <= length):
+            raise StorageError(f"{what} {start}-{end} is outside article {article_id}")
+        if start not in starts or end not in ends:
+            raise StorageError(f"{what} {start}-{end} does not sit on token boundaries")
+        return text_hash
 
     def find_by_hash(self, text_hash: str) -> Article | None:
         rows = list(self.db["articles"].rows_where("text_hash = ?", [text_hash], limit=1))
@@ -231,14 +259,12 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, St
         origin: str = "manual",
     ) -> Span:
         """Add a span as one undoable action. Adding an identical span returns the existing one."""
-        article = self.article(article_id)
-        if not (0 <= start < end <= len(article.text)):
-            raise StorageError(f"span {start}-{end} is outside article {article_id}")
-        if token_bounds(article.tokens, start, end) is None:
-            raise StorageError(f"span {start}-{end} does not sit on token boundaries")
-        for span in self.spans(article_id, annotator):
-            if (span.start, span.end, span.label) == (start, end, label):
-                return span
+        text_hash = self.check_offsets(article_id, start, end, "span")
+        existing = list(self.db["spans"].rows_where(
+            "article_id = ? and annotator = ? and start = ? and end = ? and label = ?",
+            [article_id, annotator, start, end, label], limit=1))
+        if existing:
+            return _span(existing[0])
         stamp = now()
         row = {
             "article_id": article_id,
@@ -246,7 +272,7 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, St
             "start": start,
             "end": end,
             "label": label,
-            "text_hash": article.text_hash,
+            "text_hash": text_hash,
             "origin": origin,
             "created": stamp,
             "updated": stamp,
