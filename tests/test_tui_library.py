@@ -144,6 +144,11 @@ async def test_only_the_rows_on_screen_are_loaded_and_rendered(tmp_path, make_ap
         assert article_list.cursor == 999
         assert article_list.current.title == "Artikel 0000"
         assert len(article_list.loaded_rows()) == 200  # the first page and the last
+        store = Store(db)
+        try:  # the last page (read from the other end) is the list's own last page
+            assert article_list.loaded_rows()[100:] == store.library(ANNOTATOR, offset=900, limit=100)
+        finally:
+            store.close()
         assert len(rendered) <= 2 + 2 * app.screen.query_one(ArticleList).size.height
         await pilot.press("enter")
         await settle(pilot)

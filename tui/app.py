@@ -9,6 +9,7 @@ binding with a description is a command in the command palette (ctrl+p).
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import threading
 from collections.abc import Iterable
 from functools import partial
@@ -137,9 +138,12 @@ class NewsmarkApp(App):
 
 
 def binding_classes() -> list[type[DOMNode]]:
-    """The app and every screen and widget class of the TUI (the ones with ``BINDINGS``)."""
-    for module in ("tui.screens", "tui.widgets"):
-        importlib.import_module(module)
+    """The app and every screen and widget class of the TUI (the ones with ``BINDINGS``): every
+    module of ``tui.screens`` and ``tui.widgets`` is imported to find them."""
+    for package in ("tui.screens", "tui.widgets"):
+        path = importlib.import_module(package).__path__
+        for module in pkgutil.iter_modules(path):
+            importlib.import_module(f"{package}.{module.name}")
     found: list[type[DOMNode]] = []
     stack: list[type] = [DOMNode]
     while stack:
@@ -162,6 +166,8 @@ def binding_ids() -> list[str]:
 
 def keymap_from_config(config: Config) -> Keymap:
     """The ``[keys]`` table as a keymap; an unknown binding id is a ``ConfigError`` naming it."""
+    if not config.keys:
+        return {}
     known = binding_ids()
     where = f"{config.path}: " if config.path else ""
     for binding_id in config.keys:

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 
 class HelpScreen(ModalScreen[None]):
@@ -27,12 +27,16 @@ class HelpScreen(ModalScreen[None]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import DataTable  # (not imported before the key list is opened)
+
         with Vertical(id="help-box"):
             yield Static(Text(self.title_text, style="bold"), id="help-title")
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
             yield Static(id="help-hint")
 
     def on_mount(self) -> None:
+        from textual.widgets import DataTable
+
         table = self.query_one(DataTable)
         table.add_column("Key", key="key")
         table.add_column("Action", key="action")

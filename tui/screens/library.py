@@ -10,6 +10,7 @@ uses it for the next and previous article).
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING, Callable, TypeVar
 
 from rich.style import Style
@@ -35,7 +36,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-BULK = {"done": "done", "skipped": "skipped", "todo": "todo"}
+# Sorts whose order reversed is exactly the opposite direction (every key in the same direction):
+# pages past the middle of the list are read from its end.
+REVERSIBLE = {"date"}
 
 
 class LibraryScreen(Screen):
@@ -80,7 +83,10 @@ class LibraryScreen(Screen):
         self.descending: bool | None = None  # None: the sort's natural direction
         self.last_opened: int | None = None
         self.progress: tuple[int, int, dict[str, int]] | None = None
+        self._progress_stale = True
+        self._first_page_shown = False
         self.first_paint: float | None = None  # perf_counter() when rows were first painted
+        self.last_paint: tuple[int, float] = (0, 0.0)  # (list generation, perf_counter())
 
     # --- composition ----------------------------------------------------------------------------
 
@@ -103,6 +109,14 @@ class LibraryScreen(Screen):
         return self.query_one("#filter", Input)
 
     def on_mount(self) -> None:
+        # The first page is read right here (a LIMIT over the date index: about a millisecond at
+        # any size), so the first frame already shows rows; the rest comes from ``_load``.
+        app = self.app
+        with app.store_lock:
+            rows = app.store.library(app.annotator, self.filter_query, self.sort,
+                                     self.effective_descending, 0, PAGE)
+        self.article_list.reset(rows, None)
+        self._first_page_shown = True
         self.article_list.focus()
         self._show_header()
         self._show_progress()
@@ -111,8 +125,7 @@ class LibraryScreen(Screen):
         self.call_after_refresh(self._show_columns)
 
     def on_screen_resume(self) -> None:
-        self.reload(keep_cursor=True)
-        self.load_progress()
+        self.reload(keep_cursor=True, progress=True)
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -130,20 +143,28 @@ class LibraryScreen(Screen):
 
         return await asyncio.to_thread(call)
 
-    def reload(self, keep_cursor: bool = False) -> None:
-        """Show the list for the current filter and sort (again)."""
+    def reload(self, keep_cursor: bool = False, progress: bool = False) -> None:
+        """Show the list for the current filter and sort (again); ``progress``: the progress
+        line too (the data changed)."""
+        self._progress_stale = self._progress_stale or progress
         cursor = self.article_list.cursor if keep_cursor else 0
         self._load(cursor)
 
     @work(exclusive=True, group="library-list")
     async def _load(self, cursor: int = 0) -> None:
+        """The first rows first (a LIMIT over an index); once they are on screen, the count,
+        the progress line and the ids of the whole list (the slow parts at 100,000 articles)."""
         ann, q, sort, desc = self.app.annotator, self.filter_query, self.sort, self.effective_descending
         article_list = self.article_list
         if cursor < PAGE:
-            # The first rows first (a LIMIT over an index), the count after them.
-            rows = await self._read(lambda s: s.library(ann, q, sort, desc, 0, PAGE))
-            generation = article_list.reset(rows, None, cursor)
+            if self._first_page_shown:  # by on_mount, just now
+                self._first_page_shown = False
+                generation = article_list.generation
+            else:
+                rows = await self._read(lambda s: s.library(ann, q, sort, desc, 0, PAGE))
+                generation = article_list.reset(rows, None, cursor)
             self._show_header()
+            await self._painted_or_timeout(generation)
             total = await self._read(lambda s: s.library_count(ann, q))
             article_list.set_total(total, generation)
         else:
@@ -157,9 +178,20 @@ class LibraryScreen(Screen):
             generation = article_list.reset(first, total, cursor)
             article_list.put_page(generation, cursor // PAGE, here)
         self._show_header()
+        if self._progress_stale:
+            self.progress = await self._read(lambda s: s.progress(ann))
+            self._progress_stale = False
+            self._show_progress()
         ids = await self._read(lambda s: s.library_ids(ann, q, sort, desc))
         if generation == article_list.generation:
             self.app.article_ids = ids
+
+    async def _painted_or_timeout(self, generation: int, timeout: float = 0.25) -> None:
+        """Wait until the list has painted ``generation`` (or ``timeout`` seconds): the slow
+        queries wait for the first rows to be on screen."""
+        deadline = time.perf_counter() + timeout
+        while self.last_paint[0] < generation and time.perf_counter() < deadline:
+            await asyncio.sleep(0.002)
 
     @on(ArticleList.PageWanted)
     def _page_wanted(self, event: ArticleList.PageWanted) -> None:
@@ -172,20 +204,24 @@ class LibraryScreen(Screen):
         ann, q, sort, desc = self.app.annotator, self.filter_query, self.sort, self.effective_descending
         if generation != self.article_list.generation:
             return
-        rows = await self._read(lambda s: s.library(ann, q, sort, desc, page * PAGE, PAGE))
+        total = self.article_list.total
+        start, end = page * PAGE, min((page + 1) * PAGE, total)
+        if sort in REVERSIBLE and self.article_list.total_known and start > total // 2 and end > start:
+            # Past the middle, read the page from the other end (OFFSET skips fewer rows).
+            def read(s: Store) -> list[ArticleRow]:
+                return s.library(ann, q, sort, not desc, total - end, end - start)[::-1]
+        else:
+            def read(s: Store) -> list[ArticleRow]:
+                return s.library(ann, q, sort, desc, start, PAGE)
+        rows = await self._read(read)
         self.article_list.put_page(generation, page, rows)
 
     @on(ArticleList.Painted)
     def _painted(self, event: ArticleList.Painted) -> None:
+        # (for the benchmarks: when a list first showed its rows)
         if self.first_paint is None:
-            import time
-
-            self.first_paint = time.perf_counter()
-
-    @work(exclusive=True, group="library-progress")
-    async def load_progress(self) -> None:
-        self.progress = await self._read(lambda s: s.progress(self.app.annotator))
-        self._show_progress()
+            self.first_paint = event.painted_at
+        self.last_paint = (event.generation, event.painted_at)
 
     # --- the lines above the list ---------------------------------------------------------------
 
@@ -377,8 +413,7 @@ class LibraryScreen(Screen):
             return
         self.notify(f"{changed:,} article{'s' if changed != 1 else ''} marked "
                     f"{status.replace('_', ' ')}", markup=False)
-        self.reload(keep_cursor=True)
-        self.load_progress()
+        self.reload(keep_cursor=True, progress=True)
 
     def action_undo(self) -> None:
         self._history("undo")
@@ -399,12 +434,10 @@ class LibraryScreen(Screen):
             return
         self.notify(f"{'Undone' if which == 'undo' else 'Redone'}: {describe(action)}",
                     markup=False)
-        self.reload(keep_cursor=True)
-        self.load_progress()
+        self.reload(keep_cursor=True, progress=True)
 
     def action_refresh(self) -> None:
-        self.reload(keep_cursor=True)
-        self.load_progress()
+        self.reload(keep_cursor=True, progress=True)
 
 
 def describe(action: Action) -> str:

@@ -14,6 +14,7 @@ widget knows nothing about storage.
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 
 from rich.style import Style
@@ -135,12 +136,13 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             return self.article_list
 
     class Painted(Message):
-        """Rows with data were painted for the first time since the last ``reset``."""
+        """The list was painted with its rows (or empty) for the first time since ``reset``."""
 
         def __init__(self, article_list: ArticleList, generation: int) -> None:
             super().__init__()
             self.article_list = article_list
             self.generation = generation
+            self.painted_at = time.perf_counter()  # when it was rendered (for benchmarks)
 
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
@@ -376,6 +378,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_y) + y
         if index >= self.total:
+            if not self.total and not self._painted and self.total_known:
+                self._painted = True  # an empty list is painted too
+                self.post_message(self.Painted(self, self.generation))
             return Strip.blank(self.size.width, self.rich_style)
         strip = self._render_row(index)
         if not self._painted and self.row(index) is not None:
