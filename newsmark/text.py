@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from charset_normalizer import from_bytes
@@ -104,6 +105,44 @@ def token_bounds(tokens: list[Token], start: int, end: int) -> tuple[int, int] |
         if t.start == start:
             ts = i
         if t.end == end:
+            te = i
+            break
+    if ts is None or te is None or te < ts:
+        return None
+    return ts, te
+
+
+def token_bounds_finder(starts: Sequence[int], ends: Sequence[int]) -> Callable[[int, int], tuple[int, int] | None]:
+    """``token_bounds`` for many spans over the same tokens (given as ``Article.token_columns``
+    gives them): two dicts built once, then a lookup per span instead of a scan.
+
+    The same answers as ``token_bounds``: the first token ending at ``end``, and the token
+    starting at ``start`` if it is not after that one. Token starts are unique for every
+    tokenizer newsmark uses; if they are not, the scan decides.
+    """
+    first = dict(zip(starts, range(len(starts))))
+    if len(first) != len(starts):
+        return lambda start, end: _scan_bounds(starts, ends, start, end)
+    n = len(ends)
+    last = dict(zip(reversed(ends), range(n - 1, -1, -1)))  # later keys win: the first index
+    get_start, get_end = first.get, last.get
+
+    def bounds(start: int, end: int) -> tuple[int, int] | None:
+        ts = get_start(start)
+        te = get_end(end)
+        if ts is None or te is None or te < ts:
+            return None
+        return ts, te
+
+    return bounds
+
+
+def _scan_bounds(starts: Sequence[int], ends: Sequence[int], start: int, end: int) -> tuple[int, int] | None:
+    ts = te = None
+    for i, (s, e) in enumerate(zip(starts, ends)):
+        if s == start:
+            ts = i
+        if e == end:
             te = i
             break
     if ts is None or te is None or te < ts:

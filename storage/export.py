@@ -9,14 +9,13 @@ Articles come without ``raw`` (the input bytes): no export needs them.
 from __future__ import annotations
 
 import gc
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 
 from newsmark.formats import Record
-from newsmark.model import Argument, Article, Event, Span, Token
+from newsmark.model import Argument, Event, PackedArticle, Span
 from newsmark.query import Query
 from newsmark.split import split_of
 
@@ -67,26 +66,6 @@ def parse_since(value: str) -> str:
     if dt.time() == time(0) and "T" not in value and " " not in value.strip():
         return dt.date().isoformat()
     return dt.isoformat(timespec="milliseconds")
-
-
-_new = object.__new__
-if Token.__slots__ == ("start", "end", "ws"):
-    _set_start, _set_end, _set_ws = Token.start.__set__, Token.end.__set__, Token.ws.__set__
-
-    def tokens_from_json(data: str) -> list[Token]:
-        """``storage.repo._tokens_from_json``, twice as fast: the frozen dataclass's ``__init__``
-        (three ``object.__setattr__`` calls) is the largest cost of reading an article."""
-        out = []
-        for s, e, w in json.loads(data):
-            t = _new(Token)
-            _set_start(t, s)
-            _set_end(t, e)
-            _set_ws(t, bool(w))
-            out.append(t)
-        return out
-else:  # pragma: no cover - Token changed: the plain way
-    def tokens_from_json(data: str) -> list[Token]:
-        return [Token(s, e, bool(w)) for s, e, w in json.loads(data)]
 
 
 def _marks(prefix: str, values: list, args: dict) -> str:
@@ -178,16 +157,18 @@ class ExportMixin:
             label_filter = f" and s.label in ({_marks('lab', sel.labels, args)})" if sel.labels else " and 0"
 
         articles = {}
+        packed = PackedArticle.from_packed
         for (aid, url, source, title, kicker, author, published, language, text, text_hash,
              tokens, origin, version, ingested, parent_id, feed_id) in self.db.execute(
             "select id, url, source, title, kicker, author, published, language, text, text_hash, "
             f"tokens, origin, version, ingested, parent_id, feed_id from articles where id in ({in_ids})",
             args,
         ):
-            articles[aid] = Article(
-                id=aid, url=url, source=source or "", title=title, kicker=kicker, author=author,
-                published=published, language=language, text=text, text_hash=text_hash,
-                tokens=tokens_from_json(tokens), origin=origin or "file", version=version or 1,
+            # tokens stay packed until a format reads them (prodigy never does)
+            articles[aid] = packed(
+                tokens, id=aid, url=url, source=source or "", title=title, kicker=kicker,
+                author=author, published=published, language=language, text=text,
+                text_hash=text_hash, origin=origin or "file", version=version or 1,
                 ingested=ingested, parent_id=parent_id, feed_id=feed_id)
 
         spans: dict[tuple[int, str], list] = {}

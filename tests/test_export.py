@@ -150,3 +150,60 @@ def test_hashes_are_stable():
     r2 = prodigy.record(art, "a", [])
     assert r1 == r2
     assert r1["_input_hash"] == prodigy.stable_hash("Berlin ist groß.")
+
+
+# --- the fast path: orjson and packed tokens give the bytes json and Token objects give ----------
+
+
+def _json_dumps(rec: dict) -> str:
+    return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_orjson_escapes_every_code_point_as_json_does():
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    rec = {"text": every, "tokens": [{"text": every[:64], "ws": True}], "meta": {every[:40]: None}}
+    assert prodigy.dumps(rec) == _json_dumps(rec)
+    for c in [*range(0x20), 0x22, 0x2F, 0x5C, 0x7F, 0x85, 0xA0, 0x2028, 0x2029, 0xFEFF, 0xFFFF]:
+        assert prodigy.dumps({"t": f"a{chr(c)}b"}) == _json_dumps({"t": f"a{chr(c)}b"}), hex(c)
+
+
+def test_dumps_falls_back_to_json_where_orjson_refuses():
+    rec = {"id": 2**70, "text": "x"}
+    assert prodigy.dumps(rec) == _json_dumps(rec)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(st.characters(blacklist_categories=("Cs",))),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(st.characters(blacklist_categories=("Cs",)), max_size=5), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=json_values)
+def test_dumps_is_json_dumps(value):
+    assert prodigy.dumps({"v": value}) == _json_dumps({"v": value})
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=unicode_text, data=st.data())
+def test_packed_article_exports_as_the_article(text: str, data):
+    from newsmark.model import Event, PackedArticle, Span
+    from storage.repo import _tokens_to_json
+
+    text = normalize(text)
+    tokens = tokenize(text, "de")
+    fields = dict(text=text, text_hash=text_hash(text), id=7, title="t", url="u", source="s")
+    plain = Article(tokens=tokens, **fields)
+    packed = PackedArticle.from_packed(_tokens_to_json(tokens), **fields)
+    spans = []
+    for k in range(data.draw(st.integers(0, 4))):
+        i = data.draw(st.integers(0, len(tokens) - 1))
+        j = data.draw(st.integers(i, len(tokens) - 1))
+        spans.append(Span(tokens[i].start, tokens[j].end, data.draw(st.sampled_from(["PER", "LOC"])), id=k))
+    events = [Event(s.start, s.end, "MEET", id=1) for s in spans[:1]]
+    expected = prodigy.record(plain, "a", spans, events, None)
+    assert prodigy.record(packed, "a", spans, events, None) == expected
+    assert prodigy.dumps(prodigy.record(packed, "a", spans, events, None)) == _json_dumps(expected)
+    assert packed == plain and packed.tokens == tokens  # and the tokens, once read, are the same
