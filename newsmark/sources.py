@@ -54,6 +54,8 @@ class SourceRepository(Protocol):
         not_modified: bool = False,
     ) -> None: ...
 
+    def add_feed(self, url: str, name: str, tags: list[str] | None = None) -> Feed: ...
+
 
 def _clean_page(body: bytes, url: str, charset: str | None, **meta) -> Article:
     return build_article(body, "html", url=url, charset=charset, source=meta.pop("source", "") or host_of(url), **meta)
@@ -203,3 +205,42 @@ async def _refresh_feed(feed: Feed, fetcher: Fetcher, repo: SourceRepository, re
         etag=got.headers.get("etag"),
         last_modified=got.headers.get("last-modified"),
     )
+
+
+_FEED_MIMES = set(FEED_TYPES) - {"text/html", "text/plain"}
+
+
+def looks_like_feed(mime: str, body: bytes) -> bool:
+    if mime in _FEED_MIMES:
+        return True
+    head = body[:512].lstrip().lower()
+    return head.startswith((b"<rss", b"<feed", b"<rdf:rdf")) or (
+        head.startswith(b"<?xml") and any(t in body[:2048].lower() for t in (b"<rss", b"<feed", b"<rdf"))
+    )
+
+
+async def add_source(
+    url: str, fetcher: Fetcher, repo: SourceRepository, report: Report, name: str | None = None
+) -> Feed | None:
+    """One URL typed by a user: a page is cleaned and stored; a feed is subscribed to and
+    refreshed. Returns the new feed, if it was one. Failures are reported, never raised."""
+    try:
+        canonical = canonical_url(url)
+        got = await fetcher.fetch(canonical, accept=FEED_TYPES + ("application/xhtml+xml",))
+        if not looks_like_feed(got.content_type, got.body):
+            article = await asyncio.to_thread(
+                _clean_page, got.body, canonical_url(got.final_url), got.charset, origin="page")
+            stored, state = repo.save_article(article)
+            report(Outcome(url, state, article=stored))
+            return None
+        parsed = await asyncio.to_thread(parse_feed, got.body, got.final_url)
+        feed = repo.add_feed(canonical, name or parsed.title or host_of(canonical), [])
+    except (ValueError, FetchError, IngestError) as exc:  # ValueError: bad URL or feed, or
+        report(Outcome(url, "failed", str(exc)))  # the repository refusing (already subscribed)
+        return None
+    except Exception as exc:  # a bug: fail this input, not the app
+        report(Outcome(url, "failed", _unexpected(exc)))
+        return None
+    report(Outcome(url, "subscribed", feed=feed.name))
+    await refresh_feed(feed, fetcher, repo, report)
+    return feed

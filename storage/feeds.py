@@ -7,7 +7,7 @@ import json
 from newsmark.model import Feed
 
 
-class FeedError(Exception):
+class FeedError(ValueError):
     pass
 
 

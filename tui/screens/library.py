@@ -57,6 +57,8 @@ class LibraryScreen(Screen):
         Binding("u", "undo", "Undo", id="library.undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="library.redo"),
         Binding("r", "refresh", "Refresh", show=False, id="library.refresh"),
+        Binding("i", "add_source", "Add URL/feed", id="library.add_source"),
+        Binding("R", "refresh_feeds", "Refresh feeds", id="library.refresh_feeds"),
     ]
 
     HELP = {
@@ -71,6 +73,8 @@ class LibraryScreen(Screen):
         "library.undo": "Undo the last action (any article, bulk changes too)",
         "library.redo": "Redo the last undone action",
         "library.refresh": "Reload the list and the progress",
+        "library.add_source": "Add a page URL (fetched and cleaned) or a feed URL (subscribed)",
+        "library.refresh_feeds": "Refresh every feed in the background; the list fills in",
     }
 
     app: NewsmarkApp
@@ -93,9 +97,12 @@ class LibraryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="library-header")
         yield Static(id="library-progress")
+        yield Static(id="library-sources")
         yield Static(id="library-columns")
         yield ArticleList(id="articles")
         yield Static(id="filter-error")
+        yield Input(id="source", select_on_focus=False,
+                    placeholder="A page or feed URL (enter: fetch, escape: cancel)")
         yield Input(id="filter", select_on_focus=False, placeholder='Filter: status:todo source:zeit lang:de label:PER '
                     'after:2025-06-01 before:2025-07-01 "free text"  (enter: apply, escape: cancel)')
         yield Footer()
@@ -120,6 +127,7 @@ class LibraryScreen(Screen):
         self.article_list.focus()
         self._show_header()
         self._show_progress()
+        self._show_sources()
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._show_columns)
@@ -304,7 +312,11 @@ class LibraryScreen(Screen):
         return True
 
     def action_escape(self) -> None:
-        if self.filter_input.has_class("visible"):
+        source = self.query_one("#source", Input)
+        if source.has_class("visible"):
+            source.remove_class("visible")
+            self.article_list.focus()
+        elif self.filter_input.has_class("visible"):
             self._close_filter()
         elif self.query_text:
             self.apply_filter("")
@@ -438,6 +450,89 @@ class LibraryScreen(Screen):
 
     def action_refresh(self) -> None:
         self.reload(keep_cursor=True, progress=True)
+
+    # --- sources: URLs and feeds, fetched in the background -------------------------------------
+
+    def action_add_source(self) -> None:
+        field = self.query_one("#source", Input)
+        field.value = ""
+        field.add_class("visible")
+        field.focus()
+
+    @on(Input.Submitted, "#source")
+    def _source_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        event.input.remove_class("visible")
+        self.article_list.focus()
+        url = event.value.strip()
+        if url:
+            from newsmark.sources import add_source
+
+            self.notify(f"Fetching {url}", markup=False)
+            self._fetch(lambda fetcher, repo, report: add_source(url, fetcher, repo, report))
+
+    def action_refresh_feeds(self) -> None:
+        with self.app.store_lock:
+            feeds = self.app.store.feeds()
+        if not feeds:
+            self.notify("No feeds: add one with i", markup=False)
+            return
+        from newsmark.sources import refresh_feed
+
+        self.notify(f"Refreshing {len(feeds)} feed{'s' if len(feeds) != 1 else ''}", markup=False)
+
+        async def run(fetcher, repo, report) -> None:
+            await asyncio.gather(*(refresh_feed(f, fetcher, repo, report) for f in feeds))
+
+        self._fetch(run)
+
+    @work(group="library-fetch")
+    async def _fetch(self, pipeline) -> None:
+        """Run a fetch pipeline on the app's loop (cleaning runs in threads): the list stays
+        usable, and is reloaded (at most twice a second) as articles arrive."""
+        from newsmark.fetch import Fetcher
+
+        from ..sources import LockedRepo  # the store behind the app's lock
+
+        counts: dict[str, int] = {}
+        last_reload = 0.0
+
+        def report(outcome) -> None:
+            nonlocal last_reload
+            counts[outcome.state] = counts.get(outcome.state, 0) + 1
+            if outcome.state == "failed":
+                self.notify(f"{outcome.source}: {outcome.reason}", title="Failed",
+                            severity="error", markup=False, timeout=8)
+            elif outcome.state in ("added", "version"):
+                now = time.perf_counter()
+                if now - last_reload > 0.5:
+                    last_reload = now
+                    self.reload(keep_cursor=True, progress=True)
+
+        async with Fetcher() as fetcher:
+            await pipeline(fetcher, LockedRepo(self.app.store, self.app.store_lock), report)
+        summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "nothing new"
+        self.notify(summary, title="Fetched", markup=False)
+        self.reload(keep_cursor=True, progress=True)
+        self._show_sources()
+
+    def _show_sources(self) -> None:
+        """The feeds, and every failing one with its reason (hidden when there are no feeds)."""
+        with self.app.store_lock:
+            feeds = self.app.store.feeds()
+        line = Text(end="")
+        failing = [f for f in feeds if f.last_error]
+        if feeds:
+            line.append(f"feeds {len(feeds)}")
+            if not failing:
+                line.append("  ·  all fine", "dim")
+            for f in failing:
+                line.append("  ·  ")
+                line.append(visible_line(f.name), "bold red")
+                line.append(": " + visible_line(f.last_error or ""), "red")
+        widget = self.query_one("#library-sources", Static)
+        widget.set_class(bool(feeds), "visible")
+        widget.update(line)
 
 
 def describe(action: Action) -> str:
