@@ -13,8 +13,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from charset_normalizer import from_bytes
-
 from .model import Token
 
 DEFAULT_LANGUAGE = "de"
@@ -60,6 +58,8 @@ def decode(data: bytes, declared: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # only for undeclared, non-UTF-8 input
+
     best = from_bytes(data).best()
     if best is None:
         raise DecodeError("cannot detect the text encoding")
