@@ -17,16 +17,12 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-BENCH = SHARED / "bench"
-DEV = BENCH / "extraction-dev"
+from common import DEV, ROOT, score  # noqa: E402  (bench/ is on sys.path)
 CACHE = Path(tempfile.gettempdir()) / "newsmark-bench-dumps"
 
 sys.path.insert(0, str(ROOT))
@@ -53,16 +49,6 @@ def dump_text(page_id: str, refresh: bool = False) -> str:
     CACHE.mkdir(parents=True, exist_ok=True)
     cached.write_text(text, encoding="utf8")
     return text
-
-
-def score(pred_dir: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, str(BENCH / "score.py"), str(pred_dir), "--json"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout)
 
 
 def main() -> int:

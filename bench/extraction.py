@@ -27,16 +27,12 @@ import argparse
 import gzip
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-BENCH = SHARED / "bench"
-DEV = BENCH / "extraction-dev"
+from common import DEV, ROOT, score  # noqa: E402  (bench/ is on sys.path)
 
 sys.path.insert(0, str(ROOT))
 
@@ -68,16 +64,6 @@ def run_newsmark(html: str, url: str | None) -> str:
 
 
 SYSTEMS = {"trafilatura": run_trafilatura, "newsmark": run_newsmark}
-
-
-def score(pred_dir: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, str(BENCH / "score.py"), str(pred_dir), "--json"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout)
 
 
 def run(pages, out_dirs: dict[str, Path], repeat: int) -> dict[str, float]:

@@ -59,21 +59,9 @@ def schema_from_dict(data: dict, where: str = "schema") -> Schema:
         if not isinstance(item, dict):
             raise SchemaError(f"{at}: must be a table with name, key and color")
         _check_fields(item, {"name", "key", "color"}, at)
-        name = item.get("name")
-        if not isinstance(name, str) or not _NAME.match(name):
-            raise SchemaError(f"{at}.name: expected a label name like 'PER', got {name!r}")
-        if name in seen_names:
-            raise SchemaError(f"{at}.name: label {name!r} is defined twice")
-        key = item.get("key", str(i) if i <= 9 else None)
-        if not isinstance(key, str) or len(key) != 1 or not key.isdigit():
-            raise SchemaError(f"{at}.key: expected one digit 1-9, got {key!r}")
-        if key in seen_keys:
-            raise SchemaError(f"{at}.key: key {key!r} is used twice")
-        color = item.get("color", "#abb2bf")
-        if not isinstance(color, str) or not _COLOR.match(color):
-            raise SchemaError(f"{at}.color: expected a colour like '#e06c75', got {color!r}")
-        seen_names.add(name)
-        seen_keys.add(key)
+        name = _name(item, at, seen_names, "label", "PER")
+        key = _key(item.get("key", str(i) if i <= 9 else None), at, seen_keys, digit=True)
+        color = _color(item, at, "#e06c75")
         labels.append(Label(name, key, color))
     names = {lab.name for lab in labels}
     events = _events(data.get("events", []), names, where)
@@ -94,6 +82,35 @@ def _check_fields(item: dict, allowed: set[str], at: str) -> None:
         raise SchemaError(f"{at}: unknown field {sorted(unknown)[0]!r}")
 
 
+def _name(item: dict, at: str, seen: set[str], noun: str, example: str, scope: str = "") -> str:
+    """``item["name"]``, checked: a name like ``example``, not seen before (then remembered)."""
+    name = item.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise SchemaError(f"{at}.name: expected a name like {example!r}, got {name!r}")
+    if name in seen:
+        raise SchemaError(f"{at}.name: {noun} {name!r} is defined twice{scope}")
+    seen.add(name)
+    return name
+
+
+def _key(value, at: str, seen: set[str], digit: bool, scope: str = "") -> str:
+    """A one-character key (a digit for labels, a letter otherwise), not used before."""
+    ok = isinstance(value, str) and len(value) == 1 and (value.isdigit() if digit else value.isalpha())
+    if not ok:
+        raise SchemaError(f"{at}.key: expected one {'digit 1-9' if digit else 'letter'}, got {value!r}")
+    if value in seen:
+        raise SchemaError(f"{at}.key: key {value!r} is used twice{scope}")
+    seen.add(value)
+    return value
+
+
+def _color(item: dict, at: str, example: str) -> str:
+    color = item.get("color", "#abb2bf")
+    if not isinstance(color, str) or not _COLOR.match(color):
+        raise SchemaError(f"{at}.color: expected a colour like {example!r}, got {color!r}")
+    return color
+
+
 def _events(data, label_names: set[str], where: str) -> tuple[EventType, ...]:
     events: list[EventType] = []
     seen_names: set[str] = set()
@@ -101,35 +118,17 @@ def _events(data, label_names: set[str], where: str) -> tuple[EventType, ...]:
     for i, item in enumerate(_table_list(data, f"{where}: events"), 1):
         at = f"{where}: events[{i}]"
         _check_fields(item, {"name", "key", "color", "roles"}, at)
-        name = item.get("name")
-        if not isinstance(name, str) or not _NAME.match(name):
-            raise SchemaError(f"{at}.name: expected an event type like 'MEET', got {name!r}")
-        if name in seen_names:
-            raise SchemaError(f"{at}.name: event type {name!r} is defined twice")
-        key = item.get("key")
-        if not isinstance(key, str) or len(key) != 1 or not key.isalpha():
-            raise SchemaError(f"{at}.key: expected one letter, got {key!r}")
-        if key in seen_keys:
-            raise SchemaError(f"{at}.key: key {key!r} is used twice")
-        color = item.get("color", "#abb2bf")
-        if not isinstance(color, str) or not _COLOR.match(color):
-            raise SchemaError(f"{at}.color: expected a colour like '#56b6c2', got {color!r}")
+        name = _name(item, at, seen_names, "event type", "MEET")
+        key = _key(item.get("key"), at, seen_keys, digit=False)
+        color = _color(item, at, "#56b6c2")
         roles: list[Role] = []
         role_names: set[str] = set()
         role_keys: set[str] = set()
         for j, r in enumerate(_table_list(item.get("roles", []), f"{at}.roles"), 1):
             rat = f"{at} ({name}).roles[{j}]"
             _check_fields(r, {"name", "key", "labels", "cardinality"}, rat)
-            rname = r.get("name")
-            if not isinstance(rname, str) or not _NAME.match(rname):
-                raise SchemaError(f"{rat}.name: expected a role name like 'Participant', got {rname!r}")
-            if rname in role_names:
-                raise SchemaError(f"{rat}.name: role {rname!r} is defined twice in {name}")
-            rkey = r.get("key", rname[0].lower())
-            if not isinstance(rkey, str) or len(rkey) != 1 or not rkey.isalpha():
-                raise SchemaError(f"{rat}.key: expected one letter, got {rkey!r}")
-            if rkey in role_keys:
-                raise SchemaError(f"{rat}.key: key {rkey!r} is used twice in {name}")
+            rname = _name(r, rat, role_names, "role", "Participant", f" in {name}")
+            rkey = _key(r.get("key", rname[0].lower()), rat, role_keys, digit=False, scope=f" in {name}")
             labels = r.get("labels", [])
             if labels == "any":
                 labels = []
@@ -141,11 +140,7 @@ def _events(data, label_names: set[str], where: str) -> tuple[EventType, ...]:
             card = str(r.get("cardinality", "*"))
             if card not in CARDINALITIES:
                 raise SchemaError(f"{rat}.cardinality: expected one of ? 1 * +, got {card!r}")
-            role_names.add(rname)
-            role_keys.add(rkey)
             roles.append(Role(rname, rkey, tuple(labels), card))
-        seen_names.add(name)
-        seen_keys.add(key)
         events.append(EventType(name, key, color, tuple(roles)))
     return tuple(events)
 
