@@ -13,6 +13,10 @@ It is a Line API widget (a ``ScrollView``):
   the text is underlined to show that a longer span covers it too; the first character of a span
   that touches or sits inside another is a darker, bold shade of its colour. The text on a label
   colour is black or white by the colour's luminance (see ``labels.py``).
+* Event triggers (``set_triggers``) are painted over the spans in their event type's colour,
+  italic; the current event (``set_current_event``: the one being annotated or picked in the
+  events panel) has its trigger and its arguments marked bold, underlined and overlined (a box
+  on terminals that draw overlines).
 * Each display line is rendered on demand (only visible lines are ever rendered) into a cached
   ``Strip``. A cursor move or a selection change evicts and repaints only the lines whose styling
   changed, so a keystroke costs the same on a 2,000- and a 50,000-character article.
@@ -30,6 +34,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -141,6 +146,8 @@ class DocumentView(ScrollView, can_focus=True):
         "document--item-marker",
         "document--quote",
         "document--quote-marker",
+        "document--argument",
+        "document--trigger",
     }
 
     DEFAULT_CSS = """
@@ -176,6 +183,12 @@ class DocumentView(ScrollView, can_focus=True):
     DocumentView > .document--quote-marker {
         color: $text-accent;
         text-style: bold;
+    }
+    DocumentView > .document--argument {
+        text-style: bold underline overline;
+    }
+    DocumentView > .document--trigger {
+        text-style: bold underline overline;
     }
     """
 
@@ -240,6 +253,9 @@ class DocumentView(ScrollView, can_focus=True):
         self._word_ends: list[int] = []
         self._spans: list[Span] = []
         self._span_starts: list[int] = []
+        self._triggers: list[tuple[int, int, str]] = []  # (start, end, colour) of event triggers
+        self._line_triggers: dict[int, list[tuple[int, int, str]]] = {}
+        self._current: tuple[tuple[int, int] | None, tuple[tuple[int, int], ...]] = (None, ())
         self._cursor = 0  # index into self._words
         self._anchor: int | None = None  # index into self._words, or no selection
         self._goal: int | None = None  # column kept by up/down moves
@@ -277,6 +293,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._word_ends = [tokens[i].end for i in self._words]
         self._blocks = structure(text) if structured else {}
         self._set_span_list(spans)
+        self._triggers, self._line_triggers, self._current = [], {}, (None, ())
         self._cursor, self._anchor, self._goal = self._word_index(cursor), None, None
         self._drag_origin = None
         self._width = 0
@@ -308,6 +325,53 @@ class DocumentView(ScrollView, can_focus=True):
                 self.refresh_line(y)
         self._post_moved()
 
+    def set_triggers(self, triggers: Iterable[tuple[int, int, str]]) -> None:
+        """Replace the event triggers shown, as (start, end, colour), and repaint the lines whose
+        triggers changed."""
+        before = set(self._triggers)
+        self._triggers = sorted(triggers)
+        self._index_triggers()
+        self._dirty(r[:2] for r in before.symmetric_difference(self._triggers))
+
+    def set_current_event(
+        self, trigger: tuple[int, int] | None, arguments: Iterable[tuple[int, int]] = ()
+    ) -> None:
+        """Mark one event's trigger and its arguments (None: no event is marked)."""
+        current = (trigger, tuple(sorted(arguments)))
+        if current == self._current:
+            return
+        before = self._current
+        self._current = current
+        self._dirty([r for r in (before[0], trigger) if r is not None] + [*before[1], *current[1]])
+
+    @property
+    def current_event(self) -> tuple[tuple[int, int] | None, tuple[tuple[int, int], ...]]:
+        """(trigger, arguments) of the marked event."""
+        return self._current
+
+    @property
+    def triggers(self) -> list[tuple[int, int, str]]:
+        return list(self._triggers)
+
+    def _index_triggers(self) -> None:
+        index: dict[int, list[tuple[int, int, str]]] = {}
+        if self._lines:
+            for trigger in self._triggers:
+                for y in self._lines_of(trigger[0], trigger[1]):
+                    index.setdefault(y, []).append(trigger)
+        self._line_triggers = index
+
+    def _dirty(self, ranges: Iterable[tuple[int, int]]) -> None:
+        """Repaint the display lines of these character ranges."""
+        if not self._lines:
+            return
+        lines: set[int] = set()
+        for start, end in ranges:
+            lines.update(self._lines_of(start, end))
+        for y in lines:
+            self._cache.pop(y, None)
+            self.refresh_line(y)
+
     def set_colors(self, colors: dict[str, str]) -> None:
         self._colors = dict(colors)
         self._cache.clear()
@@ -333,6 +397,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._lines = wrap(self._display, width)
         self._line_starts = [start for start, _ in self._lines]
         self._index_spans()
+        self._index_triggers()
         self._cache.clear()
         self.virtual_size = Size(width, len(self._lines))
         self.refresh()
@@ -696,6 +761,14 @@ class DocumentView(ScrollView, can_focus=True):
         spans = self._line_spans.get(y)
         if spans:
             self._paint_spans(spans, paint)
+        for s, e, color in self._line_triggers.get(y, ()):
+            paint(trigger_style(color), s, e)
+        trigger, arguments = self._current
+        for s, e in arguments:
+            if s < end and start < e:
+                paint(self._component("argument"), s, e)
+        if trigger is not None and trigger[0] < end and start < trigger[1]:
+            paint(self._component("trigger"), *trigger)
         selection = self.selection
         if selection is not None and selection[0] < end and start < selection[1]:
             paint(self._component("selection"), *selection)
@@ -748,6 +821,12 @@ class DocumentView(ScrollView, can_focus=True):
             "".join(segment.text for segment in self.render_document_line(y))
             for y in range(len(self._lines))
         ]
+
+
+@lru_cache(maxsize=64)
+def trigger_style(color: str) -> Style:
+    """An event trigger in the text: its type's colour as background, italic (spans are not)."""
+    return label_style(color) + Style(italic=True)
 
 
 def _span_key(span: Span) -> tuple[int, int, str, int | None]:
