@@ -97,14 +97,26 @@ class PackedArticle(Article):
         _slot_set(self, value)
 
     def token_columns(self) -> tuple[Sequence[int], Sequence[int], Sequence[bool]]:
-        packed = self._packed
-        if packed is None:
+        columns = self.packed_columns()
+        if columns is None:
             return Article.token_columns(self)
-        triples = _loads(packed)
-        if not triples:
-            return (), (), ()
-        starts, ends, ws = zip(*triples)
-        return starts, ends, tuple(map(bool, ws))
+        return columns
+
+    def packed_columns(self) -> tuple[list[int], list[int], list[bool]] | None:
+        """(starts, ends, ws) straight from the packed JSON, as lists of ints, ints and bools;
+        None once the tokens are unpacked (they may have changed) or if the JSON is not the
+        plain form storage writes (``[[0,5,1],[6,10,0]]``: integers, no spaces)."""
+        packed = self._packed
+        if packed is None or "." in packed or "e" in packed or "E" in packed or " " in packed:
+            return None
+        # one flat list instead of a list per token: [[0,5,1],[6,10,0]] -> [0,5,1,6,10,0]
+        try:
+            flat = _loads("[" + packed[2:-2].replace("],[", ",") + "]")
+        except ValueError:
+            return None
+        if len(flat) != 3 * (packed.count("[") - 1) or packed[:1] != "[":
+            return None
+        return flat[0::3], flat[1::3], list(map(bool, flat[2::3]))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Article):

@@ -123,8 +123,9 @@ def token_bounds_finder(starts: Sequence[int], ends: Sequence[int]) -> Callable[
     first = dict(zip(starts, range(len(starts))))
     if len(first) != len(starts):
         return lambda start, end: _scan_bounds(starts, ends, start, end)
-    n = len(ends)
-    last = dict(zip(reversed(ends), range(n - 1, -1, -1)))  # later keys win: the first index
+    last = dict(zip(ends, range(len(ends))))
+    if len(last) != len(ends):  # an end twice: the first token ending there counts
+        last = dict(zip(reversed(ends), range(len(ends) - 1, -1, -1)))  # later keys win
     get_start, get_end = first.get, last.get
 
     def bounds(start: int, end: int) -> tuple[int, int] | None:

@@ -94,13 +94,16 @@ class ExportMixin:
                 name, ratios = sel.split
                 pairs = [p for p in pairs if split_of(p[3], ratios) == name]
             if pairs:
+                # every article of the batch in a record (no filter, or none that bites): its
+                # rows are read by id range, else by the list of ids
+                whole = (ids[0], ids[-1]) if len({p[0] for p in pairs}) == len(ids) else None
                 # a batch is some 100,000 new objects, none in a reference cycle: the cyclic
                 # collector would only scan them (and, as they survive into older generations,
                 # the whole heap) again and again while they are built
                 enabled = gc.isenabled()
                 gc.disable()
                 try:
-                    batch = list(self._load_records(pairs, sel))
+                    batch = list(self._load_records(pairs, sel, whole))
                 finally:
                     if enabled:
                         gc.enable()
@@ -146,11 +149,15 @@ class ExportMixin:
         """
         return [tuple(r) for r in self.db.execute(sql, args).fetchall()]
 
-    def _load_records(self, pairs: list[tuple[int, str, str, str]], sel: Selection) -> Iterator[Record]:
-        article_ids = sorted({p[0] for p in pairs})
+    def _load_records(self, pairs: list[tuple[int, str, str, str]], sel: Selection,
+                      whole: tuple[int, int] | None = None) -> Iterator[Record]:
         annotators = sorted({p[1] for p in pairs})
         args: dict = {}
-        in_ids = _marks("id", article_ids, args)
+        if whole is None:
+            in_ids = f"in ({_marks('id', sorted({p[0] for p in pairs}), args)})"
+        else:
+            args["lo"], args["hi"] = whole
+            in_ids = "between :lo and :hi"
         in_ann = _marks("an", annotators, args)
         label_filter = ""
         if sel.labels is not None:
@@ -161,7 +168,7 @@ class ExportMixin:
         for (aid, url, source, title, kicker, author, published, language, text, text_hash,
              tokens, origin, version, ingested, parent_id, feed_id) in self.db.execute(
             "select id, url, source, title, kicker, author, published, language, text, text_hash, "
-            f"tokens, origin, version, ingested, parent_id, feed_id from articles where id in ({in_ids})",
+            f"tokens, origin, version, ingested, parent_id, feed_id from articles where id {in_ids}",
             args,
         ):
             # tokens stay packed until a format reads them (prodigy never does)
@@ -172,40 +179,51 @@ class ExportMixin:
                 ingested=ingested, parent_id=parent_id, feed_id=feed_id)
 
         spans: dict[tuple[int, str], list] = {}
-        for (sid, aid, ann, start, end, label, text_hash, origin, created, updated) in self.db.execute(
-            "select s.id, s.article_id, s.annotator, s.start, s.end, s.label, s.text_hash, s.origin, "
-            f"s.created, s.updated from spans s where s.article_id in ({in_ids}) and s.annotator in "
-            f"({in_ann}){label_filter} order by s.article_id, s.annotator, s.start, s.end desc, s.id",
+        key_aid = key_ann = add = None
+        # one annotator (the usual case): not read again with every span
+        one = annotators[0] if len(annotators) == 1 else None
+        rows = self.db.execute(
+            f"select s.id, s.article_id, {'' if one else 's.annotator, '}s.start, s.end, s.label, "
+            f"s.text_hash, s.origin, s.created, s.updated from spans s where s.article_id {in_ids} "
+            f"and s.annotator in ({in_ann}){label_filter} "
+            "order by s.article_id, s.annotator, s.start, s.end desc, s.id",
             args,
-        ):
-            spans.setdefault((aid, ann), []).append(Span(
-                start, end, label, article_id=aid, annotator=ann, text_hash=text_hash,
-                origin=origin, id=sid, created=created, updated=updated))
+        )
+        if one is not None:
+            for (sid, aid, start, end, label, text_hash, origin, created, updated) in rows:
+                if aid != key_aid:  # rows come grouped by article
+                    key_aid = aid
+                    add = spans.setdefault((aid, one), []).append
+                add(Span(start, end, label, aid, one, text_hash, origin, sid, created, updated))
+        else:
+            for (sid, aid, ann, start, end, label, text_hash, origin, created, updated) in rows:
+                if aid != key_aid or ann != key_ann:  # rows come grouped by (article, annotator)
+                    key_aid, key_ann = aid, ann
+                    add = spans.setdefault((aid, ann), []).append
+                add(Span(start, end, label, aid, ann, text_hash, origin, sid, created, updated))
 
         events: dict[tuple[int, str], list[Event]] = {}
         by_id: dict[int, Event] = {}
         for r in self.db.execute(
             "select id, article_id, annotator, type, start, end, text_hash, created, updated "
-            f"from events where article_id in ({in_ids}) and annotator in ({in_ann}) "
+            f"from events where article_id {in_ids} and annotator in ({in_ann}) "
             "order by article_id, annotator, start, end, id", args
         ):
-            ev = Event(start=r[4], end=r[5], type=r[3], arguments=[], attributes={},
-                       article_id=r[1], annotator=r[2], text_hash=r[6], id=r[0],
-                       created=r[7], updated=r[8])
+            ev = Event(r[4], r[5], r[3], [], {}, r[1], r[2], r[6], r[0], r[7], r[8])
             events.setdefault((r[1], r[2]), []).append(ev)
             by_id[ev.id] = ev
         if by_id:
             for aid, eid, role, span_id in self.db.execute(
                 "select a.id, a.event_id, a.role, a.span_id from event_arguments a "
                 "join events e on e.id = a.event_id join spans s on s.id = a.span_id "
-                f"where e.article_id in ({in_ids}) and e.annotator in ({in_ann}){label_filter} "
+                f"where e.article_id {in_ids} and e.annotator in ({in_ann}){label_filter} "
                 "order by s.start, a.id", args
             ):
                 by_id[eid].arguments.append(Argument(role, span_id, aid))
             for eid, name, value in self.db.execute(
                 "select t.event_id, t.name, t.value from event_attributes t "
                 "join events e on e.id = t.event_id "
-                f"where e.article_id in ({in_ids}) and e.annotator in ({in_ann}) order by t.name",
+                f"where e.article_id {in_ids} and e.annotator in ({in_ann}) order by t.name",
                 args,
             ):
                 by_id[eid].attributes[name] = value

@@ -207,3 +207,17 @@ def test_packed_article_exports_as_the_article(text: str, data):
     assert prodigy.record(packed, "a", spans, events, None) == expected
     assert prodigy.dumps(prodigy.record(packed, "a", spans, events, None)) == _json_dumps(expected)
     assert packed == plain and packed.tokens == tokens  # and the tokens, once read, are the same
+
+
+@settings(max_examples=300, deadline=None)
+@given(bounds=st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=10),
+       queries=st.lists(st.tuples(st.integers(0, 13), st.integers(0, 13)), min_size=1, max_size=10),
+       ordered=st.booleans())
+def test_token_bounds_finder_is_token_bounds(bounds, queries, ordered):
+    from newsmark.model import Token
+    from newsmark.text import token_bounds, token_bounds_finder
+
+    tokens = [Token(s, e, True) for s, e in (sorted(bounds) if ordered else bounds)]
+    find = token_bounds_finder([t.start for t in tokens], [t.end for t in tokens])
+    for start, end in queries:
+        assert find(start, end) == token_bounds(tokens, start, end)

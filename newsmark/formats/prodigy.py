@@ -71,18 +71,17 @@ def _record(article: Article, annotator: str, spans: list[Span], events: list[Ev
             schema: Schema | None, tokens: list[dict], find: Bounds) -> dict:
     text = article.text
     out_spans = []
-    for span in sorted(spans, key=lambda s: (s.start, -s.end, s.label)):
-        ts, te = _bounds_by(find, article, span.start, span.end, "span")
-        out_spans.append(
-            {"start": span.start, "end": span.end, "token_start": ts, "token_end": te,
-             "label": span.label}
-        )
+    task = []  # [start, end, label] per span: what the task hash covers
+    for span in sorted(spans, key=_span_order) if len(spans) > 1 else spans:
+        start, end, label = span.start, span.end, span.label
+        bounds = find(start, end)
+        if bounds is None:
+            _bounds_by(find, article, start, end, "span")  # raises
+        out_spans.append({"start": start, "end": end, "token_start": bounds[0],
+                          "token_end": bounds[1], "label": label})
+        task.append((start, end, label))
     input_hash = stable_hash(text)
-    task_hash = stable_hash(
-        str(input_hash),
-        annotator,
-        json.dumps([[s["start"], s["end"], s["label"]] for s in out_spans]),
-    )
+    task_hash = _hash_bytes(f"{input_hash}\x1f{annotator}\x1f".encode("utf-8") + _task_json(task))
     rec = {
         "text": text,
         "tokens": tokens,
@@ -103,6 +102,32 @@ def _record(article: Article, annotator: str, spans: list[Span], events: list[Ev
         by_id = {s.id: s for s in spans}
         rec["events"] = [_event_by(find, article, e, by_id, schema) for e in events]
     return rec
+
+
+def _span_order(span: Span) -> tuple[int, int, str]:
+    return span.start, -span.end, span.label
+
+
+def _hash_bytes(data: bytes) -> int:
+    """``stable_hash`` of parts already joined and encoded."""
+    return int.from_bytes(hashlib.sha256(data).digest()[:4], "big", signed=True)
+
+
+_plain_labels: set[str] = set()
+
+
+def _task_json(task: list[tuple[int, int, str]]) -> bytes:
+    """``json.dumps(task).encode()`` (default separators, ASCII): orjson's compact output with
+    ", " after every comma is the same text while no label holds a comma, a quote, a backslash
+    or anything but printable ASCII, which is every label newsmark's schemas allow."""
+    plain = _plain_labels
+    for _start, _end, label in task:
+        if label not in plain:
+            if not (label.isascii() and label.isprintable() and not any(c in label for c in ',"\\')):
+                return json.dumps(task).encode("utf-8")
+            if len(plain) < 10_000:
+                plain.add(label)
+    return _orjson_dumps(task).replace(b",", b", ")
 
 
 def _event(article: Article, event: Event, spans: list[Span], schema: Schema | None) -> dict:
@@ -138,25 +163,45 @@ def export(records: Iterable[Record], output: str, schema: Schema, **_options) -
     n = 0
     article = tokens = None
     with text_output(output) as out:
-        write = out.write
+        if output == "-":  # standard output: its own encoding and newlines
+            write = out.write
+            line = _line_str
+        else:  # our UTF-8 file with LF newlines: orjson's bytes as they are
+            out.flush()
+            write = out.buffer.write
+            line = _line_bytes
         for r in records:
             if r.article is not article:  # an article's records come together: tokens once
                 article = r.article
                 tokens = _tokens(article)
-            write(dumps(_record(article, r.annotator, r.spans, r.events, schema, *tokens)) + "\n")
+            write(line(_record(article, r.annotator, r.spans, r.events, schema, *tokens)))
             n += 1
     return {"records": n}
 
 
 def dumps(rec: dict) -> str:
-    """``json.dumps(rec, ensure_ascii=False, separators=(",", ":"))``, by orjson: the same bytes
+    """``json.dumps(rec, ensure_ascii=False, separators=(",", ":"))``, by orjson: the same text
     for every record (same escapes, none beyond what JSON requires; tests/test_export.py checks
     every code point), several times faster. What orjson refuses (an integer beyond 64 bits, a
     lone surrogate) goes to ``json``. Records hold no floats, where the two would differ."""
     try:
-        return _dumps(rec).decode("utf-8")
+        return _orjson_dumps(rec).decode("utf-8")
     except TypeError:
         return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
 
 
-_dumps = orjson.dumps
+def _line_str(rec: dict) -> str:
+    return dumps(rec) + "\n"
+
+
+def _line_bytes(rec: dict) -> bytes:
+    """``dumps(rec) + "\n"``, UTF-8 encoded (strictly: a lone surrogate raises, as writing the
+    text to a UTF-8 file does)."""
+    try:
+        return _orjson_dumps(rec, option=_NEWLINE)
+    except TypeError:
+        return (json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+_orjson_dumps = orjson.dumps
+_NEWLINE = orjson.OPT_APPEND_NEWLINE
