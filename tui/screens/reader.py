@@ -8,6 +8,16 @@ Besides labelling, the reader moves through the current list (``]``/``[``), fini
 (``d`` done, ``s`` skip, ``f`` flag with a note), shows the stored raw source (``r``), shows other
 annotators' spans read-only (``o``), and remembers the cursor and scroll position per article and
 annotator.
+
+Events: ``e`` makes the selection (or the token under the cursor) the trigger of a new event, of
+the type picked in a modal; the event is stored at once and the reader enters *argument mode*
+(``self.building``): a bar shows the type's roles with their keys and fillers, ``tab`` jumps
+between spans, a role's key assigns the span under the cursor (or the selection, creating the
+span when there is none), digits still label in place, ``enter`` finishes and ``escape`` cancels
+the whole event (one undoable deletion). ``m`` cycles the modality of the event under the
+cursor. The events panel (``E``) lists the events with their arguments and validation warnings;
+there ``x``/``delete`` deletes an event or removes an argument, ``t`` changes the type, ``a``
+adds arguments. Warnings flag, they never block.
 """
 
 from __future__ import annotations
@@ -21,24 +31,34 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from newsmark.model import Article, Span
+from newsmark.events import validate
+from newsmark.model import Article, Event, EventType, Role, Span
+from storage.events import EventError
 from storage.repo import StorageError
 
 from ..widgets import DocumentView, visible_line
+from ..widgets.argument_bar import ArgumentBar
 from ..widgets.document import whitespace_tokens
+from ..widgets.events_panel import EventsPanel, surface
 from ..widgets.labels import label_style
 from ..widgets.span_panel import SpanPanel
+from .confirm import ConfirmScreen
+from .event_type import EventTypeScreen
 
 if TYPE_CHECKING:
     from textual.app import SystemCommand
 
     from ..app import NewsmarkApp
 
-PANEL_MIN_WIDTH = 100  # the span panel is shown from the start on terminals at least this wide
+PANEL_MIN_WIDTH = 100  # the side panels are shown from the start on terminals at least this wide
+STORE_ERRORS = (StorageError, EventError)
+# Keys that leave the article or change what is shown: off while an event's arguments are assigned.
+_NOT_WHILE_BUILDING = {"done", "skip", "flag", "article", "raw", "other_annotator", "new_event"}
 
 
 class RawView(DocumentView):
@@ -46,9 +66,19 @@ class RawView(DocumentView):
 
 
 @dataclass
+class _Building:
+    """The event whose arguments are being assigned; ``new``: created in this argument mode (so
+    escape deletes it), else an existing event being edited (escape just leaves)."""
+
+    event_id: int
+    new: bool
+
+
+@dataclass
 class _Loaded:
     article: Article
     spans: list[Span]
+    events: list[Event]
     position: tuple[int, int] | None
     older: list[int] = field(default_factory=list)
     flag: str | None = None
@@ -79,6 +109,10 @@ class ReaderScreen(Screen):
     ReaderScreen #reader-body {
         height: 1fr;
     }
+    ReaderScreen #reader-side {
+        width: auto;
+        height: 1fr;
+    }
     ReaderScreen Input.prompt {
         display: none;
         dock: bottom;
@@ -96,9 +130,14 @@ class ReaderScreen(Screen):
             Binding(str(n), f"label('{n}')", f"Label {n}", show=False, id=f"reader.label_{n}")
             for n in range(1, 10)
         ],
+        # in argument mode, enter finishes the event instead (one binding per key: the help and
+        # the palette list one per key)
         Binding("enter", "label_selected", "Apply selected label", show=False,
                 id="reader.label_selected"),
         Binding("x", "delete_span", "Delete span", id="reader.delete_span"),
+        Binding("e", "new_event", "New event", id="reader.new_event"),
+        Binding("m", "modality", "Cycle the event's modality", show=False, id="reader.modality"),
+        Binding("E", "focus_events", "Events panel", show=False, id="reader.focus_events"),
         Binding("u", "undo", "Undo", id="reader.undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="reader.redo"),
         Binding("d", "done", "Done", id="reader.done"),
@@ -111,7 +150,8 @@ class ReaderScreen(Screen):
         Binding("r", "raw", "Raw", id="reader.raw"),
         Binding("o", "other_annotator", "Other annotator's spans", show=False,
                 id="reader.other_annotator"),
-        Binding("p", "toggle_panel", "Span panel", show=False, id="reader.toggle_panel"),
+        Binding("p", "toggle_panel", "Span and events panels", show=False,
+                id="reader.toggle_panel"),
         Binding("escape", "escape", "Back", id="reader.escape"),
     ]
 
@@ -130,7 +170,11 @@ class ReaderScreen(Screen):
         self._document: DocumentView | None = None
         self._raw: RawView | None = None
         self._panel: SpanPanel | None = None
+        self._events_panel: EventsPanel | None = None
         self._panel_span: Span | None = None
+        self.events: list[Event] = []
+        self.spans_by_id: dict[int, Span] = {}
+        self.building: _Building | None = None
 
     # --- composition and loading ----------------------------------------------------------------
 
@@ -145,8 +189,12 @@ class ReaderScreen(Screen):
         with Horizontal(id="reader-body"):
             self._document = DocumentView(id="document", colors=colors)
             yield self._document
-            self._panel = SpanPanel(colors, id="span-panel")
-            yield self._panel
+            with Vertical(id="reader-side"):
+                self._panel = SpanPanel(colors, id="span-panel")
+                yield self._panel
+                self._events_panel = EventsPanel(self.app.schema, id="events-panel")
+                yield self._events_panel
+        yield ArgumentBar(id="argument-bar")
         yield Input(id="find", classes="prompt",
                     placeholder="Find (enter: select the next match, escape: cancel)")
         yield Input(id="flag-note", classes="prompt",
@@ -170,6 +218,15 @@ class ReaderScreen(Screen):
         return self._panel
 
     @property
+    def events_panel(self) -> EventsPanel:
+        assert self._events_panel is not None
+        return self._events_panel
+
+    @property
+    def argument_bar(self) -> ArgumentBar:
+        return self.query_one(ArgumentBar)
+
+    @property
     def find_input(self) -> Input:
         return self.query_one("#find", Input)
 
@@ -178,7 +235,8 @@ class ReaderScreen(Screen):
         return self.query_one("#flag-note", Input)
 
     def on_mount(self) -> None:
-        self.panel.display = self.app.size.width >= PANEL_MIN_WIDTH
+        shown = self.app.size.width >= PANEL_MIN_WIDTH
+        self.panel.display = self.events_panel.display = shown
         self.view.focus()
         self._show_legend()
         self._show_title()
@@ -201,6 +259,7 @@ class ReaderScreen(Screen):
                 return _Loaded(
                     article=store.article(article_id),
                     spans=store.spans(article_id, app.annotator),
+                    events=store.events(article_id, app.annotator),
                     position=store.position(article_id, app.annotator),
                     older=store.older_annotated_versions(article_id),
                     flag=store.flagged(article_id, app.annotator),
@@ -224,6 +283,7 @@ class ReaderScreen(Screen):
         cursor, scroll = loaded.position or (0, None)
         self.view.load(article.text, article.tokens, loaded.spans, cursor=cursor, scroll=scroll)
         self.panel.set_spans(loaded.spans, article.text)
+        self._show_events(loaded.events, loaded.spans)
         self._sync_panel(force=True)
         self._show_title()
         self._show_status()
@@ -235,6 +295,7 @@ class ReaderScreen(Screen):
         self.article = None
         self.showing = None
         self._panel_span = None
+        self._stop_building()
         if self.raw_mode:
             self._leave_raw()
         if self._raw is not None:
@@ -333,6 +394,7 @@ class ReaderScreen(Screen):
         self._show_status()
         if event.view is self._document:
             self._sync_panel()
+            self._sync_event()
 
     def _sync_panel(self, force: bool = False) -> None:
         """Highlight the panel entry of the span under the cursor."""
@@ -426,11 +488,14 @@ class ReaderScreen(Screen):
         return False
 
     def _reload_spans(self) -> None:
+        """Read the spans and events again (after every write) and show them."""
         owner = self.showing or self.app.annotator
         with self.app.store_lock:
             spans = self.app.store.spans(self.article_id, owner)
+            events = self.app.store.events(self.article_id, owner)
         self.view.set_spans(spans)
         self.panel.set_spans(spans, self.view.text, owner=self.showing)
+        self._show_events(events, spans)
         self._sync_panel(force=True)
         self._show_status()
 
@@ -442,6 +507,9 @@ class ReaderScreen(Screen):
         self.apply_label(label.name)
 
     def action_label_selected(self) -> None:
+        if self.building is not None:
+            self.action_finish_event()
+            return
         if self.app.selected_label:
             self.apply_label(self.app.selected_label)
 
@@ -482,16 +550,53 @@ class ReaderScreen(Screen):
         self._reload_spans()
 
     def action_delete_span(self) -> None:
+        """Delete the span under the cursor; when event arguments point at it, ask first (naming
+        the events and roles), then delete it with those arguments as one undoable action."""
         if self._read_only():
             return
         span = self.view.span_at_cursor()
         if span is None:
             self.notify("No span under the cursor", severity="warning", markup=False)
             return
+        with self.app.store_lock:
+            uses = self.app.store.arguments_using(span.id)
+        if not uses:
+            self._delete_span(span)
+            return
+        by_id = {e.id: e for e in self.events}
+        question = Text(end="")
+        question.append("Delete ")
+        question.append(f" {span.label} ", label_style(self.app.schema.color(span.label)))
+        question.append(" ")
+        question.append(surface(self.view.text, span.start, span.end), "bold")
+        question.append("? It is an argument of:\n")
+        for event_id, role in uses:
+            event = by_id.get(event_id)
+            question.append("  • ")
+            question.append(visible_line(role), "bold")
+            question.append(" of ")
+            if event is None:
+                question.append(f"event {event_id}")
+            else:
+                question.append(visible_line(event.type), "bold")
+                question.append(" ")
+                question.append(surface(self.view.text, event.start, event.end), "italic")
+            question.append("\n")
+        n = len(uses)
+        question.append(f"The span and {'this argument' if n == 1 else f'these {n} arguments'} "
+                        "are removed together (u brings them back).")
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._delete_span(span)
+
+        self.app.push_screen(ConfirmScreen(question, title="Delete a span used in events"), answer)
+
+    def _delete_span(self, span: Span) -> None:
         try:
             with self.app.store_lock:
                 self.app.store.delete_span(span.id, self.app.annotator)
-        except StorageError as exc:
+        except STORE_ERRORS as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         self._reload_spans()
@@ -520,6 +625,315 @@ class ReaderScreen(Screen):
         self.flag_note, self.status = flag, status
         self._show_title()
         self._reload_spans()
+        if self.building is not None and self._building_event() is None:
+            self._stop_building()  # the event being annotated was undone
+
+    # --- events ---------------------------------------------------------------------------------
+
+    def _show_events(self, events: list[Event], spans: list[Span]) -> None:
+        """Show ``events`` (their arguments point into ``spans``): triggers in the text, the
+        events panel, the argument bar, and the current event marked."""
+        schema = self.app.schema
+        self.events = events
+        self.spans_by_id = {s.id: s for s in spans}
+        self.view.set_triggers(
+            (e.start, e.end, et.color if (et := schema.event_type(e.type)) else "#abb2bf")
+            for e in events
+        )
+        self.events_panel.set_events(events, self.spans_by_id, self.view.text, owner=self.showing)
+        self._show_bar()
+        self._sync_event()
+
+    def _event(self, event_id: int | None) -> Event | None:
+        return next((e for e in self.events if e.id == event_id), None)
+
+    def _building_event(self) -> Event | None:
+        return None if self.building is None else self._event(self.building.event_id)
+
+    def events_at_cursor(self) -> list[Event]:
+        """The events whose trigger overlaps the token under the cursor."""
+        cursor = self.view.cursor_range
+        if cursor is None:
+            return []
+        return [e for e in self.events if e.start < cursor[1] and cursor[0] < e.end]
+
+    def current_event(self) -> Event | None:
+        """The event keys like ``m`` act on: the one being annotated; else the one picked in the
+        focused events panel; else the one whose trigger is under the cursor (the panel's pick
+        first, when several are)."""
+        if self.building is not None:
+            return self._building_event()
+        picked = self.events_panel.current_event()
+        if picked is not None and self.events_panel.list.has_focus:
+            return picked
+        here = self.events_at_cursor()
+        if picked is not None and any(e.id == picked.id for e in here):
+            return picked
+        return here[0] if here else None
+
+    def _sync_event(self) -> None:
+        """Mark the current event's trigger and arguments in the text, and its row in the panel."""
+        event = self.current_event()
+        if event is None:
+            self.view.set_current_event(None)
+        else:
+            arguments = [(s.start, s.end) for a in event.arguments
+                         if (s := self.spans_by_id.get(a.span_id)) is not None]
+            self.view.set_current_event((event.start, event.end), arguments)
+        if not self.events_panel.list.has_focus:
+            self.events_panel.show_event(event)
+
+    def _show_bar(self) -> None:
+        event = self._building_event()
+        if event is None:
+            self.argument_bar.hide()
+            return
+        warnings = validate(event, self.app.schema, self.spans_by_id, self.view.text)
+        self.argument_bar.show_event(event, self.app.schema, self.spans_by_id, self.view.text,
+                                     warnings, self.building.new)
+
+    def _start_building(self, event_id: int, new: bool) -> None:
+        self.building = _Building(event_id, new)
+        self._show_bar()
+        self._sync_event()
+        self.refresh_bindings()
+
+    def _stop_building(self) -> None:
+        if self.building is None:
+            return
+        self.building = None
+        self.argument_bar.hide()
+        self._sync_event()
+        self.refresh_bindings()
+
+    def action_new_event(self) -> None:
+        """The selection (or the token under the cursor) becomes the trigger of a new event of
+        the type picked next; then argument mode."""
+        if self._read_only():
+            return
+        if not self.app.schema.events:
+            self.notify("The schema has no event types", severity="warning", markup=False)
+            return
+        target = self.view.target
+        if target is None:
+            return
+        start, end = target
+        trigger = surface(self.view.text, start, end)
+        self.app.push_screen(EventTypeScreen(self.app.schema, trigger),
+                             partial(self._type_picked, self.article_id, start, end))
+
+    def _type_picked(self, article_id: int, start: int, end: int, name: str | None) -> None:
+        if name is None or article_id != self.article_id or self.article is None:
+            return
+        app = self.app
+        try:
+            with app.store_lock:
+                event = app.store.add_event(self.article_id, app.annotator, name, start, end)
+        except STORE_ERRORS as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.view.clear_selection()
+        self.view.move_to_offset(start)
+        self.building = _Building(event.id, True)
+        self._reload_spans()
+        self.refresh_bindings()
+
+    def building_type(self) -> EventType | None:
+        event = self._building_event()
+        return None if event is None else self.app.schema.event_type(event.type)
+
+    def on_key(self, event: Key) -> None:
+        """In argument mode a role's key (from the schema) assigns a filler; it wins over the
+        reader's own keys."""
+        if self.building is None or not event.is_printable or event.character is None:
+            return
+        if isinstance(self.focused, Input):
+            return
+        etype = self.building_type()
+        role = etype.role_by_key(event.character) if etype is not None else None
+        if role is None:
+            return
+        event.stop()
+        event.prevent_default()
+        self.assign_role(role)
+
+    def assign_role(self, role: Role) -> None:
+        """Add the span under the cursor (the innermost one the role accepts), or the span over
+        exactly the selection, as a ``role`` argument of the event being annotated. With no such
+        span, one is created first over the selection (or the token under the cursor), labelled
+        with the role's first accepted label (for a role that accepts any label: the label used
+        last). Adding the span and the argument are two undoable actions."""
+        event = self._building_event()
+        if event is None or self._read_only():
+            return
+        view = self.view
+        selection = view.selection
+        if selection is not None:
+            candidates = [s for s in view.spans if (s.start, s.end) == selection]
+        else:
+            candidates = view.spans_at_cursor()
+        accepted = [s for s in candidates if role.accepts(s.label)]
+        span = (accepted or candidates or [None])[0]
+        target = selection or view.cursor_range
+        if span is None and target is None:
+            return
+        app = self.app
+        schema = app.schema
+        label = role.labels[0] if role.labels else (
+            app.selected_label or (schema.labels[0].name if schema.labels else "MISC"))
+        created = False
+        try:
+            with app.store_lock:
+                if span is None:
+                    span = app.store.add_span(self.article_id, app.annotator, *target, label)
+                    created = True
+                if any(a.role == role.name and a.span_id == span.id for a in event.arguments):
+                    self.notify(f"Already the {role.name} of this event", markup=False)
+                else:
+                    app.store.add_argument(event.id, app.annotator, role.name, span.id)
+        except STORE_ERRORS as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            if created:
+                self._reload_spans()
+            return
+        view.clear_selection()
+        self._reload_spans()
+        if created:
+            self.notify(f"{label} span created for {role.name}", markup=False)
+
+    def action_finish_event(self) -> None:
+        event = self._building_event()
+        self._stop_building()
+        if event is None:
+            return
+        warnings = validate(event, self.app.schema, self.spans_by_id, self.view.text)
+        n = len(event.arguments)
+        message = f"{event.type} saved with {n} argument{'s' if n != 1 else ''}"
+        if warnings:
+            self.notify(message + ": " + "; ".join(warnings), severity="warning", markup=False)
+        else:
+            self.notify(message, markup=False)
+
+    def cancel_event(self) -> None:
+        """Escape in argument mode: a new event is deleted (one undoable action, so ``u`` brings
+        it back with its arguments; spans labelled meanwhile stay); editing just ends."""
+        building = self.building
+        event = self._building_event()
+        self._stop_building()
+        if building is None or event is None or not building.new:
+            return
+        try:
+            with self.app.store_lock:
+                self.app.store.delete_event(event.id, self.app.annotator)
+        except STORE_ERRORS as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self._reload_spans()
+        self.notify(f"{event.type} cancelled (u brings it back)", markup=False)
+
+    def action_modality(self) -> None:
+        self.cycle_modality(self.current_event())
+
+    def cycle_modality(self, event: Event | None) -> None:
+        """The event's modality (the schema's first attribute) to its next value."""
+        if self._read_only():
+            return
+        if event is None:
+            self.notify("No event under the cursor", severity="warning", markup=False)
+            return
+        schema = self.app.schema
+        attr = schema.attribute("modality") or (schema.attributes[0] if schema.attributes else None)
+        if attr is None:
+            self.notify("The schema has no event attributes", severity="warning", markup=False)
+            return
+        value = attr.next_value(event.attributes.get(attr.name, attr.default))
+        try:
+            with self.app.store_lock:
+                self.app.store.set_attribute(event.id, self.app.annotator, attr.name, value)
+        except STORE_ERRORS as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self._reload_spans()
+        self.notify(f"{event.type}: {attr.name} {value}", markup=False)
+
+    def action_focus_events(self) -> None:
+        if self.raw_mode:
+            self._leave_raw()
+        if not self.events_panel.display:
+            self.panel.display = self.events_panel.display = True
+        self._close_prompts()
+        self.events_panel.list.focus()
+
+    @on(EventsPanel.Highlighted)
+    def _event_highlighted(self, message: EventsPanel.Highlighted) -> None:
+        event = message.event
+        if event is not None:
+            if self.raw_mode:
+                self._leave_raw()
+            self.view.move_to_offset(event.start)  # the text follows the panel
+        self._sync_event()
+
+    @on(EventsPanel.Requested)
+    def _event_requested(self, message: EventsPanel.Requested) -> None:
+        what, event = message.what, message.event
+        if what == "back":
+            self.view.focus()
+            return
+        if event is None:
+            return
+        if what == "show":
+            self.view.move_to_offset(event.start)
+            self.view.focus()
+            return
+        if self._read_only():
+            return
+        if what == "modality":
+            self.cycle_modality(event)
+        elif what == "type":
+            self.app.push_screen(
+                EventTypeScreen(self.app.schema, surface(self.view.text, event.start, event.end),
+                                current=event.type, title="Change the type"),
+                partial(self._change_type, event.id),
+            )
+        elif what == "arguments":
+            self.view.move_to_offset(event.start)
+            self.view.focus()
+            self._start_building(event.id, new=False)
+        elif what == "delete":
+            self._delete_from_panel(event, message.argument)
+
+    def _change_type(self, event_id: int, name: str | None) -> None:
+        if name is None:
+            return
+        try:
+            with self.app.store_lock:
+                self.app.store.set_event_type(event_id, self.app.annotator, name)
+        except STORE_ERRORS as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self._reload_spans()
+
+    def _delete_from_panel(self, event: Event, argument_id: int | None) -> None:
+        app = self.app
+        try:
+            with app.store_lock:
+                if argument_id is not None:
+                    app.store.remove_argument(argument_id, app.annotator)
+                else:
+                    app.store.delete_event(event.id, app.annotator)
+        except STORE_ERRORS as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if argument_id is None and self.building is not None and self.building.event_id == event.id:
+            self._stop_building()
+        self._reload_spans()
+        what = "Argument removed" if argument_id is not None else f"{event.type} deleted"
+        self.notify(f"{what} (u brings it back)", markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.building is not None:
+            return action not in _NOT_WHILE_BUILDING
+        return True
 
     # --- moving on: next/previous article, done, skip -------------------------------------------
 
@@ -636,10 +1050,17 @@ class ReaderScreen(Screen):
         self._show_title()
 
     def action_toggle_panel(self) -> None:
-        self.panel.display = not self.panel.display
+        shown = not self.panel.display
+        self.panel.display = self.events_panel.display = shown
+        if not shown and self.events_panel.list.has_focus:
+            self.view.focus()
 
     def action_escape(self) -> None:
         if self._close_prompts():
+            return
+        if self.building is not None:
+            if not self.view.clear_selection():
+                self.cancel_event()
             return
         if self.raw_mode:
             self._leave_raw()
@@ -655,7 +1076,11 @@ class ReaderScreen(Screen):
             label = self.app.schema.by_key(key)
             return f"Apply label {label.name}" if label else "Apply label (none on this key)"
         if binding.action == "label_selected":
+            if self.building is not None:
+                return "Finish the event"
             return f"Apply the selected label ({self.app.selected_label or 'none'})"
+        if binding.action == "escape" and self.building is not None:
+            return "Cancel the event" if self.building.new else "Stop editing the event"
         return None
 
     def commands(self) -> list[SystemCommand]:
@@ -687,6 +1112,18 @@ class ReaderScreen(Screen):
             SystemCommand("Span panel", "Show or hide the list of spans", self.action_toggle_panel),
             SystemCommand("Back to library", "Close the article", self.app.pop_screen),
         ]
+        etype = self.building_type()
+        if etype is not None:
+            for role in etype.roles:
+                commands.append(
+                    SystemCommand(f"Assign {role.name}",
+                                  f"The span under the cursor as {role.name} (key {role.key})",
+                                  partial(self.assign_role, role))
+                )
+            commands.append(SystemCommand("Finish event", "Leave argument mode (key enter)",
+                                          self.action_finish_event))
+            commands.append(SystemCommand("Cancel event", "Delete the event being annotated",
+                                          self.cancel_event))
         for lab in self.app.schema.labels:
             commands.append(
                 SystemCommand(f"Label {lab.name}",

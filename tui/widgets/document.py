@@ -368,6 +368,10 @@ class DocumentView(ScrollView, can_focus=True):
         lines: set[int] = set()
         for start, end in ranges:
             lines.update(self._lines_of(start, end))
+        if len(lines) > self.scrollable_content_region.height:  # e.g. every trigger, on load
+            self._cache.clear()
+            self.refresh()
+            return
         for y in lines:
             self._cache.pop(y, None)
             self.refresh_line(y)
