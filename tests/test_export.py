@@ -221,3 +221,12 @@ def test_token_bounds_finder_is_token_bounds(bounds, queries, ordered):
     find = token_bounds_finder([t.start for t in tokens], [t.end for t in tokens])
     for start, end in queries:
         assert find(start, end) == token_bounds(tokens, start, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(task=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6),
+                               st.one_of(st.sampled_from(["PER", "LOC", "B-ORG", "x y"]),
+                                         st.text(st.characters(blacklist_categories=("Cs",)), max_size=6))),
+                     max_size=8))
+def test_task_hash_text_is_json_dumps(task):
+    assert prodigy._task_json(task) == json.dumps(task).encode("utf-8")
