@@ -14,6 +14,7 @@ event in the text. Trigger and argument text is web text: shown through ``visibl
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ from .labels import label_style
 from .safe import visible_line
 
 SURFACE_CHARS = 60
+WIDTH = 36  # the list's width in the reader (before it is laid out)
 
 # Row kinds.
 EVENT, ARGUMENT, WARNING, EMPTY = "event", "argument", "warning", "empty"
@@ -347,6 +349,7 @@ class EventsPanel(Vertical):
         self._text = text
         rows: list[Row] = []
         self._warnings = []
+        wrap_at = max(20, (event_list.scrollable_content_region.width or WIDTH) - 5)
         self._first_row = {}
         count = 0
         for i, event in enumerate(self._events):
@@ -366,10 +369,11 @@ class EventsPanel(Vertical):
                 rows.append(Row(ARGUMENT, i, arg.id, role=arg.role,
                                 text="" if span is None else surface(text, span.start, span.end),
                                 label="" if span is None else span.label))
-            for warning in warnings:
-                rows.append(Row(WARNING, i, text=visible_line(warning)))
+            for warning in warnings:  # wrapped: a warning is read whole
+                for k, part in enumerate(textwrap.wrap(visible_line(warning), wrap_at) or [""]):
+                    rows.append(Row(WARNING, i, text=part, role="" if k == 0 else "cont"))
         if not rows:
-            rows.append(Row(EMPTY, -1, text="No events: select a trigger and press e"))
+            rows.append(Row(EMPTY, -1, text="No events (e: new event)"))
         self.warning_count = count
         cursor = None
         if keep is not None and keep.id in self._first_row:
@@ -443,7 +447,8 @@ class EventsPanel(Vertical):
             else:
                 text.append("(missing span)", "italic")
         else:
-            text.append("   ⚠ ", event_list.component_style("warning"))
+            text.append("   ⚠ " if row.role != "cont" else "     ",
+                        event_list.component_style("warning"))
             text.append(row.text, event_list.component_style("warning"))
         return text
 
