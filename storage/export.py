@@ -1,9 +1,11 @@
 """Selecting and streaming records for export. Mixed into ``storage.repo.Store``.
 
 ``records(selection)`` walks the articles in id order, 500 at a time, and reads each batch's
-spans, events, arguments and attributes with one query each (``IN (...)``), so an export costs a
-handful of queries per 500 articles and holds one batch in memory, whatever the library's size.
-Articles come without ``raw`` (the input bytes): no export needs them.
+spans, events, arguments and attributes with one query each (by id range when every article of
+the batch is exported, else ``IN (...)``), so an export costs a handful of queries per 500
+articles and holds one batch in memory, whatever the library's size. Articles come without
+``raw`` (the input bytes): no export needs them; and as ``PackedArticle``s, their tokens still
+the stored JSON until a format reads ``tokens`` (prodigy never does).
 """
 
 from __future__ import annotations
