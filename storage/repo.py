@@ -23,6 +23,7 @@ from .feeds import FeedsMixin
 from .imports import ImportsMixin
 from .library import LibraryMixin
 from .stats import StatsMixin
+from .warnings import WarningsMixin
 
 
 def now() -> str:
@@ -86,7 +87,8 @@ class Action:
     payload: dict
 
 
-class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, StatsMixin):
+class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, StatsMixin,
+            WarningsMixin):
     """One newsmark database."""
 
     def __init__(self, path: str | Path | None = None):
