@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input, Static
 from newsmark.model import ArticleRow
 from newsmark.query import SORTS, Query, QueryError, parse_query
 from storage.repo import StorageError
+from storage.warnings import WarningCounts
 
 from ..widgets import ArticleList, visible_line
 from ..widgets.article_list import PAGE
@@ -87,6 +88,7 @@ class LibraryScreen(Screen):
         self.descending: bool | None = None  # None: the sort's natural direction
         self.last_opened: int | None = None
         self.progress: tuple[int, int, dict[str, int]] | None = None
+        self.warnings: WarningCounts | None = None  # the annotator's event warnings
         self._progress_stale = True
         self._first_page_shown = False
         self.first_paint: float | None = None  # perf_counter() when rows were first painted
@@ -190,9 +192,23 @@ class LibraryScreen(Screen):
             self.progress = await self._read(lambda s: s.progress(ann))
             self._progress_stale = False
             self._show_progress()
+            self._count_warnings()
         ids = await self._read(lambda s: s.library_ids(ann, q, sort, desc))
         if generation == article_list.generation:
             self.app.article_ids = ids
+
+    @work(exclusive=True, group="library-warnings")
+    async def _count_warnings(self) -> None:
+        """The annotator's event warnings for the progress line: one store call per batch of
+        events, so the shared connection is free in between (the reader can open meanwhile)."""
+        ann, schema = self.app.annotator, self.app.schema
+        total, after = WarningCounts(), 0
+        while after is not None:
+            part, after = await self._read(
+                lambda s, a=after: s.event_warnings_batch(ann, schema, a))
+            total += part
+        self.warnings = total
+        self._show_progress()
 
     async def _painted_or_timeout(self, generation: int, timeout: float = 0.25) -> None:
         """Wait until the list has painted ``generation`` (or ``timeout`` seconds): the slow
@@ -271,6 +287,14 @@ class LibraryScreen(Screen):
                     line.append(" ")
                 line.append(f" {visible_line(label)} ", _chip(schema.color(label)))
                 line.append(f" {count:,}")
+            warnings = self.warnings
+            if warnings is not None and warnings.events:
+                line.append("  ·  events ")
+                line.append(f"{warnings.events:,}", "bold")
+                if warnings.warnings:
+                    line.append(f"  ⚠ {warnings.warnings:,} warning"
+                                f"{'s' if warnings.warnings != 1 else ''} in {warnings.flagged:,}",
+                                "bold")
         self.query_one("#library-progress", Static).update(line)
 
     # --- filter ---------------------------------------------------------------------------------
