@@ -798,3 +798,42 @@ def brat_events(ann: str, text: str) -> set:
         roles = tuple(sorted((role.rstrip("0123456789"), spans[t][1]) for role, t in args))
         out.add((etype, spans[trigger][1], modality[ident], roles))
     return out
+
+
+# --- warnings in the library's progress line ------------------------------------------------------
+
+
+def test_event_warnings_are_counted_per_annotator_in_batches(tmp_path):
+    from newsmark.config import default_schema
+    from storage.warnings import WarningCounts
+
+    db = tmp_path / "w.db"
+    aid = build(db, spans=PANEL_SPANS, events=PANEL_EVENTS + [("MEET", "Verhandlungen", [], {})])
+    store = Store(db)
+    try:
+        store.add_event(aid, "anna", "MEET", *at("Gesprächen"))  # anna's: not counted
+        schema = default_schema()
+        # EXCHANGE: Place is PER; the second MEET: no Participant
+        assert store.event_warnings(ANNOTATOR, schema) == WarningCounts(3, 2, 2)
+        assert store.event_warnings("anna", schema) == WarningCounts(1, 1, 1)
+        first, after = store.event_warnings_batch(ANNOTATOR, schema, 0, limit=2)
+        rest, end = store.event_warnings_batch(ANNOTATOR, schema, after, limit=2)
+        assert first + rest == WarningCounts(3, 2, 2) and end is None
+    finally:
+        store.close()
+
+
+async def test_the_library_progress_line_counts_event_warnings(tmp_path, make_app):
+    db = tmp_path / "l.db"
+    aid = build(db, spans=PANEL_SPANS, events=PANEL_EVENTS)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        progress = pilot.app.screen.query_one("#library-progress").content.plain
+        assert "events 2  ⚠ 1 warning in 1" in progress
+        view = await open_article(pilot, aid)
+        await new_event(pilot, "Verhandlungen", "m")  # no Participant: a warning
+        await pilot.press("enter", "escape")
+        await settle(pilot)
+        progress = pilot.app.screen.query_one("#library-progress").content.plain
+        assert "events 3  ⚠ 2 warnings in 2" in progress
+        assert view is not None
