@@ -6,6 +6,9 @@ Every list query is a page (``LIMIT``/``OFFSET``) over indexed columns, so the f
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from newsmark.model import ArticleRow
 from newsmark.query import Query
 
@@ -15,6 +18,16 @@ _SORTS = {
     "source": "a.source {dir}, a.sort_date desc, a.id",
     "status": "coalesce(st.status, 'todo') {dir}, a.sort_date desc, a.id",
 }
+
+
+_WORD = re.compile(r"\w+")
+COMMON_SHARE = 0.1  # a text filter matching more than this share of articles is "common"
+
+
+def fold(word: str) -> str:
+    """A word as FTS5's unicode61 tokenizer indexes it: lower case, no diacritics."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def fts_match(terms: list[str]) -> str:
@@ -61,9 +74,29 @@ class LibraryMixin:
             where.append("a.sort_date < :before")
             args["before"] = q.before
         if q.text:
-            where.append("a.id in (select rowid from articles_fts where articles_fts match :fts)")
             args["fts"] = fts_match(q.text)
+            if self._fts_common(q.text):
+                # most articles match: walk the sorted list and probe the index per row, so the
+                # first page costs about the same at any size
+                where.append("exists (select 1 from articles_fts where articles_fts.rowid = a.id "
+                             "and articles_fts match :fts)")
+            else:  # few match: collect them first
+                where.append("a.id in (select rowid from articles_fts where articles_fts match :fts)")
         return " and ".join(where), args
+
+    def _fts_common(self, terms: list[str]) -> bool:
+        """Whether the terms (all required) match more than COMMON_SHARE of the articles, by the
+        rarest word's document count in the FTS vocabulary."""
+        words = {fold(w) for t in terms for w in _WORD.findall(t)}
+        if not words:
+            return False
+        rarest = min(
+            (self.db.execute("select doc from articles_fts_vocab where term = ?", [w]).fetchone()
+             or (0,))[0]
+            for w in words
+        )
+        total = self.db.execute("select max(id) from articles").fetchone()[0] or 0
+        return total > 0 and rarest > COMMON_SHARE * total
 
     def library(
         self,

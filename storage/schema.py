@@ -164,3 +164,9 @@ def m004_events(db: Database) -> None:
         not_null={"value"},
         foreign_keys=[("event_id", "events", "id")],
     )
+
+
+@migrations()
+def m005_fts_vocabulary(db: Database) -> None:
+    # per-term document counts, so a text filter can choose its plan (see storage/library.py)
+    db.execute("create virtual table articles_fts_vocab using fts5vocab(articles_fts, 'row')")

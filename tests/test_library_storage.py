@@ -1,0 +1,33 @@
+"""The library's filter queries in storage: both text-search plans give the same pages."""
+
+from __future__ import annotations
+
+from newsmark.model import Article
+from newsmark.query import parse_query
+from newsmark.text import text_hash, tokenize
+
+
+def add(store, text: str, published: str) -> int:
+    art = Article(text=text, text_hash=text_hash(text), tokens=tokenize(text, "de"), published=published)
+    return store.save_article(art)[0].id
+
+
+def test_common_and_rare_words_page_alike(store):
+    ids = {}
+    for i in range(40):
+        words = ["Bericht", f"Nummer{i}"]
+        if i % 4:
+            words.append("Gemeinsam")  # 30 of 40: a common word
+        if i == 7:
+            words.append("Seltenheit")
+        ids[i] = add(store, " ".join(words) + ".", f"2025-06-{1 + i % 28:02d}T{i % 24:02d}:00")
+    assert store._fts_common(["gemeinsam"]) and not store._fts_common(["Seltenheit"])
+    assert store._fts_common(["Gémeinsam"])  # folded like the FTS tokenizer folds
+    by_date = store.library_ids("x", parse_query(""))
+    expected_common = [a for a in by_date if store.article(a).text.find("Gemeinsam") >= 0]
+    for offset in (0, 10, 25):
+        page = [r.id for r in store.library("x", parse_query("gemeinsam"), offset=offset, limit=10)]
+        assert page == expected_common[offset : offset + 10]
+    assert [r.id for r in store.library("x", parse_query("Seltenheit"))] == [ids[7]]
+    assert store.library_count("x", parse_query('gemeinsam "Nummer7"')) == 1
+    assert store.library_count("x", parse_query("gemeinsam")) == 30
