@@ -22,10 +22,10 @@ from ..model import Article, Event, Schema, Span
 FORMATS = {
     "prodigy": "newsmark.formats.prodigy",
     "brat": "newsmark.formats.brat",
-    "conll": "newsmark.formats.conll",
     "spacy": "newsmark.formats.spacy_docbin",
-    "hf": "newsmark.formats.hf",
     "doccano": "newsmark.formats.doccano",
+    "hf": "newsmark.formats.hf",
+    "conll": "newsmark.formats.conll",
 }
 
 
