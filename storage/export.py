@@ -81,13 +81,27 @@ def _marks(prefix: str, values: list, args: dict) -> str:
 class ExportMixin:
     db: object
 
-    def records(self, selection: Selection | None = None) -> Iterator[Record]:
-        """The selected records in article order (then annotator), streamed batch by batch."""
-        sel = selection or Selection()
+    def id_ranges(self, batch: int = BATCH) -> Iterator[tuple[int, int]]:
+        """(first, last) article ids of consecutive batches of ``batch`` articles."""
         last = 0
         while True:
             ids = [r[0] for r in self.db.execute(
-                "select id from articles where id > ? order by id limit ?", [last, sel.batch])]
+                "select id from articles where id > ? order by id limit ?", [last, batch])]
+            if not ids:
+                return
+            yield ids[0], ids[-1]
+            last = ids[-1]
+
+    def records(self, selection: Selection | None = None, lo: int | None = None,
+                hi: int | None = None) -> Iterator[Record]:
+        """The selected records in article order (then annotator), streamed batch by batch;
+        ``lo``/``hi``: only articles with ids in that range (inclusive)."""
+        sel = selection or Selection()
+        last = 0 if lo is None else lo - 1
+        bound = "" if hi is None else f" and id <= {int(hi)}"
+        while True:
+            ids = [r[0] for r in self.db.execute(
+                f"select id from articles where id > ?{bound} order by id limit ?", [last, sel.batch])]
             if not ids:
                 return
             last = ids[-1]

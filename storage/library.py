@@ -85,18 +85,17 @@ class LibraryMixin:
         return " and ".join(where), args
 
     def _fts_common(self, terms: list[str]) -> bool:
-        """Whether the terms (all required) match more than COMMON_SHARE of the articles, by the
-        rarest word's document count in the FTS vocabulary."""
+        """Whether a one-word filter matches more than COMMON_SHARE of the articles, by its
+        document count in the FTS vocabulary. (Several words: unknown, so never: probing a
+        rare combination of common words row by row would be the slowest plan of all.)"""
         words = {fold(w) for t in terms for w in _WORD.findall(t)}
-        if not words:
+        if len(words) != 1:  # words common alone can be rare together: only one word is sure
             return False
-        rarest = min(
-            (self.db.execute("select doc from articles_fts_vocab where term = ?", [w]).fetchone()
-             or (0,))[0]
-            for w in words
-        )
+        (word,) = words
+        docs = (self.db.execute("select doc from articles_fts_vocab where term = ?", [word])
+                .fetchone() or (0,))[0]
         total = self.db.execute("select max(id) from articles").fetchone()[0] or 0
-        return total > 0 and rarest > COMMON_SHARE * total
+        return total > 0 and docs > COMMON_SHARE * total
 
     def library(
         self,

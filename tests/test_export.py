@@ -230,3 +230,28 @@ def test_token_bounds_finder_is_token_bounds(bounds, queries, ordered):
                      max_size=8))
 def test_task_hash_text_is_json_dumps(task):
     assert prodigy._task_json(task) == json.dumps(task).encode("utf-8")
+
+
+def test_worker_processes_write_the_same_bytes(db_path, tmp_path):
+    """The prodigy export rendered by worker processes (batches of one article, so the pool
+    really runs) equals the in-process export byte for byte."""
+    from functools import partial
+
+    from newsmark.config import default_schema
+    from newsmark.formats import export
+    from newsmark.formats.prodigy import render
+    from storage.export import Selection
+    from storage.parallel import rendered
+
+    annotated_store(db_path).close()
+    schema = default_schema()
+    store = Store(db_path)
+    one = tmp_path / "one.jsonl"
+    export("prodigy", store.records(Selection(batch=1)), str(one), schema)
+    batches = list(rendered(db_path, Selection(batch=1), partial(render, schema=schema), jobs=2))
+    assert len(batches) == 2  # two articles, two batches, from the pool
+    many = tmp_path / "many.jsonl"
+    summary = export("prodigy", (), str(many), schema,
+                     rendered=rendered(db_path, Selection(batch=1), partial(render, schema=schema), jobs=1))
+    assert summary["records"] == 4
+    assert b"".join(b for b, _ in batches) == one.read_bytes() == many.read_bytes()

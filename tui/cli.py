@@ -342,9 +342,12 @@ def selection_options(fn):
               help="Label schema TOML file (for validation warnings). [default: the news schema]")
 @click.option("--relations", is_flag=True,
               help="doccano: the entities-and-relations variant, with events as trigger entities.")
+@click.option("--jobs", "workers", type=click.IntRange(0, 64), default=0, show_default="0: one per core, up to 4",
+              help="prodigy: worker processes that render batches of articles; 1 renders in "
+              "this process.")
 @selection_options
 def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
-           schema_path: Path | None, relations: bool, selection, split) -> None:
+           schema_path: Path | None, relations: bool, workers: int, selection, split) -> None:
     """Export training data: one record per article and annotator that has spans or events, or
     is marked done."""
     from dataclasses import replace
@@ -371,7 +374,16 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
     store = open_store(db_path)
     for out, sel in jobs:
         try:
-            summary = run_export(fmt, store.records(sel), out, schema, relations=relations)
+            if fmt == "prodigy" and workers != 1:
+                from functools import partial
+
+                from newsmark.formats.prodigy import render
+                from storage.parallel import rendered
+
+                batches = rendered(db_path, sel, partial(render, schema=schema), workers or None)
+                summary = run_export(fmt, (), out, schema, rendered=batches)
+            else:
+                summary = run_export(fmt, store.records(sel), out, schema, relations=relations)
         except (AlignmentError, BratError) as exc:
             raise click.ClickException(str(exc)) from None
         where = f" -> {out}" if split is not None else ""

@@ -159,7 +159,32 @@ def _event_by(find: Bounds, article: Article, event: Event, by_id: dict[int, Spa
     }
 
 
-def export(records: Iterable[Record], output: str, schema: Schema, **_options) -> dict:
+def render(records: Iterable[Record], schema: Schema) -> tuple[bytes, int]:
+    """The JSONL lines of ``records`` as UTF-8 bytes, and how many (for rendering in workers)."""
+    lines = []
+    article = tokens = None
+    for r in records:
+        if r.article is not article:
+            article = r.article
+            tokens = _tokens(article)
+        lines.append(_line_bytes(_record(article, r.annotator, r.spans, r.events, schema, *tokens)))
+    return b"".join(lines), len(lines)
+
+
+def export(records: Iterable[Record], output: str, schema: Schema,
+           rendered: Iterable[tuple[bytes, int]] | None = None, **_options) -> dict:
+    """Write ``records``; or, with ``rendered``, the batches ``render`` made (in workers)."""
+    if rendered is not None:
+        n = 0
+        with text_output(output) as out:
+            out.flush()
+            for data, count in rendered:
+                if output == "-":
+                    out.write(data.decode("utf-8"))
+                else:
+                    out.buffer.write(data)
+                n += count
+        return {"records": n}
     n = 0
     article = tokens = None
     with text_output(output) as out:
