@@ -354,6 +354,13 @@ async def test_role_keys_win_and_leaving_keys_are_off_in_argument_mode(tmp_path,
         titles = {c.title for c in screen.commands()}
         assert {"Assign Participant", "Assign Place", "Assign Time", "Assign Topic",
                 "Finish event", "Cancel event"} <= titles
+        # in the events panel its own keys stay: t changes the type, not the Time
+        await pilot.press("E", "t")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, EventTypeScreen)
+        await pilot.press("escape", "escape")  # the picker, then back to the text
+        await pilot.pause()
+        assert view.has_focus and screen.building is not None
         await pilot.press("enter")
         await pilot.pause()
         rows = {binding_id: what for _, what, binding_id in app.help_rows(screen)}

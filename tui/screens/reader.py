@@ -744,10 +744,10 @@ class ReaderScreen(Screen):
 
     def on_key(self, event: Key) -> None:
         """In argument mode a role's key (from the schema) assigns a filler; it wins over the
-        reader's own keys."""
+        reader's own keys while the text has the focus."""
         if self.building is None or not event.is_printable or event.character is None:
             return
-        if isinstance(self.focused, Input):
+        if self.focused is not self.view:  # the find prompt, the events panel: their own keys
             return
         etype = self.building_type()
         role = etype.role_by_key(event.character) if etype is not None else None
