@@ -14,9 +14,8 @@ event in the text. Trigger and argument text is web text: shown through ``visibl
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.style import Style
 from rich.text import Text
@@ -43,14 +42,32 @@ WIDTH = 36  # the list's width in the reader (before it is laid out)
 EVENT, ARGUMENT, WARNING, EMPTY = "event", "argument", "warning", "empty"
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
+    """One line of the list; the text shown is built when the line is rendered."""
+
     kind: str
     event: int  # index into the panel's events (-1 for EMPTY)
     argument: int | None = None  # the argument's id (ARGUMENT rows)
-    text: str = ""  # ARGUMENT: the span's surface; WARNING: the message
-    role: str = ""
-    label: str = ""  # ARGUMENT: the span's label ("" when the span is missing)
+    span: int | None = None  # ARGUMENT: the filler's span id
+    role: str = ""  # ARGUMENT: the role; WARNING: "" on a warning's first line, "cont" after
+    text: str = ""  # WARNING and EMPTY: the line
+
+
+def wrap(line: str, width: int) -> list[str]:
+    """``line`` wrapped greedily at spaces into lines of at most ``width`` characters (a word
+    longer than that gets a line of its own)."""
+    if len(line) <= width:
+        return [line]
+    out: list[str] = []
+    current = ""
+    for word in line.split(" "):
+        if current and len(current) + 1 + len(word) > width:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    out.append(current)
+    return out
 
 
 def surface(text: str, start: int, end: int) -> str:
@@ -311,6 +328,7 @@ class EventsPanel(Vertical):
         self._warnings: list[list[str]] = []
         self._first_row: dict[int, int] = {}  # event id -> its row
         self._text = ""
+        self._spans: dict[int, Span] = {}
         self.warning_count = 0
         self._list: EventList
 
@@ -347,6 +365,7 @@ class EventsPanel(Vertical):
         keep_row = event_list.rows[event_list.cursor] if event_list.cursor is not None else None
         self._events = sorted(events, key=lambda e: (e.start, e.end, e.id or 0))
         self._text = text
+        self._spans = spans
         rows: list[Row] = []
         self._warnings = []
         wrap_at = max(20, (event_list.scrollable_content_region.width or WIDTH) - 5)
@@ -357,7 +376,7 @@ class EventsPanel(Vertical):
             self._warnings.append(warnings)
             count += len(warnings)
             self._first_row[event.id] = len(rows)
-            rows.append(Row(EVENT, i, text=surface(text, event.start, event.end)))
+            rows.append(Row(EVENT, i))
             etype = self._schema.event_type(event.type)
             order = {r.name: k for k, r in enumerate(etype.roles)} if etype else {}
             # by role, in the type's order (roles it does not have last), then in text order
@@ -365,13 +384,10 @@ class EventsPanel(Vertical):
                 order.get(a.role, len(order)),
                 spans[a.span_id].start if a.span_id in spans else -1))
             for arg in arguments:
-                span = spans.get(arg.span_id)
-                rows.append(Row(ARGUMENT, i, arg.id, role=arg.role,
-                                text="" if span is None else surface(text, span.start, span.end),
-                                label="" if span is None else span.label))
+                rows.append(Row(ARGUMENT, i, arg.id, arg.span_id, arg.role))
             for warning in warnings:  # wrapped: a warning is read whole
-                for k, part in enumerate(textwrap.wrap(visible_line(warning), wrap_at) or [""]):
-                    rows.append(Row(WARNING, i, text=part, role="" if k == 0 else "cont"))
+                for k, part in enumerate(wrap(visible_line(warning), wrap_at)):
+                    rows.append(Row(WARNING, i, role="" if k == 0 else "cont", text=part))
         if not rows:
             rows.append(Row(EMPTY, -1, text="No events (e: new event)"))
         self.warning_count = count
@@ -433,7 +449,7 @@ class EventsPanel(Vertical):
             text.append(" ")
             text.append(f" {visible_line(event.type)} ", label_style(color))
             text.append(" ")
-            text.append(row.text, "bold")
+            text.append(surface(self._text, event.start, event.end), "bold")
             for name, value in event.attributes.items():
                 if value != self._defaults.get(name):
                     text.append(" ")
@@ -441,9 +457,10 @@ class EventsPanel(Vertical):
         elif row.kind == ARGUMENT:
             text.append("   ")
             text.append(f"{visible_line(row.role)}: ", event_list.component_style("role"))
-            if row.label:
-                color = self._schema.color(row.label)
-                text.append(row.text, label_style(color))
+            span = self._spans.get(row.span)
+            if span is not None:
+                text.append(surface(self._text, span.start, span.end),
+                            label_style(self._schema.color(span.label)))
             else:
                 text.append("(missing span)", "italic")
         else:

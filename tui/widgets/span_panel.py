@@ -1,7 +1,8 @@
 """The reader's side panel: the spans of the article in text order, each with its label and text.
 
 The list is a Line API widget: replacing the spans only sorts them, and only the rows on screen
-are ever rendered (and cached), so labelling costs the same with 10 spans as with 1,000.
+are ever rendered (their text cut out of the article then, and cached), so labelling costs the
+same with 10 spans as with 1,000.
 
 Clicking an entry posts ``SpanPanel.SpanChosen``; the screen moves the document cursor there. The
 entry of the span under the document cursor is highlighted. Span text is web text: it is shown
@@ -64,12 +65,15 @@ class SpanList(ScrollView, can_focus=False):
     def __init__(self, colors: dict[str, str], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._colors = colors
-        self._rows: list[tuple[str, str]] = []  # (label, surface)
+        self._rows: list[Span] = []
+        self._text = ""
         self._cache: dict[int, Strip] = {}
         self.highlighted: int | None = None
 
-    def set_rows(self, rows: list[tuple[str, str]]) -> None:
+    def set_rows(self, rows: list[Span], text: str) -> None:
+        """One row per span of ``text`` (its surface is cut out when the row is rendered)."""
         self._rows = rows
+        self._text = text
         self._cache.clear()
         self.highlighted = None
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
@@ -99,7 +103,7 @@ class SpanList(ScrollView, can_focus=False):
         strip = self._cache.get(index)
         if strip is not None and strip.cell_length == width:
             return strip
-        label, surface = self._rows[index]
+        label, surface = self._row(index)
         base = self.rich_style
         if index == self.highlighted:
             base = base + self.get_component_rich_style("span-list--highlight", partial=True)
@@ -119,8 +123,16 @@ class SpanList(ScrollView, can_focus=False):
             return Strip.blank(self.size.width, self.rich_style)
         return self._render_row(index, width)
 
+    def _row(self, index: int) -> tuple[str, str]:
+        """(label, surface on one line) of row ``index``."""
+        span = self._rows[index]
+        surface = visible_line(self._text[span.start : min(span.end, span.start + SURFACE_CHARS)])
+        if span.end - span.start > SURFACE_CHARS:
+            surface = surface[:-1] + "…"
+        return span.label, surface
+
     def row_text(self, index: int) -> str:
-        label, surface = self._rows[index]
+        label, surface = self._row(index)
         return f" {label}  {surface}"
 
     def on_click(self, event: events.Click) -> None:
@@ -189,13 +201,7 @@ class SpanPanel(Vertical):
         when they are not the reader's own."""
         self._spans = sorted(spans, key=lambda s: (s.start, -s.end, s.id or 0))
         self._index = {_key(s): i for i, s in enumerate(self._spans)}
-        rows = []
-        for span in self._spans:
-            surface = visible_line(text[span.start : min(span.end, span.start + SURFACE_CHARS)])
-            if span.end - span.start > SURFACE_CHARS:
-                surface = surface[:-1] + "…"
-            rows.append((span.label, surface))
-        self.list.set_rows(rows)
+        self.list.set_rows(self._spans, text)
         header = Text(no_wrap=True, overflow="ellipsis", end="")
         header.append(f"Spans ({len(self._spans)})")
         if owner is not None:
