@@ -93,6 +93,7 @@ class EventList(ScrollView, can_focus=True):
         height: 1fr;
         overflow-x: hidden;
         scrollbar-size-vertical: 1;
+        scrollbar-gutter: stable;
         background: $surface;
     }
     EventList > .event-list--cursor {
