@@ -12,37 +12,20 @@ from tui_helpers import (  # noqa: F401  (fixtures)
     ANNOTATOR,
     SIZE,
     db_spans,
+    find,
     make_app,
     make_article,
     open_article,
+    rendered,
     seeded,
     settle,
+    surface,
     type_text,
 )
 
 NAME = "Wolodymyr Selenskyj"
 PER = Color.parse(DEFAULT_LABELS[0].color)
 ORG = Color.parse(DEFAULT_LABELS[1].color)
-
-
-def surface(view: DocumentView, rng: tuple[int, int] | None) -> str | None:
-    return None if rng is None else view.text[rng[0] : rng[1]]
-
-
-async def find(pilot, query: str) -> None:
-    await pilot.press("slash")
-    await type_text(pilot, query)
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-def rendered(view: DocumentView) -> str:
-    """What the view renders, put back at the offsets of the text it shows."""
-    chars = list("\n" * len(view.text))
-    for (start, end), line in zip(view._lines, view.rendered_lines()):
-        assert len(line) == end - start
-        chars[start:end] = line
-    return "".join(chars)
 
 
 def assert_highlighted(view: DocumentView, start: int, end: int, color: Color) -> None:

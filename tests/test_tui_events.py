@@ -20,12 +20,14 @@ from tui_helpers import (  # noqa: F401  (fixtures)
     ANNOTATOR,
     SIZE,
     db_spans,
+    find,
     make_app,
     make_article,
+    notified,
     open_article,
+    reader,
     seeded,
     settle,
-    type_text,
 )
 
 TEXT = (
@@ -73,16 +75,6 @@ def db_events(db: Path, article_id: int, annotator: str = ANNOTATOR) -> list[tup
         store.close()
 
 
-def reader(pilot) -> ReaderScreen:
-    screen = pilot.app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
-
-
-def notified(pilot, text: str) -> bool:
-    return any(text in n.message for n in pilot.app._notifications)
-
-
 def panel_text(panel: EventsPanel) -> str:
     """The panel's rows, one per line, wrapped warnings joined again."""
     return "\n".join(panel.entries()).replace("\n     ", " ")
@@ -100,13 +92,6 @@ async def goto(pilot, view: DocumentView, target: str, key: str = "right", limit
             return
         await pilot.press(key)
     raise AssertionError(f"{target!r} not reached with {key}")
-
-
-async def find(pilot, query: str) -> None:
-    await pilot.press("slash")
-    await type_text(pilot, query)
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def new_event(pilot, trigger_query: str, type_key: str, trim: int = 0) -> None:

@@ -18,10 +18,15 @@ from tui_helpers import (  # noqa: F401  (fixtures)
     ANNOTATOR,
     SIZE,
     db_spans,
+    find,
     make_app,
     make_article,
+    notified,
     open_article,
+    reader,
+    rendered,
     settle,
+    surface,
     type_text,
 )
 
@@ -55,36 +60,6 @@ def build(db: Path, spans: list[tuple[str, str]] = (), **article) -> int:
         return stored.id
     finally:
         store.close()
-
-
-def reader(pilot) -> ReaderScreen:
-    screen = pilot.app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
-
-
-def surface(view: DocumentView, rng: tuple[int, int] | None) -> str | None:
-    return None if rng is None else view.text[rng[0] : rng[1]]
-
-
-def notified(pilot, text: str) -> bool:
-    return any(text in n.message for n in pilot.app._notifications)
-
-
-async def find(pilot, query: str) -> None:
-    await pilot.press("slash")
-    await type_text(pilot, query)
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-def rendered(view: DocumentView) -> str:
-    """What the view renders, put back at the offsets of the text it shows."""
-    chars = list("\n" * len(view.text))
-    for (start, end), line in zip(view._lines, view.rendered_lines()):
-        assert len(line) == end - start
-        chars[start:end] = line
-    return "".join(chars)
 
 
 def screen_xy(view: DocumentView, offset: int) -> tuple[int, int]:

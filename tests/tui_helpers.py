@@ -132,8 +132,42 @@ async def type_text(pilot, text: str) -> None:
 
 async def find_and_label(pilot, query: str, key: str) -> None:
     """``/``, type ``query``, ``enter``, then the label key."""
+    await find(pilot, query)
+    await pilot.press(key)
+    await pilot.pause()
+
+
+def reader(pilot):
+    """The reader screen the app is showing (asserted)."""
+    from tui.screens import ReaderScreen
+
+    screen = pilot.app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+def surface(view, rng: tuple[int, int] | None) -> str | None:
+    """The text of a (start, end) range of a DocumentView, or None."""
+    return None if rng is None else view.text[rng[0] : rng[1]]
+
+
+def notified(pilot, text: str) -> bool:
+    """Whether a notification containing ``text`` was shown."""
+    return any(text in n.message for n in pilot.app._notifications)
+
+
+async def find(pilot, query: str) -> None:
+    """``/``, type ``query``, ``enter``: the reader's cursor moves to the match."""
     await pilot.press("slash")
     await type_text(pilot, query)
     await pilot.press("enter")
-    await pilot.press(key)
     await pilot.pause()
+
+
+def rendered(view) -> str:
+    """What a DocumentView renders, put back at the offsets of the text it shows."""
+    chars = list("\n" * len(view.text))
+    for (start, end), line in zip(view._lines, view.rendered_lines()):
+        assert len(line) == end - start
+        chars[start:end] = line
+    return "".join(chars)
