@@ -22,7 +22,6 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -34,6 +33,7 @@ from newsmark.model import Event, Schema, Span
 
 from .labels import label_style
 from .safe import visible_line
+from .side_panel import SidePanel
 
 SURFACE_CHARS = 60
 WIDTH = 36  # the list's width in the reader (before it is laid out)
@@ -283,7 +283,7 @@ class EventList(ScrollView, can_focus=True):
         return strip
 
 
-class EventsPanel(Vertical):
+class EventsPanel(SidePanel):
     """A header ("Events (n) · k warnings") over the list of events."""
 
     DEFAULT_CSS = """
@@ -334,7 +334,7 @@ class EventsPanel(Vertical):
         self._list: EventList
 
     def compose(self) -> ComposeResult:
-        yield Static(id="events-panel-header")
+        yield Static(id="events-panel-header", classes="side-panel--header")
         self._list = EventList(id="event-list")
         self._list._render_row = self._render_row
         yield self._list

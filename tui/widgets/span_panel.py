@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -27,6 +26,7 @@ from newsmark.model import Span
 
 from .labels import label_style
 from .safe import visible_line
+from .side_panel import SidePanel
 
 SURFACE_CHARS = 80
 
@@ -145,7 +145,7 @@ class SpanList(ScrollView, can_focus=False):
             self.post_message(self.Clicked(index))
 
 
-class SpanPanel(Vertical):
+class SpanPanel(SidePanel):
     """A header ("Spans (n)") over the list of spans."""
 
     DEFAULT_CSS = """
@@ -180,7 +180,7 @@ class SpanPanel(Vertical):
         self._index: dict[tuple[int, int, str, int | None], int] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static(id="span-panel-header")
+        yield Static(id="span-panel-header", classes="side-panel--header")
         yield SpanList(self._colors, id="span-list")
 
     @property
