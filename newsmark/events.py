@@ -36,12 +36,20 @@ def validate(event: Event, schema: Schema, spans: dict[int, Span], text: str = "
         if role.at_most_one and n > 1:
             warnings.append(f"{role.name}: {n} fillers, at most one allowed")
     for name, value in event.attributes.items():
-        attr = schema.attribute(name)
-        if attr is None:
-            warnings.append(f"attribute {name!r} is not in the schema")
-        elif value not in attr.values:
-            warnings.append(f"{name}: {value!r} is not one of {', '.join(attr.values)}")
+        problem = attribute_problem(schema, name, value)
+        if problem:
+            warnings.append(problem)
     return warnings
+
+
+def attribute_problem(schema: Schema, name: str, value: str) -> str | None:
+    """Why ``name = value`` is not an attribute value of ``schema``, or None when it is."""
+    attr = schema.attribute(name)
+    if attr is None:
+        return f"attribute {name!r} is not in the schema"
+    if value not in attr.values:
+        return f"{name}: {value!r} is not one of {', '.join(attr.values)}"
+    return None
 
 
 def attributes_with_defaults(event: Event, schema: Schema) -> dict[str, str]:

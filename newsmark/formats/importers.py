@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..events import attribute_problem
 from ..model import Schema, Token
 from ..text import detect_language, normalize, text_hash, token_bounds, tokenize
 
@@ -367,11 +368,9 @@ def check(record: ImportRecord, tokens: list[Token], schema: Schema, add_labels:
                     problems.append(f"{what}: {a.role!r} is not a role of {e.type} "
                                     f"({', '.join(r.name for r in etype.roles)})")
         for name, value in e.attributes.items():
-            attr = schema.attribute(name)
-            if attr is None:
-                problems.append(f"{what}: unknown attribute {name!r}")
-            elif value not in attr.values:
-                problems.append(f"{what}: {name} {value!r} is not one of {', '.join(attr.values)}")
+            problem = attribute_problem(schema, name, value)
+            if problem:
+                problems.append(f"{what}: {problem}")
     return problems
 
 
