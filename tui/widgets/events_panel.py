@@ -286,24 +286,6 @@ class EventList(ScrollView, can_focus=True):
 class EventsPanel(SidePanel):
     """A header ("Events (n) · k warnings") over the list of events."""
 
-    DEFAULT_CSS = """
-    EventsPanel {
-        width: 38;
-        height: 1fr;
-        border-left: vkey $foreground 25%;
-        background: $surface;
-    }
-    EventsPanel > #events-panel-header {
-        height: 1;
-        width: 1fr;
-        padding: 0 1;
-        background: $panel;
-        text-style: bold;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    """
-
     class Highlighted(Message):
         """The list's cursor moved onto an event (or one of its arguments), or off all."""
 

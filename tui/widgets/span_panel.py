@@ -148,24 +148,6 @@ class SpanList(ScrollView, can_focus=False):
 class SpanPanel(SidePanel):
     """A header ("Spans (n)") over the list of spans."""
 
-    DEFAULT_CSS = """
-    SpanPanel {
-        width: 38;
-        height: 1fr;
-        border-left: vkey $foreground 25%;
-        background: $surface;
-    }
-    SpanPanel > #span-panel-header {
-        height: 1;
-        width: 1fr;
-        padding: 0 1;
-        background: $panel;
-        text-style: bold;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    """
-
     class SpanChosen(Message):
         """An entry was clicked."""
 
