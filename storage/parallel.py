@@ -2,12 +2,14 @@
 own connection, and the parent writes the rendered batches in order.
 
 On the machine's cores this multiplies an export's throughput; memory stays one batch per
-process (plus the batches a writer has not taken yet), whatever the corpus size.
+process (plus at most two finished batches a worker waiting for the writer), whatever the corpus
+size.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -53,4 +55,13 @@ def rendered(db_path: str | Path, selection: Selection, render: Render, jobs: in
         store.close()
     ctx = multiprocessing.get_context("spawn" if os.name != "posix" else "fork")
     with ctx.Pool(jobs, initializer=_init, initargs=(str(db_path), selection, render)) as pool:
-        yield from pool.imap(_task, ranges, chunksize=1)
+        # at most two batches a worker in flight: a slow reader of the output (a pipe) holds the
+        # workers back instead of letting finished batches pile up in memory
+        window = 2 * jobs
+        pending: deque = deque()
+        for bounds in ranges:
+            pending.append(pool.apply_async(_task, (bounds,)))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
