@@ -147,3 +147,31 @@ def test_spacy_train_runs_two_epochs_on_the_export(cli, db_path, tmp_path):
     nlp = spacy.load(out / "model-last")
     assert nlp.lang == "de" and "ner" in nlp.pipe_names
     assert set(nlp.get_pipe("ner").labels) == {"PER", "ORG", "LOC", "DATE"}
+
+
+def test_streaming_writer_writes_what_docbin_to_bytes_writes(db_path):
+    """``DocBinWriter`` (one batch of Docs in memory) against spaCy's own ``DocBin.to_bytes``
+    (every Doc in memory), byte for byte: with a flush after every Doc, every 3, and once."""
+    import io
+
+    from newsmark.config import default_schema
+    from newsmark.formats.spacy_docbin import DocBinWriter, doc
+
+    store = annotated_corpus(db_path)
+    schema = default_schema()
+    docs = [doc(r, schema) for r in store.records()]
+    assert len(docs) >= 4 and any(d.user_data["events"] for d in docs)
+    expected = DocBin(store_user_data=True)
+    for d in docs:
+        expected.add(d)
+    for batch in (1, 3, 1000):
+        out = io.BytesIO()
+        writer = DocBinWriter(out, batch=batch)
+        for d in docs:
+            writer.add(d)
+        writer.close()
+        assert out.getvalue() == expected.to_bytes(), batch
+    empty = io.BytesIO()
+    DocBinWriter(empty).close()
+    assert empty.getvalue() == DocBin(store_user_data=True).to_bytes()
+    assert len(DocBin().from_bytes(empty.getvalue())) == 0

@@ -13,15 +13,25 @@ the vocab of ``spacy.blank(language)``), so ``doc.text`` is the article text.
 
 A DocBin stores ``user_data`` as msgpack and gives its lists back as tuples.
 
+spaCy's ``DocBin`` keeps every Doc's arrays in memory until ``to_bytes``; ``DocBinWriter`` writes
+the same bytes (a test compares them with ``DocBin.to_bytes``) while holding one batch of Docs and
+the set of strings (the corpus's vocabulary) in memory: each batch is added to a real ``DocBin``,
+so its arrays and strings are spaCy's own, and its parts go to temporary files, put together and
+compressed as a stream at the end.
+
 spaCy is imported here, lazily: nothing else in ``newsmark`` needs it to export.
 """
 
 from __future__ import annotations
 
+import struct
 import sys
+import tempfile
+import zlib
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from ..model import Schema
 from . import Record
@@ -70,24 +80,139 @@ def doc(r: Record, schema: Schema | None = None):
     return d
 
 
-def export(records: Iterable[Record], output: str, schema: Schema, **_options) -> dict:
-    from spacy.tokens import DocBin
+def _bin_header(n: int) -> bytes:
+    """msgpack's header of a ``bin`` of ``n`` bytes."""
+    if n < 1 << 8:
+        return b"\xc4" + struct.pack(">B", n)
+    if n < 1 << 16:
+        return b"\xc5" + struct.pack(">H", n)
+    return b"\xc6" + struct.pack(">I", n)
 
-    docbin = DocBin(store_user_data=True)
-    n = n_spans = n_ents = n_events = 0
-    for r in records:
-        d = doc(r, schema)
-        docbin.add(d)
-        n += 1
-        n_spans += len(r.spans)
-        n_ents += len(d.ents)
-        n_events += len(r.events)
+
+def _array_header(n: int) -> bytes:
+    """msgpack's header of an array of ``n`` items."""
+    if n < 16:
+        return bytes([0x90 | n])
+    if n < 1 << 16:
+        return b"\xdc" + struct.pack(">H", n)
+    return b"\xdd" + struct.pack(">I", n)
+
+
+class DocBinWriter:
+    """``DocBin(store_user_data=True).to_bytes()`` of the Docs added, written to ``out`` by
+    ``close()``, with one batch of Docs in memory at a time."""
+
+    _RAW = ("tokens", "spaces", "lengths")  # bin values: the arrays' bytes, concatenated
+    _LISTS = ("cats", "flags", "span_groups", "user_data")  # arrays: one packed item per Doc
+
+    def __init__(self, out: BinaryIO, batch: int = 1000) -> None:
+        from spacy.tokens import DocBin
+
+        self._new = lambda: DocBin(store_user_data=True)
+        self._out = out
+        self._batch = batch
+        self._docbin = self._new()
+        self._attrs = list(self._docbin.attrs)
+        self._version = self._docbin.version
+        self._strings: set[str] = set()
+        self._tmp = tempfile.TemporaryDirectory(prefix="newsmark-docbin-")
+        self._parts = {k: open(Path(self._tmp.name) / k, "w+b") for k in (*self._RAW, *self._LISTS)}
+        self._sizes = dict.fromkeys(self._RAW, 0)
+        self.count = 0
+
+    def add(self, d) -> None:
+        self._docbin.add(d)
+        self.count += 1
+        if len(self._docbin) >= self._batch:
+            self._flush()
+
+    def _flush(self) -> None:
+        import numpy
+        import srsly
+
+        docbin = self._docbin
+        if not len(docbin):
+            return
+        raw = {
+            "tokens": numpy.vstack(docbin.tokens).tobytes("C"),
+            "spaces": numpy.vstack(docbin.spaces).tobytes("C"),
+            "lengths": numpy.asarray([len(t) for t in docbin.tokens], dtype="int32").tobytes("C"),
+        }
+        for key, data in raw.items():
+            self._parts[key].write(data)
+            self._sizes[key] += len(data)
+        for key in self._LISTS:
+            self._parts[key].write(b"".join(srsly.msgpack_dumps(item) for item in getattr(docbin, key)))
+        self._strings |= docbin.strings
+        self._docbin = self._new()
+
+    def close(self) -> None:
+        """Write the whole DocBin (zlib-compressed msgpack, as spaCy writes it) and clean up."""
+        import srsly
+
+        try:
+            self._flush()
+            z = zlib.compressobj()
+            write = self._out.write
+
+            def emit(data: bytes) -> None:
+                chunk = z.compress(data)
+                if chunk:
+                    write(chunk)
+
+            def copy(key: str) -> None:
+                part = self._parts[key]
+                part.seek(0)
+                while chunk := part.read(1 << 20):
+                    emit(chunk)
+
+            emit(bytes([0x80 | (len(self._RAW) + len(self._LISTS) + 3)]))  # a map of 10 keys
+            emit(srsly.msgpack_dumps("version") + srsly.msgpack_dumps(self._version))
+            emit(srsly.msgpack_dumps("attrs") + srsly.msgpack_dumps(self._attrs))
+            for key in self._RAW:
+                emit(srsly.msgpack_dumps(key) + _bin_header(self._sizes[key]))
+                copy(key)
+            emit(srsly.msgpack_dumps("strings") + srsly.msgpack_dumps(sorted(self._strings)))
+            for key in self._LISTS:
+                emit(srsly.msgpack_dumps(key) + _array_header(self.count))
+                copy(key)
+            write(z.flush())
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Remove the temporary parts (``close`` does it; call it when giving up)."""
+        for part in self._parts.values():
+            part.close()
+        self._tmp.cleanup()
+
+
+def export(records: Iterable[Record], output: str, schema: Schema, **_options) -> dict:
     if output == "-":
-        sys.stdout.buffer.write(docbin.to_bytes())
-        sys.stdout.buffer.flush()
+        out = sys.stdout.buffer
     else:
         Path(output).parent.mkdir(parents=True, exist_ok=True)
-        docbin.to_disk(output)
+        out = open(output, "wb")
+    n = n_spans = n_ents = n_events = 0
+    try:
+        writer = DocBinWriter(out)
+        try:
+            for r in records:
+                d = doc(r, schema)
+                writer.add(d)
+                n += 1
+                n_spans += len(r.spans)
+                n_ents += len(d.ents)
+                n_events += len(r.events)
+        except BaseException:
+            writer.discard()
+            raise
+        writer.close()
+    finally:
+        if out is sys.stdout.buffer:
+            out.flush()
+        else:
+            out.close()
     not_ents = n_spans - n_ents
     summary = {"records": n, "spans": n_spans, "ents": n_ents, "not_ents": not_ents,
                "events": n_events, "notes": []}
