@@ -512,9 +512,12 @@ async def test_panel_edits_delete_type_arguments_each_undoable(tmp_path, make_ap
         assert [e[0] for e in db_events(db, aid)] == ["EXCHANGE"]
         assert notified(pilot, "MEET deleted")
         assert len(db_spans(db, aid)) == len(PANEL_SPANS)  # its arguments' spans stay
+        # the cursor moved to the event now in its place: the panel's keys still act
+        assert panel.current_event() is not None and panel.current_event().type == "EXCHANGE"
         await pilot.press("u")
         await pilot.pause()
         assert db_events(db, aid) == before
+        assert panel.current_event() is not None
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert [e[0] for e in db_events(db, aid)] == ["EXCHANGE"]

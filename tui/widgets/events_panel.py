@@ -346,6 +346,10 @@ class EventsPanel(SidePanel):
         event_list = self.list
         keep = self.current_event()
         keep_row = event_list.rows[event_list.cursor] if event_list.cursor is not None else None
+        # where the kept event was: when it is gone (deleted) from the same text, the cursor
+        # goes to the event that now stands there, so the panel's keys keep working
+        same_text = text == self._text
+        old_pos = keep_row.event if keep is not None and same_text else None
         self._events = sorted(events, key=lambda e: (e.start, e.end, e.id or 0))
         self._text = text
         self._spans = spans
@@ -375,6 +379,8 @@ class EventsPanel(SidePanel):
             rows.append(Row(EMPTY, -1, text="No events (e: new event)"))
         self.warning_count = count
         cursor = None
+        if keep is not None and keep.id not in self._first_row and old_pos is not None and self._events:
+            keep, keep_row = self._events[min(old_pos, len(self._events) - 1)], None
         if keep is not None and keep.id in self._first_row:
             cursor = self._first_row[keep.id]
             if keep_row is not None and keep_row.kind == ARGUMENT:
