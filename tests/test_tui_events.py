@@ -339,6 +339,11 @@ async def test_role_keys_win_and_leaving_keys_are_off_in_argument_mode(tmp_path,
         titles = {c.title for c in screen.commands()}
         assert {"Assign Participant", "Assign Place", "Assign Time", "Assign Topic",
                 "Finish event", "Cancel event"} <= titles
+        # nor does the palette offer what the keys refuse in argument mode
+        palette = {c.title for c in app.get_system_commands(screen)}
+        assert not palette & {"Done", "Skip", "Flag", "Next article", "Previous article",
+                              "Raw source", "Other annotator"}
+        assert "Undo" in palette
         # in the events panel its own keys stay: t changes the type, not the Time
         await pilot.press("E", "t")
         await pilot.pause()

@@ -59,6 +59,10 @@ PANEL_MIN_WIDTH = 100  # the side panels are shown from the start on terminals a
 STORE_ERRORS = (StorageError, EventError)
 # Keys that leave the article or change what is shown: off while an event's arguments are assigned.
 _NOT_WHILE_BUILDING = {"done", "skip", "flag", "article", "raw", "other_annotator", "new_event"}
+# the palette's own commands (ReaderScreen.commands) by title -> the action their key runs
+_COMMAND_ACTIONS = {"Done": "done", "Skip": "skip", "Flag": "flag", "Next article": "article",
+                    "Previous article": "article", "Raw source": "raw",
+                    "Other annotator": "other_annotator"}
 
 
 class RawView(DocumentView):
@@ -1139,6 +1143,9 @@ class ReaderScreen(Screen):
             SystemCommand("Span panel", "Show or hide the list of spans", self.action_toggle_panel),
             SystemCommand("Back to library", "Close the article", self.app.pop_screen),
         ]
+        if self.building is not None:  # the palette honours argument mode like the keys do
+            blocked = {_COMMAND_ACTIONS.get(c.title) for c in commands} & _NOT_WHILE_BUILDING
+            commands = [c for c in commands if _COMMAND_ACTIONS.get(c.title) not in blocked]
         etype = self.building_type()
         if etype is not None:
             for role in etype.roles:
