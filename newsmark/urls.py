@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -12,8 +13,13 @@ class URLError(ValueError):
     pass
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:(?![\\/])|[A-Za-z][A-Za-z0-9+.-]*://")
+
+
 def is_url(text: str) -> bool:
-    return "://" in text[:12]
+    """``scheme://…``, or ``scheme:…`` for schemes without a slash (``mailto:``, ``data:``,
+    ``javascript:``), so those get the scheme error; ``C:\\dir`` and ``C:/dir`` are paths."""
+    return bool(_SCHEME.match(text[:40]))
 
 
 def check_url(url: str) -> str:

@@ -37,7 +37,10 @@ def connect(path: str | Path) -> Database:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    # FULL: a commit is on disk (the WAL synced) before the screen shows what it saved, so a
+    # power loss cannot take back an action the annotator saw land; NORMAL would only survive
+    # a crash of the app
+    conn.execute("PRAGMA synchronous = FULL")
     db = Database(conn)
     migrations.apply(db)
     return db

@@ -114,11 +114,14 @@ def test_bad_urls_are_refused_with_the_reason(url, reason):
 
 def test_non_http_schemes_on_the_command_line(cli, server):
     result = cli("ingest", "ftp://example.com/a.html", "file:///etc/passwd",
-                 "http://example.com:99999/x", server.url("/web/de_hafen.html"))
+                 "http://example.com:99999/x", "mailto:someone@example.com",
+                 "data:text/html,hi", server.url("/web/de_hafen.html"))
     assert result.exit_code == 0
     assert "failed: ftp://example.com/a.html: unsupported URL scheme 'ftp' (only http and https)" in result.output
     assert "failed: file:///etc/passwd: unsupported URL scheme 'file' (only http and https)" in result.output
     assert "failed: http://example.com:99999/x: malformed URL (Port out of range 0-65535)" in result.output
+    assert "failed: mailto:someone@example.com: unsupported URL scheme 'mailto'" in result.output
+    assert "failed: data:text/html,hi: unsupported URL scheme 'data'" in result.output
     assert len(lines(result, "added: ")) == 1
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -188,7 +189,8 @@ def ingest(db_path: Path, inputs: tuple[str, ...], if_empty: bool, max_bytes: in
     (optionally .gz) and directories (recursively).
 
     Prints one line per input (added / version / duplicate / failed: reason) and a summary, or a
-    progress bar on a terminal. Exits with status 1 when nothing at all was added.
+    progress bar on a terminal. Exits with status 1 when no input succeeded (a duplicate is a
+    success: its article is already there).
     """
     from newsmark.fetch import Fetcher
     from newsmark.sources import Outcome, ingest_urls
@@ -200,8 +202,8 @@ def ingest(db_path: Path, inputs: tuple[str, ...], if_empty: bool, max_bytes: in
     if if_empty and store.count_articles():
         click.echo(f"{db_path}: already has {store.count_articles()} articles; nothing to do")
         return
-    urls = [i for i in inputs if is_url(i)]
-    paths = [i for i in inputs if not is_url(i)]
+    urls = [i for i in inputs if is_url(i) and not os.path.exists(i)]  # "a:b.txt" may be a file
+    paths = [i for i in inputs if i not in urls]
     report = Reporter(mode or "lines", total=len(urls) or None)
     try:
         for item in discover(paths) if paths else ():
