@@ -33,6 +33,7 @@ __all__ = [
     "is_comment_header",
     "is_list_header",
     "is_credit_line",
+    "is_signoff",
     "is_comment_policy_line",
     "is_promo_line",
     "is_subscription_line",
@@ -441,6 +442,29 @@ def is_credit_line(line: str) -> bool:
         if not re.search(r"[.!?]$", s) and stopword_ratio(s) < 0.25:
             return True
     return False
+
+
+_SIGNOFF_AGENCY = re.compile(
+    r"^(?:dpa|afp|ap|reuters|kna|epd|sid|apa|ddp|dapd|rtr|ats|ansa|efe|belga|anp|sda|tass|"
+    r"xinhua|afx|dts|kna|idea)$",
+    _I,
+)
+
+
+def is_signoff(line: str) -> bool:
+    """An agency sign-off that ends a story: "ks/dpa/AFP", "(dpa)", "mit Material von dpa"
+    is not one, nor is a photo credit with a name. Every part is an agency or a writer's
+    initials (two to four lower-case letters), at least one is an agency, and there are initials
+    or parentheses (a bare "AFP" under a caption is its photo credit)."""
+    s = _norm(line).strip("()[] .")
+    parts = [p.strip() for p in re.split(r"[/,;]|\bund\b|\band\b|\bet\b", s) if p.strip()]
+    if not parts or len(parts) > 6:
+        return False
+    agencies = [p for p in parts if _SIGNOFF_AGENCY.match(p)]
+    initials = [p for p in parts if re.fullmatch(r"[a-zäöüéè]{2,4}", p)]
+    signed = any(p not in agencies for p in initials) or _norm(line).startswith("(")
+    return bool(agencies) and signed and len(agencies) + len(
+        [p for p in initials if p not in agencies]) == len(parts)
 
 
 _CREDIT_HINTS = ("©", "(c)", "copyright", "foto", "photo", "bild", "image", "credit", "crédit", "quelle", "source")

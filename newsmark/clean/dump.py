@@ -35,6 +35,7 @@ from .boilerplate import (
     is_comment_header,
     is_list_header,
     is_credit_line,
+    is_signoff,
     split_credit,
     strip_bullet,
     words,
@@ -429,9 +430,10 @@ def _classify(lines: list[_Line], lang: str | None, prose_stop: bool) -> None:
         if _is_meta(ln, lang):
             ln.kind, ln.reason = META, "meta"
             continue
-        # captions: a line directly followed by a credit line
+        # captions: a line directly followed by a credit line (not by an agency sign-off such as
+        # "ks/dpa/AFP", which ends the story: the line before it is its last paragraph)
         if k + 1 < len(lines) and not lines[k + 1].gap_before and is_credit_line(lines[k + 1].body) \
-                and ln.nwords <= 60:
+                and ln.nwords <= 60 and not is_signoff(lines[k + 1].body):
             ln.kind, ln.reason = BAD, "caption"
             continue
         if ln.nwords >= 9 and ln.body.isupper():
@@ -501,6 +503,7 @@ def _mark_boxes(lines: list[_Line]) -> None:
             j += 1
         items = lines[k + 1 : j]
         if 1 <= sum(x.kind == SHORT for x in items) <= 6:
+            ln.reason = "boxhead"  # the label costs no more than its items: the box is one insert
             for item in items:
                 item.reason = "boxitem"
 
@@ -530,7 +533,7 @@ def _score(lines: list[_Line]) -> None:
         elif ln.kind == META:
             ln.score = -_COST_META
         elif ln.kind == BAD:
-            ln.score = -_COST_INTERRUPTION if ln.reason in ("ad", "duplicate", "boxitem") else -_COST_BAD
+            ln.score = -_COST_INTERRUPTION if ln.reason in ("ad", "duplicate", "boxhead", "boxitem") else -_COST_BAD
         else:
             # short lines: a little negative, more so in a run of short lines (menus, link lists)
             run = 1
