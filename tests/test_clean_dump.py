@@ -293,3 +293,19 @@ def test_fast_enough():
             clean_dump(t)
     per_page = (time.perf_counter() - t0) / (5 * len(texts))
     assert per_page < 0.02, f"{per_page * 1000:.1f} ms per page"
+
+
+@pytest.mark.parametrize(("line", "author"), [
+    ("Par Marie Le Goff", "Marie Le Goff"),
+    ("Par Jean de La Fontaine", "Jean de La Fontaine"),
+    ("Von Jan van der Berg", "Jan van der Berg"),
+    ("Von Ursula von der Leyen", "Ursula von der Leyen"),
+    ("Par Léa Dupont de la rédaction", "Léa Dupont"),
+    ("Par Paul Martin du Figaro", "Paul Martin"),
+    ("By Jane Doe for The Guardian", "Jane Doe"),
+    ("Von Der Spiegel", None),  # an article and a noun, not a name
+])
+def test_bylines_with_name_particles(line, author):
+    from newsmark.clean.dump import _byline
+
+    assert _byline(line) == author

@@ -247,6 +247,7 @@ def _time_only(line: str) -> str | None:
 
 _NAME_PART = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*\.?"
 _PARTICLE = r"(?:von|van|der|den|de|du|da|di|del|della|des|le|la|ten|ter|bin|ibn|al|el|zu|y)"
+_PARTICLE_RE = re.compile(_PARTICLE, re.I)
 _NAME = rf"{_NAME_PART}(?:\s+(?:{_PARTICLE}\s+)*{_NAME_PART}){{1,3}}"
 _NAMES = rf"{_NAME}(?:\s*(?:,|&|\bund\b|\band\b|\bet\b|\by\b|\be\b)\s*{_NAME})*"
 _BYLINE = re.compile(
@@ -288,7 +289,7 @@ _NOT_NAME_WORDS = frozenset(
 )
 
 
-_NAME_SUFFIX = re.compile(r"\s+(?:for|für|pour|para|per|of|de la|du)\s+.*$", re.I)
+_NAME_SUFFIX = re.compile(r"\s+(?:(?:for|für|pour|para|per|of|du)\s+|de la\s+(?=r[ée]dac)).*$", re.I)
 
 
 def _clean_name(name: str) -> str | None:
@@ -301,7 +302,10 @@ def _clean_name(name: str) -> str | None:
         name = " ".join(parts)
     if not (2 <= len(parts) <= 12):
         return None
-    if any(p.lower().strip(".,") in _NOT_NAME_WORDS for p in parts):
+    # "Marie Le Goff", "Jan van der Berg": a particle inside a name is not a stop word
+    inner = set(range(1, len(parts) - 1))
+    if any(p.lower().strip(".,") in _NOT_NAME_WORDS and not (i in inner and _PARTICLE_RE.fullmatch(p))
+           for i, p in enumerate(parts)):
         return None
     if any(ch.isdigit() for ch in name):
         return None
