@@ -82,3 +82,38 @@ def test_doccano_relations_are_the_db_events(cli, db_path, tmp_path):
     assert [x["type"] for x in lines[1]["relations"]] == ["Participant", "Participant", "Time", "Place"]
     store.close()
     check_golden("export-doccano-relations.jsonl", text)
+
+
+def test_doccano_relations_carry_non_default_attributes(cli, db_path):
+    from test_brat import events_corpus
+
+    from newsmark.config import default_schema
+    from newsmark.formats.importers import parse_doccano, resolve
+
+    store = events_corpus(db_path)
+    result = cli("export", "--format", "doccano", "--relations")
+    assert ("4 events as trigger entities with 12 relations; 1 with attributes other than the "
+            "defaults in event_attributes") in result.stderr
+    lines = read(result.stdout)
+    records = list(store.iter_records())
+    # only a line with a non-default value has the key; defaults are implied
+    assert [sorted(line) for line in lines].count(
+        ["entities", "event_attributes", "id", "relations", "text"]) == 1
+    schema = default_schema()
+    attributes = []
+    for line, r in zip(lines, records, strict=True):
+        rec = parse_doccano(line)  # the importer reads back exactly the stored events
+        resolve(rec, schema)
+        assert sorted((s.start, s.end, s.label) for s in rec.spans) == db_spans(r.spans)
+        by_id = {s.id: s for s in r.spans}
+        expected = [(e.type, e.start, e.end,
+                     sorted((a.role, by_id[a.span_id].start, by_id[a.span_id].end)
+                            for a in e.arguments),
+                     {k: v for k, v in e.attributes.items() if v != "asserted"})
+                    for e in r.events]
+        back = [(e.type, e.start, e.end, sorted((a.role, a.start, a.end) for a in e.arguments),
+                 e.attributes) for e in rec.events]
+        assert back == expected
+        attributes += [e.attributes for e in rec.events]
+    assert attributes == [{}, {"modality": "planned"}, {}, {}]
+    store.close()

@@ -77,6 +77,151 @@ def test_doccano_round_trip_is_byte_identical(cli, db_path, tmp_path):
     assert second.read_bytes() == first.read_bytes()  # carol's record without spans too
 
 
+def test_doccano_relations_round_trip_is_byte_identical(cli, db_path, tmp_path):
+    store = events_corpus(db_path)
+    # an event without arguments: a trigger entity in no relation, recognised by the schema
+    i = HAND.index("treffen")
+    store.add_event(3, "gold", "STATEMENT", i, i + len("treffen"), [], {"modality": "possible"})
+    store.close()
+    first = tmp_path / "first.jsonl"
+    assert cli("export", "--format", "doccano", "--relations", "-o", first).exit_code == 0
+    lines = [json.loads(x) for x in first.read_text("utf-8").splitlines()]
+    seed = lines[1]["text"]
+    met = seed.index("zusammengetroffen", seed.index("(2. Juni)"))
+    assert [x.get("event_attributes") for x in lines] == [  # only the non-default values
+        None,
+        [{"start_offset": met, "end_offset": met + 17, "label": "MEET",
+          "attributes": {"modality": "planned"}}],
+        None, None,
+        [{"start_offset": i, "end_offset": i + 7, "label": "STATEMENT",
+          "attributes": {"modality": "possible"}}],
+    ]
+
+    fresh = tmp_path / "fresh.db"
+    result = cli("import", first, "--format", "doccano", db=fresh)
+    assert result.exit_code == 0, result.output
+    assert "5 records imported" in result.output and "5 events" in result.output
+    second = tmp_path / "second.jsonl"
+    result = cli("export", "--format", "doccano", "--relations", "-o", second, db=fresh)
+    assert result.exit_code == 0
+    assert second.read_bytes() == first.read_bytes()
+
+    # the events themselves, not only their export: prodigy carries attributes and every field
+    assert cli("export", "-o", tmp_path / "p1.jsonl").exit_code == 0
+    assert cli("export", "-o", tmp_path / "p2.jsonl", db=fresh).exit_code == 0
+    def events_without_ids(name: str) -> list[list[dict]]:
+        return [[{k: v for k, v in e.items() if k != "id"} for e in json.loads(x).get("events", [])]
+                for x in (tmp_path / name).read_text("utf-8").splitlines()]
+
+    assert events_without_ids("p2.jsonl") == events_without_ids("p1.jsonl")
+    stored = Store(fresh)
+    (arg_less,) = [e for e in stored.events(3, "gold") if e.type == "STATEMENT"]
+    assert arg_less.arguments == [] and arg_less.attributes == {"modality": "possible"}
+    stored.close()
+
+    # importing the same file again adds nothing
+    before = dump(fresh)
+    again = cli("import", first, "--format", "doccano", db=fresh)
+    assert again.exit_code == 0 and "0 new articles, 0 spans, 0 events" in again.output
+    assert dump(fresh) == before
+
+
+def entities(text: str, *items: tuple) -> list[dict]:
+    """doccano entities from (id, needle, label)."""
+    out = []
+    for eid, needle, label in items:
+        i = text.index(needle)
+        out.append({"id": eid, "label": label, "start_offset": i, "end_offset": i + len(needle)})
+    return out
+
+
+def test_doccano_bad_relations_are_line_errors(cli, db_path, tmp_path):
+    ents = entities(TEXT, (1, "Olaf Scholz", "PER"), (2, "Emmanuel Macron", "PER"),
+                    (3, "Paris", "LOC"), (4, "traf", "MEET"))
+
+    def rel(rid, from_id, to_id, role):
+        return {"id": rid, "from_id": from_id, "to_id": to_id, "type": role}
+
+    good = {"text": TEXT, "entities": ents,
+            "relations": [rel(1, 4, 1, "Participant"), rel(2, 4, 2, "Participant"),
+                          rel(3, 4, 3, "Place")]}
+    path = write_jsonl(tmp_path / "rel.jsonl", [
+        good,                                                                          # 1
+        {**good, "relations": [rel(1, 4, 1, "Participant"), rel(2, 4, 99, "Place")]},  # 2
+        {**good, "relations": [rel(1, 4, 1, "Host")]},                                 # 3
+        {**good, "relations": [rel(1, 1, 3, "Place")]},                                # 4
+        {**good, "relations": [rel(1, 4, 1, "Participant"), rel(2, 3, 4, "Place")]},   # 5
+        {**good, "event_attributes": [{"start_offset": 0, "end_offset": 4, "label": "MEET",
+                                       "attributes": {"modality": "planned"}}]},      # 6
+        {**good, "entities": [*ents, {"id": 3, "label": "LOC", "start_offset": 36,
+                                      "end_offset": 41}]},                             # 7
+        {**good, "relations": [rel(1, 4, 4, "Participant")]},                          # 8
+    ])
+    Store(db_path).close()
+    before = dump(db_path)
+    result = cli("import", path, "--format", "doccano")
+    assert result.exit_code == 1
+    err = [line for line in result.output.splitlines() if line.startswith(str(path))]
+    reasons = {int(line[len(str(path)) + 1 :].split(":", 1)[0]): line for line in err[:-1]}
+    assert sorted(reasons) == [2, 3, 4, 5, 6, 7, 8]
+    assert "relation id 2: to_id 99 is not the id of an entity of the line" in reasons[2]
+    assert "event 1 MEET (entity id 4): 'Host' is not a role of MEET" in reasons[3]
+    assert ("event 1 PER (entity id 1): PER is a span label, not an event type, but only an event "
+            "trigger can be the from_id of a relation") in reasons[4]
+    assert "relation id 2: to_id 4 is an event trigger" in reasons[5]
+    assert "event_attributes 1: no trigger entity MEET at 0-4" in reasons[6]
+    assert "entity id 3: the id is used twice" in reasons[7]
+    assert "relation id 1: from_id and to_id are both 4" in reasons[8]
+    assert "rejected, nothing imported: 7 of 8 lines invalid" in err[-1]
+    assert dump(db_path) == before
+
+    # --add-labels does not make a span label an event type
+    assert cli("import", path, "--format", "doccano", "--add-labels").exit_code == 1
+    # --skip-invalid: the good line goes in as an event
+    result = cli("import", path, "--format", "doccano", "--skip-invalid", "--annotator", "zoe")
+    assert result.exit_code == 0, result.output
+    assert "1 records imported" in result.output and "1 events" in result.output
+    store = Store(db_path)
+    (ev,) = store.events(1, "zoe")
+    by_id = {s.id: s for s in store.spans(1, "zoe")}
+    assert (ev.type, ev.start, ev.end) == ("MEET", 12, 16)
+    assert [(a.role, by_id[a.span_id].label) for a in ev.arguments] == [
+        ("Participant", "PER"), ("Participant", "PER"), ("Place", "LOC")]
+    assert ev.attributes in ({}, {"modality": "asserted"})
+    assert sorted(s.label for s in by_id.values()) == ["LOC", "PER", "PER"]  # no MEET span
+
+
+def test_doccano_trigger_recognition():
+    schema = default_schema()
+    # an entity in no relation: an event type of the schema is an event, a span label a span
+    rec = importers.parse_doccano({"text": TEXT, "entities": entities(
+        TEXT, (1, "Olaf Scholz", "PER"), (2, "traf", "MEET")), "relations": []})
+    assert importers.check(rec, tokenize(TEXT, "de"), schema) == []
+    assert [(s.label, s.start) for s in rec.spans] == [("PER", 0)]
+    assert [(e.type, e.start, e.arguments) for e in rec.events] == [("MEET", 12, [])]
+    # an unknown label in a relation's from_id is an unknown event type, not a span
+    rec = importers.parse_doccano({"text": TEXT, "entities": entities(
+        TEXT, (1, "Olaf Scholz", "PER"), (2, "traf", "VISIT")),
+        "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "Visitor"}]})
+    problems = importers.check(rec, tokenize(TEXT, "de"), schema)
+    assert problems == ["event 1 VISIT (entity id 2): unknown event type (--add-labels accepts it)"]
+    assert importers.new_labels(rec, schema) == {"VISIT"}
+    assert rec.spans == [importers.ImportSpan(0, 11, "PER")]
+    # ... and in no relation, an unknown label is a span (with --add-labels)
+    rec = importers.parse_doccano({"text": TEXT, "entities": entities(TEXT, (1, "traf", "VISIT"))})
+    importers.resolve(rec, schema)
+    assert rec.events == [] and [s.label for s in rec.spans] == ["VISIT"]
+    # the n-th event_attributes entry of a trigger goes to its n-th trigger entity
+    ents = entities(TEXT, (1, "traf", "MEET"), (2, "traf", "MEET"), (3, "Paris", "LOC"))
+    entry = {"start_offset": 12, "end_offset": 16, "label": "MEET"}
+    rec = importers.parse_doccano({
+        "text": TEXT, "entities": ents, "relations": [{"from_id": 2, "to_id": 3, "type": "Place"}],
+        "event_attributes": [{**entry, "attributes": {"modality": "negated"}},
+                             {**entry, "attributes": {"modality": "planned"}}]})
+    assert [(e.entity_id, len(e.arguments), e.attributes["modality"]) for e in rec.events] == [
+        (1, 0, "negated"), (2, 1, "planned")]
+
+
 def test_rejects_the_whole_file_with_every_bad_line(cli, db_path, tmp_path):
     store = events_corpus(db_path)
     text = store.article(3).text

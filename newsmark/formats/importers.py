@@ -4,9 +4,10 @@
 every non-blank line, streaming (one line in memory at a time). What can be checked from the line
 alone is checked there: JSON, types, offsets inside the text, the text already being NFC with LF
 line endings (offsets into any other text would not survive normalisation), event arguments
-naming spans of the same line. ``check(record, tokens, schema)`` then checks it against the
-tokens the article will have (the stored article's, when the text is stored already): spans and
-triggers on token boundaries, labels, event types, roles and attributes known to the schema.
+naming spans of the same line, doccano relations between entities of the line. ``check(record,
+tokens, schema)`` then checks it against the tokens the article will have (the stored article's,
+when the text is stored already): spans and triggers on token boundaries, labels, event types,
+roles and attributes known to the schema.
 
 Nothing here touches the database: ``storage`` drives the import in one transaction.
 """
@@ -62,6 +63,8 @@ class ImportEvent:
     arguments: list[ImportArgument] = field(default_factory=list)
     attributes: dict[str, str] = field(default_factory=dict)
     id: int | None = None
+    entity_id: int | None = None  # doccano relations: the trigger entity's id, for messages
+    tentative: bool = False  # doccano entity in no relation: an event only if the schema says so
 
 
 @dataclass(slots=True)
@@ -293,17 +296,155 @@ def parse_prodigy(obj) -> ImportRecord:
     )
 
 
+def _doccano_entities(items, text: str) -> list[tuple[int | None, ImportSpan]]:
+    """``(id, span)`` per entity, in order; ids are optional but unique."""
+    if not isinstance(items, list):
+        raise LineError("entities: expected a list")
+    out: list[tuple[int | None, ImportSpan]] = []
+    ids: set[int] = set()
+    problems: list[str] = []
+    for i, x in enumerate(items, 1):
+        what = f"entity {i}"
+        try:
+            if not isinstance(x, dict):
+                raise LineError(f"{what}: expected an object")
+            eid = x.get("id")
+            if eid is not None:
+                eid = _int(eid, f"{what} id")
+                what = f"entity id {eid}"
+                if eid in ids:
+                    raise LineError(f"{what}: the id is used twice")
+                ids.add(eid)
+            start, end = _offsets(x, "start_offset", "end_offset", text, what)
+            label = _str(x.get("label"), f"{what} label")
+        except LineError as exc:
+            problems.append(str(exc))
+            continue
+        out.append((eid, ImportSpan(start, end, label)))
+    if problems:
+        raise LineError(_join(problems))
+    return out
+
+
+def _doccano_relations(obj: dict, text: str) -> tuple[list[ImportSpan], list[ImportEvent]]:
+    """The relation-extraction variant: spans and events from ``entities``, ``relations`` and
+    ``event_attributes`` (see ``parse_doccano``)."""
+    entities = _doccano_entities([] if obj.get("entities") is None else obj["entities"], text)
+    relations = [] if obj.get("relations") is None else obj["relations"]
+    if not isinstance(relations, list):
+        raise LineError("relations: expected a list")
+    by_id = {eid: span for eid, span in entities if eid is not None}
+    problems: list[str] = []
+    links: list[tuple[str, int, int, str]] = []  # (what, from_id, to_id, role)
+    for i, r in enumerate(relations, 1):
+        what = f"relation {i}"
+        try:
+            if not isinstance(r, dict):
+                raise LineError(f"{what}: expected an object")
+            rid = r.get("id")
+            if isinstance(rid, int) and not isinstance(rid, bool):
+                what = f"relation id {rid}"
+            from_id = _int(r.get("from_id"), f"{what} from_id")
+            to_id = _int(r.get("to_id"), f"{what} to_id")
+            role = _str(r.get("type"), f"{what} type")
+            for key, value in (("from_id", from_id), ("to_id", to_id)):
+                if value not in by_id:
+                    raise LineError(f"{what}: {key} {value} is not the id of an entity of the line")
+            if from_id == to_id:
+                raise LineError(f"{what}: from_id and to_id are both {from_id}")
+        except LineError as exc:
+            problems.append(str(exc))
+            continue
+        links.append((what, from_id, to_id, role))
+    triggers = {f for _, f, _, _ in links}
+    arguments: dict[int, list[ImportArgument]] = {}
+    for what, from_id, to_id, role in links:
+        if to_id in triggers:
+            problems.append(f"{what}: to_id {to_id} is an event trigger (the from_id of a "
+                            "relation), but an argument must be a span")
+            continue
+        target = by_id[to_id]
+        arguments.setdefault(from_id, []).append(
+            ImportArgument(role, target.start, target.end, target.label))
+    if problems:
+        raise LineError(_join(problems))
+
+    arg_ids = {t for _, _, t, _ in links}
+    spans: list[ImportSpan] = []
+    events: list[ImportEvent] = []
+    seen: set[tuple[int, int, str]] = set()
+    for eid, s in entities:
+        if eid is not None and eid in triggers:
+            events.append(ImportEvent(s.label, s.start, s.end, arguments=arguments.get(eid, []),
+                                      entity_id=eid))
+        elif eid is not None and eid in arg_ids:
+            if (s.start, s.end, s.label) not in seen:
+                seen.add((s.start, s.end, s.label))
+                spans.append(s)
+        else:  # in no relation: a span, or an event without arguments (``resolve`` decides)
+            events.append(ImportEvent(s.label, s.start, s.end, entity_id=eid, tentative=True))
+
+    entries = obj.get("event_attributes")
+    if entries is None:
+        return spans, events
+    if not isinstance(entries, list):
+        raise LineError("event_attributes: expected a list")
+    queues: dict[tuple[int, int, str], list[ImportEvent]] = {}
+    for e in events:
+        queues.setdefault((e.start, e.end, e.type), []).append(e)
+    for i, x in enumerate(entries, 1):
+        what = f"event_attributes {i}"
+        try:
+            if not isinstance(x, dict):
+                raise LineError(f"{what}: expected an object")
+            start, end = _offsets(x, "start_offset", "end_offset", text, what)
+            etype = _str(x.get("label"), f"{what} label")
+            attrs = x.get("attributes")
+            if not isinstance(attrs, dict) or not all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in attrs.items()):
+                raise LineError(f"{what}: attributes: expected an object of strings")
+            queue = queues.get((start, end, etype))
+            if not queue:
+                raise LineError(f"{what}: no trigger entity {etype} at {start}-{end} is left "
+                                "for it")
+        except LineError as exc:
+            problems.append(str(exc))
+            continue
+        event = queue.pop(0)  # the n-th entry for a trigger goes to its n-th entity
+        event.attributes = dict(attrs)
+        event.tentative = False  # attributes make it an event, relations or not
+    if problems:
+        raise LineError(_join(problems))
+    return spans, events
+
+
 def parse_doccano(obj) -> ImportRecord:
     """A doccano line: ``text`` with ``label`` (``[[start, end, label], ...]``, sequence
-    labelling) or ``entities`` (``id``, ``label``, ``start_offset``, ``end_offset``, relation
-    extraction; relations are not imported). Optional ``meta`` (object) or top-level ``url``,
-    ``title``, ``source``, ``language``, ``annotator``; an ``id`` of the form
-    ``"<article id>:<annotator>"`` (newsmark's doccano export) gives both. A line with spans, or
-    from newsmark's export (every line of it is a record), is marked done; another line without
-    spans only creates the article (doccano exports unlabelled examples too)."""
+    labelling) or ``entities`` (``id``, ``label``, ``start_offset``, ``end_offset``) and
+    ``relations`` (``id``, ``from_id``, ``to_id``, ``type``), relation extraction. Optional
+    ``meta`` (object) or top-level ``url``, ``title``, ``source``, ``language``, ``annotator``;
+    an ``id`` of the form ``"<article id>:<annotator>"`` (newsmark's doccano export) gives both.
+    A line with spans or events, or from newsmark's export (every line of it is a record), is
+    marked done; another line without them only creates the article (doccano exports unlabelled
+    examples too).
+
+    Relations are events, as ``export --format doccano --relations`` writes them: an entity that
+    is the ``from_id`` of a relation is an event trigger (its label the event type), and its
+    relations are the event's arguments (``type`` the role, ``to_id`` a span entity). The
+    trigger is recognised by the relations, not by its label, so an event type unknown to the
+    schema is reported as such (or accepted with --add-labels) instead of turning into a span;
+    ``check`` rejects a ``from_id`` entity whose label is a span label of the schema and not an
+    event type (a generic relation between two spans is not an event). An entity in no relation
+    is a trigger of an event without arguments when its label is an event type of the schema and
+    not a span label, else a span (``resolve`` decides, with the schema). Relations that name no
+    entity of the line, go from an entity to itself, or point at a trigger are line errors.
+    ``event_attributes`` (``start_offset``, ``end_offset``, ``label``, ``attributes``) gives an
+    event's attributes, matched to the trigger entities by offsets and type in order; an event
+    without an entry has the schema's defaults."""
     text = _text(obj)
-    if "entities" in obj:
-        spans = _spans(obj.get("entities"), text, "start_offset", "end_offset", "label")
+    events: list[ImportEvent] = []
+    if "entities" in obj or "relations" in obj:
+        spans, events = _doccano_relations(obj, text)
     else:
         spans = _spans(obj.get("label"), text, "start", "end", "label")
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
@@ -315,11 +456,11 @@ def parse_doccano(obj) -> ImportRecord:
         article_id = int(m.group(1))
         merged.setdefault("annotator", m.group(2))
     return ImportRecord(
-        text=text, text_hash=text_hash(text), spans=spans, article_id=article_id,
+        text=text, text_hash=text_hash(text), spans=spans, events=events, article_id=article_id,
         annotator=_meta_str(merged, "annotator"), url=_meta_str(merged, "url"),
         title=_meta_str(merged, "title"), source=_meta_str(merged, "source") or "",
         language=_meta_str(merged, "language") or detect_language(text),
-        done=bool(spans) or m is not None,
+        done=bool(spans or events) or m is not None,
     )
 
 
@@ -335,8 +476,30 @@ def tokens_for(record: ImportRecord) -> list[Token]:
     return record.tokens if record.tokens is not None else tokenize(record.text, record.language)
 
 
+def resolve(record: ImportRecord, schema: Schema) -> None:
+    """Settle the tentative events (doccano entities in no relation): an event without arguments
+    when the label is an event type of ``schema`` and not a span label, else a span. Keeps the
+    events' order (the order their ids are given in)."""
+    if not any(e.tentative for e in record.events):
+        return
+    seen = {(s.start, s.end, s.label) for s in record.spans}
+    events: list[ImportEvent] = []
+    for e in record.events:
+        if not e.tentative:
+            events.append(e)
+        elif schema.event_type(e.type) is not None and schema.label(e.type) is None:
+            e.tentative = False
+            events.append(e)
+        elif (e.start, e.end, e.type) not in seen:
+            seen.add((e.start, e.end, e.type))
+            record.spans.append(ImportSpan(e.start, e.end, e.type))
+    record.events = events
+
+
 def check(record: ImportRecord, tokens: list[Token], schema: Schema, add_labels: bool = False) -> list[str]:
-    """Why ``record`` cannot be stored on an article with ``tokens``; empty when it can."""
+    """Why ``record`` cannot be stored on an article with ``tokens``; empty when it can.
+    ``resolve``s the record's tentative events first."""
+    resolve(record, schema)
     text = record.text
     problems: list[str] = []
     own = tokens is record.tokens
@@ -355,11 +518,17 @@ def check(record: ImportRecord, tokens: list[Token], schema: Schema, add_labels:
                             "accepts it)")
     for i, e in enumerate(record.events, 1):
         what = f"event {i} {e.type}"
+        if e.entity_id is not None:
+            what += f" (entity id {e.entity_id})"
         if token_bounds(tokens, e.start, e.end) is None:
             problems.append(f"{what}: trigger {e.start}-{e.end} {text[e.start:e.end]!r} does not "
                             "sit on token boundaries")
         etype = schema.event_type(e.type)
-        if etype is None:
+        if etype is None and e.entity_id is not None and schema.label(e.type) is not None:
+            problems.append(f"{what}: {e.type} is a span label, not an event type, but only an "
+                            "event trigger can be the from_id of a relation (or have "
+                            "event_attributes)")
+        elif etype is None:
             if not add_labels:
                 problems.append(f"{what}: unknown event type (--add-labels accepts it)")
         else:
