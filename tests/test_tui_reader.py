@@ -222,6 +222,42 @@ async def test_panel_lists_spans_in_text_order_and_tab_jumps_between_them(tmp_pa
         assert view.has_focus
 
 
+async def test_spans_starting_together_are_each_reachable_by_tab_and_by_click(tmp_path, make_app):
+    """A nested span that starts where its outer span starts: tab stops on each, a click on
+    either panel entry makes that one the span under the cursor, and x deletes that one."""
+    db = tmp_path / "t.db"
+    whole = "Vereinten Nationen begrüßten"
+    aid = build(db, spans=[(whole, "MISC"), ("Vereinten Nationen", "ORG"), ("Ukraine", "LOC")])
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        view = await open_article(pilot, aid)
+        screen = reader(pilot)
+        panel = screen.query_one(SpanPanel)
+        assert panel.entries()[1:] == [f" MISC  {whole}", " ORG  Vereinten Nationen"]
+        labels = []
+        for _ in range(4):
+            await pilot.press("tab")
+            labels.append(view.span_at_cursor().label)
+        assert labels == ["LOC", "MISC", "ORG", "LOC"]
+        await pilot.press("shift+tab")
+        assert view.span_at_cursor().label == "ORG"
+        await pilot.press("shift+tab")
+        assert view.span_at_cursor().label == "MISC"
+        # a click on the outer entry (row 1 below the header row of the list): that one
+        await pilot.press("home")
+        await pilot.click(SpanList, offset=(5, 1))
+        await pilot.pause()
+        assert view.span_at_cursor().label == "MISC" and view.has_focus
+        assert "at cursor  MISC   ORG" in screen.query_one("#reader-status").content.plain
+        await pilot.press("x")
+        await pilot.pause()
+        assert sorted(db_spans(db, aid)) == [("Ukraine", "LOC"), ("Vereinten Nationen", "ORG")]
+        # moving the cursor forgets the choice: the innermost span again
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press("right", "left")
+        assert view.span_at_cursor().label == "ORG"
+
+
 async def test_narrow_terminals_start_without_the_panel(tmp_path, make_app):
     db = tmp_path / "r.db"
     aid = build(db, spans=[("Ukraine", "LOC")])

@@ -438,7 +438,7 @@ class ReaderScreen(Screen):
     def _span_chosen(self, event: SpanPanel.SpanChosen) -> None:
         if self.raw_mode:
             self._leave_raw()
-        self.view.move_to_offset(event.span.start)
+        self.view.choose_span(event.span)
         self.view.focus()
 
     # --- prompts: find, flag --------------------------------------------------------------------

@@ -295,6 +295,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._set_span_list(spans)
         self._triggers, self._line_triggers, self._current = [], {}, (None, ())
         self._cursor, self._anchor, self._goal = self._word_index(cursor), None, None
+        self._chosen = None
         self._drag_origin = None
         self._width = 0
         self._pending_scroll = scroll
@@ -306,6 +307,10 @@ class DocumentView(ScrollView, can_focus=True):
     def _set_span_list(self, spans: Iterable[Span]) -> None:
         self._spans = sorted(spans, key=lambda s: (s.start, -s.end, s.id or 0))
         self._span_starts = [s.start for s in self._spans]
+        chosen = getattr(self, "_chosen", None)
+        if chosen is not None:  # still chosen if it is still there (relabelled: the new one)
+            key = (chosen.id, chosen.start, chosen.end)
+            self._chosen = next((s for s in self._spans if (s.id, s.start, s.end) == key), None)
 
     def set_spans(self, spans: Iterable[Span]) -> None:
         """Replace the highlighted spans and repaint the lines whose spans changed."""
@@ -495,6 +500,7 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _change(self, cursor: int, anchor: int | None, goal: int | None = None) -> None:
         before = self._highlights()
+        self._chosen = None  # a span chosen by choose_span stays chosen until the cursor moves
         self._cursor, self._anchor, self._goal = cursor, anchor, goal
         after = self._highlights()
         if before != after and self._lines:
@@ -570,9 +576,24 @@ class DocumentView(ScrollView, can_focus=True):
         return sorted(hits, key=_inner_first)
 
     def spans_at_cursor(self) -> list[Span]:
-        """Spans overlapping the token under the cursor, innermost (shortest) first."""
+        """Spans overlapping the token under the cursor, innermost (shortest) first; a span
+        chosen with ``choose_span`` (a click in the span panel, tab) comes first."""
         cursor = self.cursor_range
-        return [] if cursor is None else self._spans_over(*cursor)
+        here = [] if cursor is None else self._spans_over(*cursor)
+        chosen = self._chosen
+        if chosen is not None and chosen in here:
+            here.remove(chosen)
+            here.insert(0, chosen)
+        return here
+
+    def choose_span(self, span: Span) -> None:
+        """Cursor to the start of ``span``, and ``span`` the one "under the cursor" (for
+        relabelling, deleting, arguments) even where a shorter span starts there too."""
+        if not self._words:
+            return
+        self._change(self._word_index(span.start), None)
+        self._chosen = next((s for s in self._spans if s is span or _span_key(s) == _span_key(span)),
+                            None)
 
     def span_at_cursor(self) -> Span | None:
         """The innermost span under the cursor, or None."""
@@ -588,15 +609,17 @@ class DocumentView(ScrollView, can_focus=True):
         around; False when there are no spans."""
         if not self._spans or not self._words:
             return False
+        spans = self._spans  # text order, outer before inner where they start together
         here = self._word_starts[self._cursor]
-        starts = self._span_starts
-        if direction > 0:
-            i = bisect_right(starts, here)
-            target = starts[i] if i < len(starts) else starts[0]
+        current = self.span_at_cursor()
+        if current is not None and current.start == here and current in spans:
+            # on a span's start: the next span in order, even one starting at the same place
+            i = (spans.index(current) + direction) % len(spans)
+        elif direction > 0:
+            i = bisect_right(self._span_starts, here) % len(spans)
         else:
-            i = bisect_left(starts, here) - 1
-            target = starts[i] if i >= 0 else starts[-1]
-        self.move_to_offset(target)
+            i = bisect_left(self._span_starts, here) - 1
+        self.choose_span(spans[i])
         return True
 
     def _nearest_on_line(self, y: int, column: int) -> int | None:
