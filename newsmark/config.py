@@ -190,8 +190,12 @@ def load_config(path: str | Path, must_exist: bool = False) -> Config:
         annotator = "alice"
         theme = "textual-light"
         schema = "news.toml"        # a schema file, relative to the config file; or inline [[labels]]
-        [keys]
-        undo = "u"                  # binding id = key(s), comma-separated
+        [keys]                      # binding id = key(s), comma-separated; ``?`` in the app
+        "reader.undo" = "z"         # shows each screen's keys with their ids
+        library.filter = "f"        # unquoted dotted ids are nested tables: flattened the same
+
+    ``[keys]`` is only read here (ids flattened, values strings); the TUI checks the ids, the
+    key names and clashes (``tui.keymap``).
     """
     path = Path(path)
     if not path.exists():
@@ -228,8 +232,22 @@ def load_config(path: str | Path, must_exist: bool = False) -> Config:
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         raise ConfigError(f"{path}: keys: expected a table of binding id = \"key\"")
-    for binding_id, value in keys.items():
+    for binding_id, value in _flatten_keys(keys):
+        at = f"{path}: [keys] \"{binding_id}\""
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{path}: keys.{binding_id}: expected a key like \"ctrl+r\", got {value!r}")
+            raise ConfigError(f"{at}: expected a key like \"ctrl+r\", got {value!r}")
+        if binding_id in cfg.keys:
+            raise ConfigError(f"{at} is set twice (quoted and as a dotted key or table?)")
         cfg.keys[binding_id] = value.strip()
     return cfg
+
+
+def _flatten_keys(table: dict, prefix: str = ""):
+    """(dotted id, value) for every value of the ``[keys]`` table, in file order: an unquoted
+    ``library.filter = "f"`` (which TOML reads as ``{"library": {"filter": "f"}}``) or a
+    ``[keys.library]`` table gives the same ``"library.filter"`` as the quoted id."""
+    for name, value in table.items():
+        if isinstance(value, dict):
+            yield from _flatten_keys(value, f"{prefix}{name}.")
+        else:
+            yield f"{prefix}{name}", value

@@ -619,8 +619,10 @@ def test_the_default_config_file_is_optional(tmp_path, cli_app, library_db, monk
 @pytest.mark.parametrize(
     "content, message",
     [
-        ('[keys]\n"library.nope" = "f"\n', "keys.library.nope: no such binding (known: app.help, "),
-        ('[keys]\nundo = "f"\n', "keys.undo: no such binding"),
+        ('[keys]\n"library.nope" = "f"\n', '[keys] "library.nope": no such binding id'),
+        ('[keys]\nundo = "f"\n', '[keys] "undo": no such binding id; did you mean "library.undo"'),
+        ('[keys]\n"reader.done" = "u"\n', '[keys] "reader.done" = "u" clashes with reader.undo'),
+        ('[keys]\n"library.filter" = "ctrl+banana+"\n', '"banana" in "ctrl+banana+" is not a'),
         ('theme = "no-such-theme"\n', "theme: no such theme 'no-such-theme' (known: "),
         ('annotator = 3\n', "annotator: expected a non-empty string"),
         ('colour = "red"\n', "unknown key 'colour'"),

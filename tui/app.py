@@ -8,8 +8,6 @@ binding with a description is a command in the command palette (ctrl+p).
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import threading
 from collections.abc import Iterable
 from functools import partial
@@ -23,6 +21,8 @@ from newsmark.config import Config, ConfigError, default_schema
 from newsmark.model import Schema
 from storage.repo import Store
 
+# The config's [keys] table is checked in tui.keymap (ids, key names, clashes); importable here too.
+from .keymap import binding_classes, binding_ids, check_keymap, keymap_from_config  # noqa: F401
 from .screens import HelpScreen, LibraryScreen
 
 
@@ -135,47 +135,6 @@ class NewsmarkApp(App):
 
 
 # --- configuration --------------------------------------------------------------------------------
-
-
-def binding_classes() -> list[type[DOMNode]]:
-    """The app and every screen and widget class of the TUI (the ones with ``BINDINGS``): every
-    module of ``tui.screens`` and ``tui.widgets`` is imported to find them."""
-    for package in ("tui.screens", "tui.widgets"):
-        path = importlib.import_module(package).__path__
-        for module in pkgutil.iter_modules(path):
-            importlib.import_module(f"{package}.{module.name}")
-    found: list[type[DOMNode]] = []
-    stack: list[type] = [DOMNode]
-    while stack:
-        cls = stack.pop()
-        stack.extend(cls.__subclasses__())
-        if cls.__module__.split(".")[0] == "tui" and cls not in found:
-            found.append(cls)
-    return found
-
-
-def binding_ids() -> list[str]:
-    """Every binding id a keymap can name, sorted."""
-    ids: set[str] = set()
-    for cls in binding_classes():
-        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
-            if binding.id:
-                ids.add(binding.id)
-    return sorted(ids)
-
-
-def keymap_from_config(config: Config) -> Keymap:
-    """The ``[keys]`` table as a keymap; an unknown binding id is a ``ConfigError`` naming it."""
-    if not config.keys:
-        return {}
-    known = binding_ids()
-    where = f"{config.path}: " if config.path else ""
-    for binding_id in config.keys:
-        if binding_id not in known:
-            raise ConfigError(
-                f"{where}keys.{binding_id}: no such binding (known: {', '.join(known)})"
-            )
-    return dict(config.keys)
 
 
 def check_theme(app: App, config: Config) -> None:
