@@ -8,6 +8,7 @@ from pathlib import Path
 
 import spacy
 from conftest import ROOT, SEED_000, SEED_004, check_golden
+from formats_corpus import annotated_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Doc
@@ -35,6 +36,12 @@ def assert_spacy_alignment(rec: dict) -> None:
         assert span.text == rec["text"][s["start"] : s["end"]]
         assert (span.start, span.end - 1) == (s["token_start"], s["token_end"])
         assert span.label_ == s["label"]
+    # event triggers and arguments sit on the same tokens, their token indices included
+    for event in rec.get("events", []):
+        for part in (event["trigger"], *event["arguments"]):
+            span = doc.char_span(part["start"], part["end"], alignment_mode="strict")
+            assert span is not None, part
+            assert (span.start, span.end - 1) == (part["token_start"], part["token_end"]), part
 
 
 def find(text: str, needle: str) -> tuple[int, int]:
@@ -255,3 +262,20 @@ def test_worker_processes_write_the_same_bytes(db_path, tmp_path):
                      rendered=rendered(db_path, Selection(batch=1), partial(render, schema=schema), jobs=1))
     assert summary["records"] == 4
     assert b"".join(b for b, _ in batches) == one.read_bytes() == many.read_bytes()
+
+
+def test_prodigy_events_golden_and_aligned(cli, db_path, tmp_path):
+    """Events in the prodigy export: every trigger and argument on the exported tokens (by
+    character and by token index), and the whole output kept as a golden file."""
+    annotated_corpus(db_path).close()
+    out = tmp_path / "events.jsonl"
+    result = cli("export", "--format", "prodigy", "-o", out)
+    assert result.exit_code == 0, result.output
+    text = out.read_text("utf-8")
+    lines = [json.loads(line) for line in text.splitlines()]
+    events = [e for rec in lines for e in rec.get("events", [])]
+    assert sorted(e["type"] for e in events) == ["DEMAND", "MEET"]
+    assert sum(len(e["arguments"]) for e in events) == 6
+    for rec in lines:
+        assert_spacy_alignment(rec)
+    check_golden("prodigy-events.jsonl", text.replace(json.dumps(str(ROOT))[1:-1], "<ROOT>"))
