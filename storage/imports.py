@@ -177,7 +177,15 @@ class ImportsMixin:
                    set status = 'done', updated = excluded.updated where status != 'done'""",
                 [article_id, annotator, stamp],
             )
-        elif item.spans or item.events:
+        elif item.status in ("in_progress", "skipped"):  # as the export said
+            self.db.execute(
+                """insert into status (article_id, annotator, status, updated) values (?, ?, ?, ?)
+                   on conflict (article_id, annotator) do update
+                   set status = excluded.status, updated = excluded.updated
+                   where status != excluded.status""",
+                [article_id, annotator, item.status, stamp],
+            )
+        elif item.status is None and (item.spans or item.events):
             self._touch_status(article_id, annotator)
 
 

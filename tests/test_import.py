@@ -51,6 +51,10 @@ def test_prodigy_round_trip_is_byte_identical(cli, db_path, tmp_path):
     second = tmp_path / "second.jsonl"
     assert cli("export", "-o", second, db=fresh).exit_code == 0
     assert second.read_bytes() == first.read_bytes()
+    # and every annotator's status with it (meta.status): stats of both databases agree
+    stats = [json.loads(cli("stats", "--json", db=db).stdout)["annotators"]
+             for db in (db_path, fresh)]
+    assert stats[0] == stats[1] and "in_progress" in json.dumps(stats[0])
 
     # brat too, from the imported database
     assert cli("export", "--format", "brat", "-o", tmp_path / "b1").exit_code == 0

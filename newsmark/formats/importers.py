@@ -82,6 +82,10 @@ class ImportRecord:
     language: str = "de"
     accepted: bool = True  # prodigy answer "accept" (reject and ignore are not imported)
     done: bool = True  # mark the annotator's status done
+    status: str | None = None  # the status the line names (prodigy meta.status), if any
+
+
+STATUSES = ("todo", "in_progress", "done", "skipped")
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -284,6 +288,9 @@ def parse_prodigy(obj) -> ImportRecord:
     events = _events(obj.get("events"), text, spans)
     mid = meta.get("id")
     answer = obj.get("answer", "accept")
+    status = meta.get("status")
+    if status is not None and status not in STATUSES:
+        raise LineError(f"meta.status: {status!r} is not one of {', '.join(STATUSES)}")
     return ImportRecord(
         text=text, text_hash=text_hash(text), spans=spans, events=events,
         tokens=_own_tokens(obj.get("tokens"), text),
@@ -292,7 +299,7 @@ def parse_prodigy(obj) -> ImportRecord:
         url=_meta_str(meta, "url"), title=_meta_str(meta, "title"),
         source=_meta_str(meta, "source") or "",
         language=_meta_str(meta, "language") or detect_language(text),
-        accepted=answer == "accept", done=True,
+        accepted=answer == "accept", done=status is None or status == "done", status=status,
     )
 
 

@@ -68,7 +68,8 @@ def record(
 
 
 def _record(article: Article, annotator: str, spans: list[Span], events: list[Event] | None,
-            schema: Schema | None, tokens: list[dict], find: Bounds) -> dict:
+            schema: Schema | None, tokens: list[dict], find: Bounds,
+            status: str | None = None) -> dict:
     text = article.text
     out_spans = []
     task = []  # [start, end, label] per span: what the task hash covers
@@ -98,6 +99,8 @@ def _record(article: Article, annotator: str, spans: list[Span], events: list[Ev
         "_task_hash": task_hash,
         "answer": "accept",
     }
+    if status is not None:  # the annotator's status (done, in_progress, …): import restores it
+        rec["meta"]["status"] = status
     if events:
         by_id = {s.id: s for s in spans}
         rec["events"] = [_event_by(find, article, e, by_id, schema) for e in events]
@@ -167,7 +170,7 @@ def render(records: Iterable[Record], schema: Schema) -> tuple[bytes, int]:
         if r.article is not article:
             article = r.article
             tokens = _tokens(article)
-        lines.append(_line_bytes(_record(article, r.annotator, r.spans, r.events, schema, *tokens)))
+        lines.append(_line_bytes(_record(article, r.annotator, r.spans, r.events, schema, *tokens, r.status)))
     return b"".join(lines), len(lines)
 
 
@@ -199,7 +202,7 @@ def export(records: Iterable[Record], output: str, schema: Schema,
             if r.article is not article:  # an article's records come together: tokens once
                 article = r.article
                 tokens = _tokens(article)
-            write(line(_record(article, r.annotator, r.spans, r.events, schema, *tokens)))
+            write(line(_record(article, r.annotator, r.spans, r.events, schema, *tokens, r.status)))
             n += 1
     return {"records": n}
 
