@@ -111,6 +111,10 @@ def _color(item: dict, at: str, example: str) -> str:
     return color
 
 
+# keys argument mode keeps for itself (a role's key would shadow them there)
+ROLE_KEYS_TAKEN = {"u": "undo", "m": "the modality", "x": "deleting a span"}
+
+
 def _events(data, label_names: set[str], where: str) -> tuple[EventType, ...]:
     events: list[EventType] = []
     seen_names: set[str] = set()
@@ -129,6 +133,9 @@ def _events(data, label_names: set[str], where: str) -> tuple[EventType, ...]:
             _check_fields(r, {"name", "key", "labels", "cardinality"}, rat)
             rname = _name(r, rat, role_names, "role", "Participant", f" in {name}")
             rkey = _key(r.get("key", rname[0].lower()), rat, role_keys, digit=False, scope=f" in {name}")
+            if rkey in ROLE_KEYS_TAKEN:  # a role key wins in argument mode: these must stay reachable
+                raise SchemaError(f"{rat}.key: {rkey!r} is kept for {ROLE_KEYS_TAKEN[rkey]} in argument "
+                                  "mode; give the role another key")
             labels = r.get("labels", [])
             if labels == "any":
                 labels = []

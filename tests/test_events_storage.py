@@ -134,6 +134,8 @@ def test_default_schema_has_the_news_event_types():
     ('[[events]]\nname = "MEET"\nkey = "m"\n[[events.roles]]\nname = "Place"\nkey = "l"\n[[events.roles]]\nname = "Place"\nkey = "k"\n', "role 'Place' is defined twice"),
     ('[[events]]\nname = "MEET"\nkey = "m"\n[[events.roles]]\nname = "Place"\ncardinality = "2"\n', "cardinality"),
     ('[[attributes]]\nname = "modality"\nvalues = ["a", "b"]\ndefault = "c"\n', "default: 'c' is not one of"),
+    ('[[events]]\nname = "MEET"\nkey = "m"\n[[events.roles]]\nname = "Mediator"\n', "'m' is kept for the modality"),
+    ('[[events]]\nname = "MEET"\nkey = "m"\n[[events.roles]]\nname = "Umpire"\nkey = "u"\n', "'u' is kept for undo"),
 ])
 def test_bad_event_schemas(tmp_path, body, message):
     path = tmp_path / "s.toml"

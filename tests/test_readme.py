@@ -49,3 +49,19 @@ def test_every_command_and_option_is_documented():
 def test_readme_documents_no_command_that_does_not_exist():
     documented = set(re.findall(r"^### `newsmark ((?:feed )?\w[\w-]*)", README, re.M))
     assert documented == set(all_commands())
+
+
+def test_the_readme_schema_example_loads(tmp_path):
+    """The schema example under --schema is a working schema file, events and all."""
+    from newsmark.config import load_schema
+
+    text = (ROOT / "README.md").read_text("utf-8")
+    block = re.search(r"naming the\n  file and the key.*?```toml\n(.*?)  ```", text, re.S).group(1)
+    path = tmp_path / "schema.toml"
+    path.write_text("\n".join(line[2:] for line in block.splitlines()), "utf-8")
+    schema = load_schema(path)
+    assert [label.name for label in schema.labels] == ["PER", "LOC"]
+    meet = schema.event_type("MEET")
+    assert [(r.name, r.key, r.labels, r.cardinality) for r in meet.roles] == [
+        ("Participant", "p", ("PER", "LOC"), "+"), ("Place", "l", ("LOC",), "?")]
+    assert schema.attribute("modality").default == "asserted"

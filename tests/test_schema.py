@@ -63,3 +63,20 @@ def test_cli_bad_schema_is_one_line_not_a_traceback(cli, tmp_path):
     assert "Traceback" not in result.output
     missing = CliRunner().invoke(main, ["tui", "--schema", str(tmp_path / "nope.toml")])
     assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+def test_cli_unknown_colour_is_one_line(tmp_path):
+    """The schema file takes any colour name; one that cannot be drawn stops the TUI with the
+    file, the label and the colour named, instead of a silent grey."""
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    path = tmp_path / "colours.toml"
+    path.write_text('[[labels]]\nname = "PER"\nkey = "1"\ncolor = "dark_orange"\n'
+                    '[[labels]]\nname = "ORG"\nkey = "2"\ncolor = "notacolour"\n', "utf-8")
+    result = CliRunner().invoke(main, ["tui", "--schema", str(path), "--db", str(tmp_path / "d.db")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: {path}: unknown colour, label ORG: 'notacolour' (use \"#rrggbb\" or a colour name "
+        "such as \"red\" or \"dark_orange\")"]

@@ -117,6 +117,13 @@ def tui(db_path: Path, annotator: str | None, schema_path: Path | None,
     except (ConfigError, SchemaError) as exc:
         raise click.ClickException(str(exc)) from None
     from tui.app import NewsmarkApp, check_theme, keymap_from_config
+    from tui.widgets.labels import unknown_colours
+
+    bad = unknown_colours(schema)
+    if bad:
+        where = schema_path or (config.path if config.schema else "schema")
+        raise click.ClickException(f"{where}: unknown colour, {bad[0]} (use \"#rrggbb\" or a "
+                                   "colour name such as \"red\" or \"dark_orange\")")
 
     try:
         keymap = keymap_from_config(config)

@@ -79,3 +79,16 @@ def start_marker_style(color: str, underline: bool = False) -> Style:
     marked = shade(hex_color(color), 0.35)
     return Style(bgcolor=marked, color=text_color_on(marked), bold=True,
                  underline=underline or None)
+
+
+def unknown_colours(schema) -> list[str]:
+    """``"label PER: 'notacolour'"`` for every label and event type colour Rich cannot parse
+    (the schema file accepts any name; only here is it known which names draw)."""
+    bad = []
+    for kind, items in (("label", schema.labels), ("event type", schema.events)):
+        for item in items:
+            try:
+                Color.parse(item.color)
+            except Exception:
+                bad.append(f"{kind} {item.name}: {item.color!r}")
+    return bad
