@@ -236,7 +236,7 @@ def test_rejects_the_whole_file_with_every_bad_line(cli, db_path, tmp_path):
                              "arguments": [{"role": "Host", **span(TEXT, "Olaf Scholz", "PER")}]}]}
     path = write_jsonl(tmp_path / "in.jsonl", [
         good,                                                               # 1
-        "{not json",                                                        # 2
+        '{"text": "abc", "spans": [',                                       # 2: cut off
         {"text": TEXT, "spans": [{"start": 30, "end": 99, "label": "LOC"}]},  # 3
         {"text": TEXT, "spans": [span(TEXT, "Paris", "CITY")]},             # 4
         {"text": TEXT, "spans": [{"start": 1, "end": 4, "label": "PER"}]},  # 5: inside "Olaf"
@@ -252,7 +252,7 @@ def test_rejects_the_whole_file_with_every_bad_line(cli, db_path, tmp_path):
     err = [line for line in result.output.splitlines() if line.startswith(str(path))]
     reported = [int(line[len(str(path)) + 1 :].split(":", 1)[0]) for line in err[:-1]]
     assert reported == [2, 3, 4, 5, 6, 9, 10]
-    assert "not JSON" in err[0]
+    assert "not JSON (Expecting value at column 27)" in err[0]  # where the line ends
     assert "outside the text" in err[1]
     assert "unknown label 'CITY'" in err[2]
     assert "does not sit on token boundaries" in err[3]

@@ -122,7 +122,7 @@ def read(path: str | Path, fmt: str, max_bytes: int = MAX_IMPORT_BYTES
                 yield lineno, f"not UTF-8 (byte {exc.start})"
                 continue
             try:
-                obj = json.loads(line)
+                obj = json.loads(line.rstrip("\r\n"))  # a column on this line, not the next
             except json.JSONDecodeError as exc:
                 yield lineno, f"not JSON ({exc.msg} at column {exc.colno})"
                 continue
