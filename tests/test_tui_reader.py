@@ -112,6 +112,23 @@ async def test_markers_and_selection_are_readable_on_dark_and_light_themes(tmp_p
             await settle(pilot)
 
 
+async def test_plain_lines_take_the_theme_colours(tmp_path, make_app):
+    """A line with no span, structure or cursor is drawn in the theme's colours, not the
+    terminal's defaults (Rich drops a Text's base style when it has no spans)."""
+    db = tmp_path / "p.db"
+    aid = build(db)
+    for theme in ("textual-dark", "textual-light"):
+        app = make_app(db)
+        async with app.run_test(size=SIZE) as pilot:
+            app.theme = theme
+            view = await open_article(pilot, aid)
+            style = view.style_at(TEXT.index("Vereinten"))
+            assert style.bgcolor is not None and style.color is not None, (theme, style)
+            assert (style.color, style.bgcolor) == (view.rich_style.color, view.rich_style.bgcolor)
+            await pilot.press("escape")
+            await settle(pilot)
+
+
 # --- nested and overlapping spans, the panel, tab -----------------------------------------------
 
 

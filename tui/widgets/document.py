@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -802,7 +803,10 @@ class DocumentView(ScrollView, can_focus=True):
         cursor = self.cursor_range
         if cursor is not None and cursor[0] < end and start < cursor[1]:
             paint(self._component("cursor"), *cursor)
-        strip = Strip(text.render(self.app.console), cell_len(shown))
+        if text.spans:
+            strip = Strip(text.render(self.app.console), cell_len(shown))
+        else:  # Rich renders a Text without spans with no style at all: the theme's colours
+            strip = Strip([Segment(shown, self.rich_style)], cell_len(shown))
         self._cache[y] = strip
         return strip
 
