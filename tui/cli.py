@@ -211,9 +211,10 @@ def ingest(db_path: Path, inputs: tuple[str, ...], if_empty: bool, max_bytes: in
         return
     urls = [i for i in inputs if is_url(i) and not os.path.exists(i)]  # "a:b.txt" may be a file
     paths = [i for i in inputs if i not in urls]
-    report = Reporter(mode or "lines", total=len(urls) or None)
+    items = list(discover(paths)) if paths else []  # the files first: the bar's total is known
+    report = Reporter(mode or "lines", total=len(items) + len(urls) or None)
     try:
-        for item in discover(paths) if paths else ():
+        for item in items:
             if item.error:
                 report(Outcome(item.name, "failed", item.error))
                 continue
@@ -552,7 +553,7 @@ def feed_refresh(db_path: Path, name: str | None, tag: str | None, all_: bool, m
         raise click.ClickException(str(exc)) from None
     if not feeds:
         raise click.ClickException(f"no feeds with tag {tag!r}" if tag else "no feeds subscribed")
-    report = Reporter(mode or "lines")
+    report = Reporter(mode or "lines", label="refresh", progress=True)  # entries: not known yet
     config = fetch_config(concurrency, per_host, timeout, retries, max_bytes)
 
     async def go() -> None:

@@ -16,7 +16,10 @@ STATES = ("added", "version", "duplicate", "unchanged", "failed")
 
 
 class Reporter:
-    def __init__(self, mode: str = "lines", total: int | None = None, label: str = "ingest"):
+    def __init__(self, mode: str = "lines", total: int | None = None, label: str = "ingest",
+                 progress: bool = False):
+        """``total``: how many outcomes to expect (the bar's end); ``progress``: a bar on a
+        terminal even without one (a pulsing bar with a count, for feed refreshes)."""
         self.mode = mode  # lines | quiet | json
         self.counts: Counter[str] = Counter()
         self.items: list[dict] = []  # kept for --json only: memory stays flat in the inputs
@@ -24,7 +27,7 @@ class Reporter:
         self.warnings: list[str] = []
         self.interrupted = False
         self.progress = None
-        if mode == "lines" and sys.stderr.isatty() and total:
+        if mode == "lines" and sys.stderr.isatty() and (total or progress):
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -36,7 +39,7 @@ class Reporter:
                 console=Console(stderr=True),
                 transient=True,
             )
-            self.task = self.progress.add_task(label, total=total, failed=0, host="")
+            self.task = self.progress.add_task(label, total=total or None, failed=0, host="")
             self.progress.start()
 
     def __call__(self, o: Outcome) -> None:
