@@ -253,6 +253,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._word_starts: list[int] = []
         self._word_ends: list[int] = []
         self._spans: list[Span] = []
+        self._chosen: Span | None = None  # the span choose_span picked, until the cursor moves
         self._span_starts: list[int] = []
         self._triggers: list[tuple[int, int, str]] = []  # (start, end, colour) of event triggers
         self._line_triggers: dict[int, list[tuple[int, int, str]]] = {}
@@ -308,7 +309,7 @@ class DocumentView(ScrollView, can_focus=True):
     def _set_span_list(self, spans: Iterable[Span]) -> None:
         self._spans = sorted(spans, key=lambda s: (s.start, -s.end, s.id or 0))
         self._span_starts = [s.start for s in self._spans]
-        chosen = getattr(self, "_chosen", None)
+        chosen = self._chosen
         if chosen is not None:  # still chosen if it is still there (relabelled: the new one)
             key = (chosen.id, chosen.start, chosen.end)
             self._chosen = next((s for s in self._spans if (s.id, s.start, s.end) == key), None)
