@@ -179,3 +179,31 @@ def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
     if best < 3 or best / total < 0.05:
         return default
     return lang
+
+
+# --- showing outside text on a terminal -----------------------------------------------------------
+
+# C0 and C1 controls, DEL, and the characters that reorder or break what a terminal shows around
+# them: bidi embeddings, overrides, isolates and marks, and the Unicode line/paragraph separators.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+_UNSAFE_LINE = re.compile(_UNSAFE.pattern[:-1] + "\t\n]")
+
+
+def _escape_char(m: re.Match) -> str:
+    c = ord(m.group())
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def escape_controls(text: str, one_line: bool = True) -> str:
+    """``text`` with every control character, escape sequence introducer and bidi override
+    written out visibly (``\\x1b``, ``\\u202e``), so outside text printed to a terminal can
+    neither run terminal commands nor reorder the line. ``one_line``: tab and LF too."""
+    return (_UNSAFE_LINE if one_line else _UNSAFE).sub(_escape_char, text)
+
+
+def escape_json(text: str) -> str:
+    """JSON text (``ensure_ascii=False``) with the characters ``escape_controls`` escapes written
+    as JSON ``\\uXXXX`` escapes: the same JSON value, safe on a terminal."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -293,9 +293,9 @@ def test_add_labels_and_answers(cli, db_path, tmp_path):
 
 
 def test_annotator_precedence(cli, db_path, tmp_path, monkeypatch):
-    import tui.cli
+    import tui.cli.exporting
 
-    monkeypatch.setattr(tui.cli, "default_annotator", lambda: "login")
+    monkeypatch.setattr(tui.cli.exporting, "default_annotator", lambda: "login")
     path = write_jsonl(tmp_path / "in.jsonl", [
         {"text": TEXT, "spans": [span(TEXT, "Paris", "LOC")], "meta": {"annotator": "meta"}},
         {"text": TEXT, "spans": [span(TEXT, "Olaf Scholz", "PER")]},

@@ -7,10 +7,12 @@ import json
 import sys
 from collections import Counter
 
-import click
 
 from newsmark.sources import Outcome
+from newsmark.text import escape_controls
 from newsmark.urls import host_of
+
+from .common import echo, echo_json, field
 
 STATES = ("added", "version", "duplicate", "unchanged", "failed")
 
@@ -46,7 +48,7 @@ class Reporter:
         if o.state == "warning":
             self.warnings.append(f"{o.source}: {o.reason}")
             if self.mode == "lines":
-                self._echo(f"warning: {o.source}: {o.reason}", err=True)
+                self._echo(f"warning: {field(o.source)}: {field(o.reason)}", err=True)
             return
         self.counts[o.state] += 1
         if o.state == "failed":
@@ -62,22 +64,23 @@ class Reporter:
                 item["feed"] = o.feed
             self.items.append(item)
         if self.progress is not None:
-            self.progress.update(self.task, advance=1, failed=self.counts["failed"], host=host_of(o.source) if "://" in o.source else "")
+            self.progress.update(self.task, advance=1, failed=self.counts["failed"], host=field(host_of(o.source)) if "://" in o.source else "")
         if self.mode == "lines":
             if o.state == "failed":
-                self._echo(f"failed: {o.source}: {o.reason}", err=True)
+                self._echo(f"failed: {field(o.source)}: {field(o.reason)}", err=True)
             elif o.article is not None:
                 via = " (feed content)" if o.article.origin == "feed" else ""
                 extra = f" (same text as article {o.article.id})" if o.state == "duplicate" else ""
-                self._echo(f"{o.state}: {o.source} -> #{o.article.id} {o.article.display_title}{via}{extra}")
+                self._echo(f"{o.state}: {field(o.source)} -> #{o.article.id} "
+                           f"{field(o.article.display_title)}{via}{extra}")
             else:
-                self._echo(f"{o.state}: {o.source}" + (f" ({o.reason})" if o.reason else ""))
+                self._echo(f"{o.state}: {field(o.source)}" + (f" ({field(o.reason)})" if o.reason else ""))
 
     def _echo(self, line: str, err: bool = False) -> None:
         if self.progress is not None:
-            self.progress.console.print(line, markup=False, highlight=False)
+            self.progress.console.print(escape_controls(line), markup=False, highlight=False)
         else:
-            click.echo(line, err=err)
+            echo(line, err=err)
 
     @property
     def stored(self) -> int:
@@ -89,9 +92,9 @@ class Reporter:
         if self.mode == "json":
             summary = {s: self.counts[s] for s in STATES}
             summary.update(interrupted=self.interrupted, warnings=self.warnings, items=self.items, db=where)
-            click.echo(json.dumps(summary, ensure_ascii=False))
+            echo_json(json.dumps(summary, ensure_ascii=False))
         elif self.mode == "quiet":
-            click.echo(" ".join(f"{s}={self.counts[s]}" for s in STATES))
+            echo(" ".join(f"{s}={self.counts[s]}" for s in STATES))
         else:
             parts = [f"{self.counts['added']} added"]
             if self.counts["version"]:
@@ -101,4 +104,4 @@ class Reporter:
                 parts.append(f"{self.counts['unchanged']} unchanged")
             parts.append(f"{self.counts['failed']} failed")
             tail = " (interrupted)" if self.interrupted else ""
-            click.echo(", ".join(parts) + f" ({where}){tail}")
+            echo(", ".join(parts) + f" ({field(where)}){tail}")

@@ -1,0 +1,89 @@
+"""What every command shares: the database option, opening the store, the annotator, and the
+one way to print outside text (titles, sources, annotators, labels, file names, URLs, reasons).
+
+Outside text is data: every line the CLI prints goes through ``echo`` (or ``Fail`` for errors),
+which writes C0/C1 controls, escape sequences and bidi overrides visibly (``\\x1b``, ``\\u202e``);
+``field`` does the same for one value and its line breaks, for one-line-per-item output.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+from pathlib import Path
+
+import click
+
+from newsmark.config import default_schema, load_schema
+from newsmark.model import Schema, SchemaError
+from newsmark.text import escape_controls, escape_json
+from storage.db import default_db_path
+from storage.repo import Store
+
+
+def field(value: object) -> str:
+    """One value of outside text for a one-line report: controls, tabs and LF escaped."""
+    return escape_controls("" if value is None else str(value), one_line=True)
+
+
+def echo(message: str = "", err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` with every control character but LF and tab escaped."""
+    click.echo(escape_controls(message, one_line=False), err=err, nl=nl)
+
+
+def echo_json(text: str) -> None:
+    """JSON text, with the characters ``echo`` escapes written as ``\\uXXXX`` (the same JSON)."""
+    click.echo(escape_json(text))
+
+
+class Fail(click.ClickException):
+    """An error: one line ``Error: ...`` on standard error, exit status 1, outside text escaped."""
+
+    def format_message(self) -> str:
+        return escape_controls(self.message, one_line=False)
+
+
+def default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "annotator"
+
+
+def db_option(fn):
+    """``--db PATH`` on every command; ``$NEWSMARK_DB`` and then the user-data directory otherwise."""
+
+    @click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Database file. [default: $NEWSMARK_DB, else newsmark.db in the user-data directory]",
+    )
+    @functools.wraps(fn)
+    def wrapper(*args, db_path=None, **kwargs):
+        root = click.get_current_context().find_root()
+        db_path = db_path or root.params.get("db_path") or default_db_path()
+        return fn(*args, db_path=db_path, **kwargs)
+
+    return wrapper
+
+
+def open_store(path: Path) -> Store:
+    try:
+        return Store(path)
+    except Exception as exc:  # sqlite3.DatabaseError, PermissionError, …
+        raise Fail(f"{path}: cannot open the database ({exc})") from None
+
+
+def schema_from(path: Path | None) -> Schema:
+    """The schema in ``path``, else the default news schema; a bad file is one ``Fail`` line."""
+    try:
+        return load_schema(path) if path else default_schema()
+    except SchemaError as exc:
+        raise Fail(str(exc)) from None
+
+
+def schema_option(help: str):
+    return click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path),
+                        help=help)

@@ -1,0 +1,163 @@
+"""``newsmark ingest`` and ``newsmark extract``: clean inputs, and store them (or print them)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from newsmark.ingest import (
+    MAX_INPUT_BYTES,
+    IngestError,
+    article_from_file,
+    discover,
+    kind_of,
+    output_name,
+    read_limited,
+)
+
+from .common import db_option, echo, field, open_store
+from .root import main
+
+
+def fetch_options(fn):
+    """The options that bound and shape fetching, shared by ``ingest`` and ``feed refresh``."""
+    options = [
+        click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
+                     help="Requests in flight at once, over all hosts."),
+        click.option("--per-host", type=click.IntRange(1, 16), default=2, show_default=True,
+                     help="Requests in flight at once to one host."),
+        click.option("--timeout", type=click.FloatRange(0.1), default=60.0, show_default=True,
+                     help="Total seconds allowed for one request (connect 10 s, read 20 s)."),
+        click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+                     help="Retries after connection errors, 429 and 5xx (exponential backoff)."),
+        click.option("--quiet", "mode", flag_value="quiet",
+                     help="Print only a machine-readable summary (key=value counts)."),
+        click.option("--json", "mode", flag_value="json",
+                     help="Print only a JSON summary with one item per input."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def fetch_config(concurrency: int, per_host: int, timeout: float, retries: int, max_bytes: int):
+    from newsmark.fetch import FetchConfig
+
+    return FetchConfig(concurrency=concurrency, per_host=per_host, total_timeout=timeout,
+                       read_timeout=min(20.0, timeout), retries=retries, max_bytes=max_bytes)
+
+
+def run_async(coro_fn, reporter) -> None:
+    """Run the fetch pipeline; Ctrl-C stops it cleanly (what was stored stays stored)."""
+    import asyncio
+
+    try:
+        asyncio.run(coro_fn())
+    except KeyboardInterrupt:
+        reporter.interrupted = True
+
+
+@main.command()
+@db_option
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database already has articles.")
+@click.option("--max-bytes", type=click.IntRange(1), default=None,
+              help="Refuse inputs larger than this, decompressed. [default: 20 MB for files, "
+              "10 MB for pages]")
+@fetch_options
+def ingest(db_path: Path, inputs: tuple[str, ...], if_empty: bool, max_bytes: int | None,
+           concurrency: int, per_host: int, timeout: float, retries: int, mode: str | None) -> None:
+    """Clean and store articles from INPUTS: http(s) URLs, .txt, .md, .html/.htm files
+    (optionally .gz) and directories (recursively).
+
+    Prints one line per input (added / version / duplicate / failed: reason) and a summary, or a
+    progress bar on a terminal. Exits with status 1 when no input succeeded (a duplicate is a
+    success: its article is already there).
+    """
+    from newsmark.fetch import Fetcher
+    from newsmark.sources import Outcome, ingest_urls
+    from newsmark.urls import is_url
+
+    from .report import Reporter
+
+    store = open_store(db_path)
+    if if_empty and store.count_articles():
+        echo(f"{field(db_path)}: already has {store.count_articles()} articles; nothing to do")
+        return
+    urls = [i for i in inputs if is_url(i) and not os.path.exists(i)]  # "a:b.txt" may be a file
+    paths = [i for i in inputs if i not in urls]
+    items = list(discover(paths)) if paths else []  # the files first: the bar's total is known
+    report = Reporter(mode or "lines", total=len(items) + len(urls) or None)
+    try:
+        for item in items:
+            if item.error:
+                report(Outcome(item.name, "failed", item.error))
+                continue
+            try:
+                stored, state = store.save_article(article_from_file(item.path, max_bytes or MAX_INPUT_BYTES))
+            except IngestError as exc:
+                report(Outcome(item.name, "failed", str(exc)))
+                continue
+            except Exception as exc:  # a bug on one input must not stop the others
+                report(Outcome(item.name, "failed", f"unexpected {type(exc).__name__}: {exc}"))
+                continue
+            report(Outcome(item.name, state, article=stored))
+        if urls:
+            config = fetch_config(concurrency, per_host, timeout, retries, max_bytes or 10 * 1024 * 1024)
+
+            async def go() -> None:
+                async with Fetcher(config) as fetcher:
+                    await ingest_urls(urls, fetcher, store, report)
+
+            run_async(go, report)
+    except KeyboardInterrupt:
+        report.interrupted = True
+    report.finish(str(db_path))
+    if report.interrupted:
+        sys.exit(130)
+    if report.stored == 0 and report.counts["duplicate"] == 0:
+        sys.exit(1)
+
+
+@main.command()
+@db_option
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write DIR/<name>.txt per input instead of printing the clean text.")
+@click.option("--max-bytes", type=click.IntRange(1), default=MAX_INPUT_BYTES, show_default=True,
+              help="Refuse inputs larger than this (decompressed).")
+def extract(db_path: Path, paths: tuple[str, ...], out_dir: Path | None, max_bytes: int) -> None:
+    """Clean PATHS exactly as ingest does, without storing anything (--db is accepted and unused).
+
+    <name> is the file name without its .gz, .html, .htm, .txt or .md endings.
+    """
+    from newsmark.ingest import build_article
+
+    if out_dir:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    ok = failed = 0
+    for item in discover(list(paths)):
+        if item.error:
+            failed += 1
+            echo(f"failed: {field(item.name)}: {field(item.error)}", err=True)
+            continue
+        try:
+            raw = read_limited(item.path, max_bytes)
+            article = build_article(raw, kind_of(item.path) or "text", url=str(item.path))
+        except IngestError as exc:
+            failed += 1
+            echo(f"failed: {field(item.name)}: {field(exc)}", err=True)
+            continue
+        ok += 1
+        if out_dir:
+            (out_dir / f"{output_name(item.path)}.txt").write_text(article.text + "\n", "utf-8")
+        else:
+            echo(article.text)
+    if out_dir:
+        echo(f"{ok} extracted, {failed} failed -> {field(out_dir)}", err=True)
+    if ok == 0:
+        sys.exit(1)
+

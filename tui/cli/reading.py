@@ -1,0 +1,51 @@
+"""``newsmark stats`` and ``newsmark list``: what is stored, on standard output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import (
+    db_option,
+    default_annotator,
+    echo,
+    echo_json,
+    field,
+    open_store,
+    schema_from,
+    schema_option,
+)
+from .root import main
+
+
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+@schema_option("Label schema TOML file the events are validated against. [default: the news "
+               "schema]")
+def stats(db_path: Path, as_json: bool, schema_path: Path | None) -> None:
+    """Articles by status per annotator, spans per label, events per type with their warnings."""
+    import json
+
+    from newsmark.stats import format_stats
+
+    data = open_store(db_path).stats(schema_from(schema_path))
+    if as_json:
+        echo_json(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        echo(format_stats(data), nl=False)
+
+
+@main.command(name="list")
+@db_option
+@click.option("--annotator", default=default_annotator, show_default="your login name")
+def list_(db_path: Path, annotator: str) -> None:
+    """List the stored articles: id, status, spans, date, source and title."""
+    store = open_store(db_path)
+    for row in store.list_articles(annotator):
+        echo(
+            f"{row.id:>6}  {row.status:<11} {row.spans:>4}  {(row.published or '')[:10]:<10}  "
+            f"{field(row.source)[:16]:<16}  {field(row.title)}"
+        )
+
