@@ -179,6 +179,12 @@ class Span:
         return self.start < end and start < self.end
 
 
+def inner_first(span: Span) -> tuple[int, int, int]:
+    """Sort key for the spans under a cursor: shortest first; of equal length, the later start
+    (the one overlapping in)."""
+    return (span.end - span.start, -span.start, span.id or 0)
+
+
 class SchemaError(ValueError):
     """A label schema that cannot be used; the message names the file and the reason."""
 

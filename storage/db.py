@@ -1,17 +1,41 @@
-"""Opening the database: location, pragmas, migrations."""
+"""Opening the database, and the one way to write to it.
+
+- ``connect`` opens (or, only when asked, creates) a database: foreign keys on, WAL, a busy
+  timeout, ``synchronous=FULL``; it refuses a database migrated by a newer newsmark and applies
+  pending migrations under the write lock, so two processes opening a new file at once do not
+  race.
+- ``write`` is every write transaction: ``BEGIN IMMEDIATE`` takes the write lock first, so
+  SQLite's busy timeout applies (a deferred ``BEGIN`` that reads and then writes gets ``BUSY`` at
+  once, without waiting, when another connection wrote meanwhile); then a cheap check that the
+  database is still not newer than this code; then the body; then ``COMMIT``.
+- ``transaction`` makes a ``Store`` method one such transaction, retried whole with backoff for
+  the rare ``BUSY`` that still escapes, and turns SQLite's errors into ``StorageError``\\ s.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
+import random
 import sqlite3
+import stat
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from platformdirs import user_data_path
 from sqlite_utils import Database
 
-from .schema import migrations
+from .errors import NewerDatabase, NoDatabase, StorageError, is_busy, translate
+from .schema import KNOWN, migrations
 
 BUSY_TIMEOUT_MS = 5000
+SCHEMA_VERSION = len(KNOWN)
+# whole-transaction attempts for a BUSY that escapes the busy timeout, and the pause before each
+# retry (doubled each time, with jitter so that two waiting writers do not retry in step)
+ATTEMPTS = 3
+BACKOFF_S = 0.05
 
 
 def default_db_path() -> Path:
@@ -22,28 +46,173 @@ def default_db_path() -> Path:
     return user_data_path("newsmark", appauthor=False) / "newsmark.db"
 
 
-def connect(path: str | Path) -> Database:
+def exists(path: str | Path) -> bool:
+    """A database file is there (an empty file is not a database yet)."""
+    try:
+        return os.stat(path).st_size > 0
+    except OSError:
+        return False
+
+
+def connect(path: str | Path, create: bool = True) -> Database:
     """A migrated database with foreign keys on, WAL and a busy timeout.
 
-    The connection runs in autocommit mode: a write is on disk when its statement or its
-    ``db.atomic()`` block returns.
+    ``create=False``: a missing file is ``NoDatabase`` and nothing is created (read commands).
+    The connection runs in autocommit mode: a write is on disk when its ``write`` block returns.
     """
     path = Path(path)
-    if str(path) != ":memory:":
+    memory = str(path) == ":memory:"
+    if not memory and not exists(path):
+        if not create:
+            raise NoDatabase(f"no database at {path} (ingest or import creates one)")
         path.parent.mkdir(parents=True, exist_ok=True)
+        _create_file(path)
     conn = sqlite3.connect(
         str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
     )
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA journal_mode = WAL")
-    # FULL: a commit is on disk (the WAL synced) before the screen shows what it saved, so a
-    # power loss cannot take back an action the annotator saw land; NORMAL would only survive
-    # a crash of the app
-    conn.execute("PRAGMA synchronous = FULL")
-    # no sqlite-utils plugins: whatever happens to be installed must not change newsmark's
-    # connection, and finding them (scanning every installed package's entry points) cost
-    # 35 ms of every start of the TUI
-    db = Database(conn, execute_plugins=False)
-    migrations.apply(db)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: a commit is on disk (the WAL synced) before the screen shows what it saved, so a
+        # power loss cannot take back an action the annotator saw land; NORMAL would only
+        # survive a crash of the app
+        conn.execute("PRAGMA synchronous = FULL")
+        # no sqlite-utils plugins: whatever happens to be installed must not change newsmark's
+        # connection, and finding them (scanning every installed package's entry points) cost
+        # 35 ms of every start of the TUI
+        db = Database(conn, execute_plugins=False)
+        check_version(conn, path)
+        if _pending(db):
+            with write(db, path):
+                if _pending(db):  # another process may have migrated while we waited
+                    migrations.apply(db)
+                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.Error as exc:
+        conn.close()
+        error = translate(exc)
+        raise type(error)(f"{path}: {error}") from None
+    except StorageError:
+        conn.close()
+        raise
     return db
+
+
+def _create_file(path: Path) -> None:
+    """Create an empty database file. In a group-writable directory (a team's shared one) the
+    file is group-writable too, whatever the umask; SQLite then gives the ``-wal`` and ``-shm``
+    files it creates the database file's permissions, so every annotator can open it."""
+    mode = 0o644
+    try:
+        if os.stat(path.parent).st_mode & stat.S_IWGRP:
+            mode = 0o664
+    except OSError:
+        pass
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, mode)
+    try:
+        if mode & stat.S_IWGRP:
+            os.fchmod(fd, mode | (os.fstat(fd).st_mode & 0o777))  # the umask may have taken it
+    finally:
+        os.close(fd)
+
+
+def _pending(db: Database) -> bool:
+    return bool(migrations.pending(db)) or db.conn.execute(
+        "PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION
+
+
+def check_version(conn: sqlite3.Connection, where: str | Path = "database") -> None:
+    """Refuse a database a newer newsmark migrated: a migration name this code does not know,
+    or a ``user_version`` above this code's. Two small reads."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    try:
+        names = [r[0] for r in conn.execute(
+            "select name from _sqlite_migrations where migration_set = 'newsmark'")]
+    except sqlite3.OperationalError:  # no migrations table yet: a new database
+        names = []
+    unknown = [n for n in names if n not in KNOWN]
+    if version > SCHEMA_VERSION or unknown:
+        theirs = max(version, len(names))
+        what = f" (it has migration {unknown[0]})" if unknown else ""
+        raise NewerDatabase(
+            f"{where}: the database is at schema version {theirs}, newer than this newsmark's "
+            f"{SCHEMA_VERSION}{what}: upgrade newsmark to use it (nothing was written)")
+
+
+@contextmanager
+def write(db: Database, where: str | Path = "database") -> Iterator[Database]:
+    """One write transaction: ``BEGIN IMMEDIATE`` (so the busy timeout applies), the version
+    check, the body, ``COMMIT``; any error rolls everything back. Inside another transaction it
+    is a savepoint of that one."""
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        check_version(conn, where)
+        yield db
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:  # SQLite may have rolled back itself (disk full, I/O error)
+                pass
+        raise
+
+
+def transaction(method):
+    """Make a ``Store`` method one write transaction (``write``), retried whole, with backoff,
+    when SQLite still answers BUSY after its busy timeout; SQLite errors become
+    ``StorageError``\\ s (busy, disk full, I/O) naming what happened. Called inside another
+    transaction, the method is part of that one."""
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        db = self.db
+        if db.conn.in_transaction:
+            with write(db, self.path):
+                return method(self, *args, **kwargs)
+        started = time.monotonic()
+        for attempt in range(self.attempts):
+            try:
+                with write(db, self.path):
+                    return method(self, *args, **kwargs)
+            except sqlite3.Error as exc:
+                if is_busy(exc) and attempt + 1 < self.attempts:
+                    time.sleep(BACKOFF_S * 2 ** attempt * (1 + random.random()))
+                    continue
+                raise translate(exc, time.monotonic() - started) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return run
+
+
+def backup(db: Database, target: str | Path) -> None:
+    """A consistent copy of the database at ``target`` (a new file), safe while others write:
+    SQLite's online backup API copies one snapshot."""
+    target = Path(target)
+    if target.exists():
+        raise StorageError(f"{target}: exists already (choose a new file name)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    try:
+        dest = sqlite3.connect(str(partial))
+        try:
+            db.conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            dest.close()
+        os.replace(partial, target)
+    except sqlite3.Error as exc:
+        raise translate(exc) from exc
+    except OSError as exc:
+        raise StorageError(f"{target}: cannot write the backup ({exc.strerror or exc})") from exc
+    finally:
+        for leftover in (partial, Path(f"{partial}-journal")):
+            try:
+                leftover.unlink()
+            except FileNotFoundError:
+                pass

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from newsmark.model import Argument, Event
 
+from .db import transaction
+from .errors import StorageError
 
-class EventError(Exception):
+
+class EventError(StorageError):
     pass
 
 
@@ -65,6 +68,7 @@ class EventsMixin:
 
     # --- writing: each method is one action ------------------------------------------------------
 
+    @transaction
     def add_event(
         self,
         article_id: int,
@@ -80,19 +84,18 @@ class EventsMixin:
         text_hash = self.check_offsets(article_id, start, end, "trigger")
         stamp = now()
         ops: list = []
-        with self.db.atomic():
-            row = {"article_id": article_id, "annotator": annotator, "type": type, "start": start,
-                   "end": end, "text_hash": text_hash, "created": stamp, "updated": stamp}
-            row["id"] = self.db["events"].insert(row).last_pk
-            ops.append(["insert", "events", row])
-            for role, span_id in arguments or []:
-                ops.append(["insert", "event_arguments", self._insert_argument(row["id"], role, span_id, annotator)])
-            for name, value in (attributes or {}).items():
-                arow = {"event_id": row["id"], "name": name, "value": value}
-                self.db["event_attributes"].insert(arow)
-                ops.append(["insert", "event_attributes", arow])
-            self._log(annotator, article_id, "ops", {"label": "add event", "ops": ops})
-            self._touch_status(article_id, annotator)
+        row = {"article_id": article_id, "annotator": annotator, "type": type, "start": start,
+               "end": end, "text_hash": text_hash, "created": stamp, "updated": stamp}
+        row["id"] = self.db["events"].insert(row).last_pk
+        ops.append(["insert", "events", row])
+        for role, span_id in arguments or []:
+            ops.append(["insert", "event_arguments", self._insert_argument(row["id"], role, span_id, annotator)])
+        for name, value in (attributes or {}).items():
+            arow = {"event_id": row["id"], "name": name, "value": value}
+            self.db["event_attributes"].insert(arow)
+            ops.append(["insert", "event_attributes", arow])
+        self._log(annotator, article_id, "ops", {"label": "add event", "ops": ops})
+        self._touch_status(article_id, annotator)
         return self.event(row["id"])
 
     def _insert_argument(self, event_id: int, role: str, span_id: int, annotator: str) -> dict:
@@ -118,13 +121,14 @@ class EventsMixin:
         rec = dict(zip(cols, row))
         return rec["article_id"], rec
 
+    @transaction
     def add_argument(self, event_id: int, annotator: str, role: str, span_id: int) -> None:
         article_id, _ = self._event_owner(event_id, annotator)
-        with self.db.atomic():
-            arow = self._insert_argument(event_id, role, span_id, annotator)
-            self._touch_event(event_id)
-            self._log(annotator, article_id, "ops", {"label": "add argument", "ops": [["insert", "event_arguments", arow]]})
+        arow = self._insert_argument(event_id, role, span_id, annotator)
+        self._touch_event(event_id)
+        self._log(annotator, article_id, "ops", {"label": "add argument", "ops": [["insert", "event_arguments", arow]]})
 
+    @transaction
     def remove_argument(self, argument_id: int, annotator: str) -> None:
         row = self.db.execute(
             "select a.id, a.event_id, a.role, a.span_id from event_arguments a join events e on e.id = a.event_id "
@@ -134,42 +138,41 @@ class EventsMixin:
             raise EventError(f"no argument {argument_id} for annotator {annotator!r}")
         arow = dict(zip(("id", "event_id", "role", "span_id"), row))
         article_id, _ = self._event_owner(arow["event_id"], annotator)
-        with self.db.atomic():
-            self.db["event_arguments"].delete(argument_id)
-            self._log(annotator, article_id, "ops", {"label": "remove argument", "ops": [["delete", "event_arguments", arow]]})
+        self.db["event_arguments"].delete(argument_id)
+        self._log(annotator, article_id, "ops", {"label": "remove argument", "ops": [["delete", "event_arguments", arow]]})
 
+    @transaction
     def set_event_type(self, event_id: int, annotator: str, type: str) -> None:
         article_id, rec = self._event_owner(event_id, annotator)
         if rec["type"] == type:
             return
-        with self.db.atomic():
-            self.db["events"].update(event_id, {"type": type})
-            self._log(annotator, article_id, "ops", {"label": "change event type", "ops": [
-                ["update", "events", {"id": event_id}, {"type": rec["type"]}, {"type": type}]]})
+        self.db["events"].update(event_id, {"type": type})
+        self._log(annotator, article_id, "ops", {"label": "change event type", "ops": [
+            ["update", "events", {"id": event_id}, {"type": rec["type"]}, {"type": type}]]})
 
+    @transaction
     def set_attribute(self, event_id: int, annotator: str, name: str, value: str) -> None:
         article_id, _ = self._event_owner(event_id, annotator)
         old = self.db.execute(
             "select value from event_attributes where event_id = ? and name = ?", [event_id, name]
         ).fetchone()
         new_row = {"event_id": event_id, "name": name, "value": value}
-        with self.db.atomic():
-            if old is None:
-                self.db["event_attributes"].insert(new_row)
-                ops = [["insert", "event_attributes", new_row]]
-            else:
-                self.db["event_attributes"].update((event_id, name), {"value": value})
-                ops = [["update", "event_attributes", {"event_id": event_id, "name": name},
-                        {"value": old[0]}, {"value": value}]]
-            self._touch_event(event_id)
-            self._log(annotator, article_id, "ops", {"label": f"set {name}", "ops": ops})
+        if old is None:
+            self.db["event_attributes"].insert(new_row)
+            ops = [["insert", "event_attributes", new_row]]
+        else:
+            self.db["event_attributes"].update((event_id, name), {"value": value})
+            ops = [["update", "event_attributes", {"event_id": event_id, "name": name},
+                    {"value": old[0]}, {"value": value}]]
+        self._touch_event(event_id)
+        self._log(annotator, article_id, "ops", {"label": f"set {name}", "ops": ops})
 
+    @transaction
     def delete_event(self, event_id: int, annotator: str) -> None:
         article_id, rec = self._event_owner(event_id, annotator)
-        with self.db.atomic():
-            ops = self._event_delete_ops(event_id, rec)
-            self._run_ops(ops)
-            self._log(annotator, article_id, "ops", {"label": "delete event", "ops": ops})
+        ops = self._event_delete_ops(event_id, rec)
+        self._run_ops(ops)
+        self._log(annotator, article_id, "ops", {"label": "delete event", "ops": ops})
 
     def _event_delete_ops(self, event_id: int, rec: dict) -> list:
         ops = []

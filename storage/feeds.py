@@ -6,8 +6,11 @@ import json
 
 from newsmark.model import Feed
 
+from .db import transaction
+from .errors import StorageError
 
-class FeedError(ValueError):
+
+class FeedError(StorageError, ValueError):
     pass
 
 
@@ -29,6 +32,7 @@ def _feed(row: dict, articles: int = 0) -> Feed:
 class FeedsMixin:
     db: object  # sqlite_utils.Database, set by Store
 
+    @transaction
     def add_feed(self, url: str, name: str, tags: list[str] | None = None) -> Feed:
         from .repo import now
 
@@ -36,10 +40,9 @@ class FeedsMixin:
             raise FeedError(f"{url}: already subscribed")
         if self.db.execute("select 1 from feeds where name = ?", [name]).fetchone():
             raise FeedError(f"a feed named {name!r} exists already; choose another --name")
-        with self.db.atomic():
-            feed_id = self.db["feeds"].insert(
-                {"url": url, "name": name, "tags": json.dumps(tags or []), "added": now()}
-            ).last_pk
+        feed_id = self.db["feeds"].insert(
+            {"url": url, "name": name, "tags": json.dumps(tags or []), "added": now()}
+        ).last_pk
         return self.feed(feed_id)
 
     def feed(self, key: int | str) -> Feed:
@@ -58,14 +61,15 @@ class FeedsMixin:
         out = [self._with_count(r) for r in self.db["feeds"].rows_where(order_by="name")]
         return [f for f in out if tag is None or tag in f.tags]
 
+    @transaction
     def remove_feed(self, name: str) -> Feed:
         """Unsubscribe. Articles from the feed stay, unlinked: nothing stored is lost."""
         feed = self.feed(name)
-        with self.db.atomic():
-            self.db.execute("update articles set feed_id = null where feed_id = ?", [feed.id])
-            self.db["feeds"].delete(feed.id)
+        self.db.execute("update articles set feed_id = null where feed_id = ?", [feed.id])
+        self.db["feeds"].delete(feed.id)
         return feed
 
+    @transaction
     def feed_checked(
         self,
         feed_id: int,
@@ -85,5 +89,4 @@ class FeedsMixin:
             update.update(last_success=stamp, last_error=None, etag=etag, last_modified=last_modified)
         elif not ok:
             update["last_error"] = error
-        with self.db.atomic():
-            self.db["feeds"].update(feed_id, update)
+        self.db["feeds"].update(feed_id, update)

@@ -12,12 +12,14 @@ database exports again byte for byte. Otherwise they get new ids.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from newsmark.formats import importers
 from newsmark.formats.importers import ImportRecord
 from newsmark.model import Schema
+
+from .db import transaction
 
 
 @dataclass(slots=True)
@@ -35,7 +37,8 @@ class ImportReport:
 
 
 class _Rollback(Exception):
-    pass
+    def __init__(self, report: ImportReport):
+        self.report = report
 
 
 class ImportsMixin:
@@ -43,7 +46,8 @@ class ImportsMixin:
 
     def import_records(
         self,
-        items: Iterable[tuple[int, ImportRecord | str]],
+        items: Callable[[], Iterable[tuple[int, ImportRecord | str]]]
+        | Iterable[tuple[int, ImportRecord | str]],
         schema: Schema,
         annotator: str | None = None,
         fallback_annotator: str = "annotator",
@@ -51,42 +55,51 @@ class ImportsMixin:
         skip_invalid: bool = False,
     ) -> ImportReport:
         """Store ``items`` (from ``importers.read``) for ``annotator``, else each record's own
-        annotator, else ``fallback_annotator``."""
+        annotator, else ``fallback_annotator``, in one write transaction.
+
+        ``items`` is best a callable that reads them: when the database stays busy past the
+        busy timeout, the whole import is tried again, reading the items again."""
+        try:
+            return self._import(items, schema, annotator, fallback_annotator, add_labels,
+                                skip_invalid)
+        except _Rollback as rollback:
+            return rollback.report
+
+    @transaction
+    def _import(self, items, schema: Schema, annotator: str | None, fallback_annotator: str,
+                add_labels: bool, skip_invalid: bool) -> ImportReport:
         from .repo import _tokens_from_json
 
         report = ImportReport()
-        try:
-            with self.db.atomic():
-                for lineno, item in items:
-                    report.lines += 1
-                    if isinstance(item, str):
-                        report.invalid.append((lineno, item))
-                        continue
-                    if not item.accepted:
-                        report.ignored += 1
-                        continue
-                    row = self.db.execute(
-                        "select id, tokens from articles where text_hash = ?", [item.text_hash]
-                    ).fetchone()
-                    tokens = _tokens_from_json(row[1]) if row else importers.tokens_for(item)
-                    problems = importers.check(item, tokens, schema, add_labels)
-                    if problems:
-                        report.invalid.append((lineno, importers.join_reasons(problems)))
-                        continue
-                    if row:
-                        article_id = row[0]
-                        report.articles_existing += 1
-                    else:
-                        article_id = self._import_article(item, tokens)
-                        report.articles_added += 1
-                    who = annotator or item.annotator or fallback_annotator
-                    self._import_annotations(article_id, who, item, schema, report)
-                    report.records += 1
-                    report.new_labels |= importers.new_labels(item, schema)
-                if report.invalid and not skip_invalid:
-                    raise _Rollback
-        except _Rollback:
+        for lineno, item in (items() if callable(items) else items):
+            report.lines += 1
+            if isinstance(item, str):
+                report.invalid.append((lineno, item))
+                continue
+            if not item.accepted:
+                report.ignored += 1
+                continue
+            row = self.db.execute(
+                "select id, tokens from articles where text_hash = ?", [item.text_hash]
+            ).fetchone()
+            tokens = _tokens_from_json(row[1]) if row else importers.tokens_for(item)
+            problems = importers.check(item, tokens, schema, add_labels)
+            if problems:
+                report.invalid.append((lineno, importers.join_reasons(problems)))
+                continue
+            if row:
+                article_id = row[0]
+                report.articles_existing += 1
+            else:
+                article_id = self._import_article(item, tokens)
+                report.articles_added += 1
+            who = annotator or item.annotator or fallback_annotator
+            self._import_annotations(article_id, who, item, schema, report)
+            report.records += 1
+            report.new_labels |= importers.new_labels(item, schema)
+        if report.invalid and not skip_invalid:
             report.rejected = True
+            raise _Rollback(report)  # the transaction is rolled back: nothing written
         return report
 
     def _id_free(self, table: str, wanted: int | None) -> bool:

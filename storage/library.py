@@ -12,6 +12,8 @@ import unicodedata
 from newsmark.model import ArticleRow
 from newsmark.query import Query
 
+from .db import transaction
+
 _SORTS = {
     "date": "a.sort_date {dir}, a.id {dir}",
     "title": "coalesce(a.title, a.text) {dir}, a.id",
@@ -178,6 +180,7 @@ class LibraryMixin:
 
     # --- where the annotator left off -----------------------------------------------------------
 
+    @transaction
     def save_position(self, article_id: int, annotator: str, cursor: int, scroll: int) -> None:
         from .repo import now
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from newsmark.formats import Record
 from newsmark.model import STATUSES, Article, ArticleRow, Span, Token
 
-from .db import connect, default_db_path
+from .db import ATTEMPTS, connect, default_db_path, transaction
+from .errors import StorageError
 from .events import EventsMixin
 from .export import ExportMixin
 from .feeds import FeedsMixin
@@ -75,10 +76,6 @@ def _span(row: dict) -> Span:
     )
 
 
-class StorageError(Exception):
-    pass
-
-
 @dataclass(slots=True)
 class Action:
     id: int
@@ -91,9 +88,14 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, St
             WarningsMixin):
     """One newsmark database."""
 
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, create: bool = True,
+                 attempts: int = ATTEMPTS):
+        """Open the database at ``path``; ``create=False`` refuses to create a missing one
+        (``NoDatabase``). ``attempts``: how many times a write transaction is tried whole when
+        another connection keeps the database busy past the busy timeout."""
         self.path = Path(path) if path else default_db_path()
-        self.db = connect(self.path)
+        self.attempts = attempts
+        self.db = connect(self.path, create=create)
         self._bounds_cache: dict[int, tuple[int, str, set[int], set[int]]] = {}
 
     def close(self) -> None:
@@ -106,6 +108,7 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, St
         stored, state = self.save_article(article, feed_id)
         return stored, state != "duplicate"
 
+    @transaction
     def save_article(self, article: Article, feed_id: int | None = None) -> tuple[Article, str]:
         """Store ``article``; returns (stored, state) with state one of:
 
@@ -136,8 +139,7 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, St
             "ingested": article.ingested or now(),
         }
         row["sort_date"] = article.published or row["ingested"]
-        with self.db.atomic():
-            article_id = self.db["articles"].insert(row).last_pk
+        article_id = self.db["articles"].insert(row).last_pk
         return self.article(article_id), ("version" if latest else "added")
 
     def latest_version(self, url: str) -> Article | None:
@@ -251,6 +253,7 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, St
             args = [article_id]
         return [r[0] for r in self.db.execute(sql, args).fetchall()]
 
+    @transaction
     def add_span(
         self,
         article_id: int,
@@ -279,40 +282,39 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, St
             "created": stamp,
             "updated": stamp,
         }
-        with self.db.atomic():
-            span_id = self.db["spans"].insert(row).last_pk
-            row["id"] = span_id
-            self._log(annotator, article_id, "add_span", {"span": row})
-            self._touch_status(article_id, annotator)
+        span_id = self.db["spans"].insert(row).last_pk
+        row["id"] = span_id
+        self._log(annotator, article_id, "add_span", {"span": row})
+        self._touch_status(article_id, annotator)
         return _span(row)
 
+    @transaction
     def delete_span(self, span_id: int, annotator: str) -> Span:
         """Delete a span, and the event arguments that point at it, as one undoable action.
 
         Callers ask for confirmation first when ``arguments_using(span_id)`` is not empty.
         """
         row = self._span_row(span_id, annotator)
-        with self.db.atomic():
-            ops = [["delete", "event_arguments", r]
-                   for r in self.db["event_arguments"].rows_where("span_id = ?", [span_id])]
-            ops.append(["delete", "spans", row])
-            self._run_ops(ops)
-            self._log(annotator, row["article_id"], "ops", {"label": "delete span", "ops": ops})
+        ops = [["delete", "event_arguments", r]
+               for r in self.db["event_arguments"].rows_where("span_id = ?", [span_id])]
+        ops.append(["delete", "spans", row])
+        self._run_ops(ops)
+        self._log(annotator, row["article_id"], "ops", {"label": "delete span", "ops": ops})
         return _span(row)
 
+    @transaction
     def relabel_span(self, span_id: int, annotator: str, label: str) -> Span:
         row = self._span_row(span_id, annotator)
         if row["label"] == label:
             return _span(row)
         stamp = now()
-        with self.db.atomic():
-            self.db["spans"].update(span_id, {"label": label, "updated": stamp})
-            self._log(
-                annotator,
-                row["article_id"],
-                "relabel_span",
-                {"id": span_id, "old": row["label"], "new": label},
-            )
+        self.db["spans"].update(span_id, {"label": label, "updated": stamp})
+        self._log(
+            annotator,
+            row["article_id"],
+            "relabel_span",
+            {"id": span_id, "old": row["label"], "new": label},
+        )
         row.update(label=label, updated=stamp)
         return _span(row)
 
@@ -333,26 +335,27 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, St
         ).fetchone()
         return row[0] if row else "todo"
 
+    @transaction
     def set_status(self, article_ids: Iterable[int], annotator: str, status: str) -> int:
         """Set the status of many articles as one undoable action. Returns how many changed."""
         if status not in STATUSES:
             raise StorageError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
         ids = list(article_ids)
-        with self.db.atomic():
-            old = {i: self.status(i, annotator) for i in ids}
-            changed = [i for i in ids if old[i] != status]
-            for i in changed:
-                self._write_status(i, annotator, status)
-            if changed:
-                scope = changed[0] if len(changed) == 1 else None
-                self._log(
-                    annotator,
-                    scope,
-                    "set_status",
-                    {"old": {str(i): old[i] for i in changed}, "new": status},
-                )
+        old = {i: self.status(i, annotator) for i in ids}
+        changed = [i for i in ids if old[i] != status]
+        for i in changed:
+            self._write_status(i, annotator, status)
+        if changed:
+            scope = changed[0] if len(changed) == 1 else None
+            self._log(
+                annotator,
+                scope,
+                "set_status",
+                {"old": {str(i): old[i] for i in changed}, "new": status},
+            )
         return len(changed)
 
+    @transaction
     def flag(self, article_id: int, annotator: str, note: str | None) -> None:
         """Flag the article with a note (``None`` clears the flag), as one undoable action."""
         row = self.db.execute(
@@ -361,9 +364,8 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, St
         ).fetchone()
         old = {"flagged": bool(row[0]) if row else False, "note": row[1] if row else None}
         new = {"flagged": note is not None, "note": note}
-        with self.db.atomic():
-            self._write_flag(article_id, annotator, new)
-            self._log(annotator, article_id, "flag", {"old": old, "new": new})
+        self._write_flag(article_id, annotator, new)
+        self._log(annotator, article_id, "flag", {"old": old, "new": new})
 
     def flagged(self, article_id: int, annotator: str) -> str | None:
         """The flag's note ('' for a flag without a note), or None when not flagged."""
@@ -429,16 +431,17 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, St
             return None
         return Action(row[0], row[1], row[2], json.loads(row[3]))
 
+    @transaction
     def undo(self, annotator: str, article_id: int | None = None) -> Action | None:
         """Undo the annotator's last action (in ``article_id`` when given). None if nothing."""
         action = self._last_action(annotator, article_id, "done")
         if action is None:
             return None
-        with self.db.atomic():
-            self._apply(action, reverse=True)
-            self.db["actions"].update(action.id, {"state": "undone"})
+        self._apply(action, reverse=True)
+        self.db["actions"].update(action.id, {"state": "undone"})
         return action
 
+    @transaction
     def redo(self, annotator: str, article_id: int | None = None) -> Action | None:
         """Redo the annotator's most recently undone action. None if nothing."""
         sql = (
@@ -452,9 +455,8 @@ class Store(FeedsMixin, LibraryMixin, EventsMixin, ExportMixin, ImportsMixin, St
         if row is None:
             return None
         action = Action(row[0], row[1], row[2], json.loads(row[3]))
-        with self.db.atomic():
-            self._apply(action, reverse=False)
-            self.db["actions"].update(action.id, {"state": "done"})
+        self._apply(action, reverse=False)
+        self.db["actions"].update(action.id, {"state": "done"})
         return action
 
     def _apply(self, action: Action, reverse: bool) -> None:

@@ -8,9 +8,17 @@ from __future__ import annotations
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("newsmark")
+# The names of every migration this code knows, in order. A database holding a name not in it,
+# or a ``user_version`` above ``len(KNOWN)``, was migrated by a newer newsmark (storage.db).
+KNOWN: list[str] = []
 
 
-@migrations()
+def migration(fn):
+    KNOWN.append(fn.__name__)
+    return migrations()(fn)
+
+
+@migration
 def m001_foundation(db: Database) -> None:
     db["articles"].create(
         {
@@ -86,7 +94,7 @@ def m001_foundation(db: Database) -> None:
     db["actions"].create_index(["annotator", "article_id", "state"])
 
 
-@migrations()
+@migration
 def m002_feeds_and_versions(db: Database) -> None:
     db["feeds"].create(
         {
@@ -113,7 +121,7 @@ def m002_feeds_and_versions(db: Database) -> None:
     db["articles"].create_index(["parent_id"])
 
 
-@migrations()
+@migration
 def m003_library(db: Database) -> None:
     # what the library sorts by "date": published when known, else when it was ingested
     db["articles"].add_column("sort_date", str)
@@ -131,7 +139,7 @@ def m003_library(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m004_events(db: Database) -> None:
     db["events"].create(
         {
@@ -166,7 +174,7 @@ def m004_events(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m005_fts_vocabulary(db: Database) -> None:
     # per-term document counts, so a text filter can choose its plan (see storage/library.py)
     db.execute("create virtual table articles_fts_vocab using fts5vocab(articles_fts, 'row')")

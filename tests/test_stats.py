@@ -85,7 +85,7 @@ def test_stats_json_and_schema(cli, db_path, tmp_path):
     assert "  DEMAND          1        1         1  (not in the schema)" in text
 
 
-def test_stats_empty_database(cli):
+def test_stats_empty_database(cli, store):
     result = cli("stats")
     assert result.exit_code == 0
     assert result.output.startswith("articles: 0 (newest versions)\n\nspans: 0 in 0 annotated")

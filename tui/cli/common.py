@@ -18,6 +18,7 @@ from newsmark.config import default_schema, load_schema
 from newsmark.model import Schema, SchemaError
 from newsmark.text import escape_controls, escape_json
 from storage.db import default_db_path
+from storage.errors import StorageError
 from storage.repo import Store
 
 
@@ -69,9 +70,14 @@ def db_option(fn):
     return wrapper
 
 
-def open_store(path: Path) -> Store:
+def open_store(path: Path, create: bool = False) -> Store:
+    """The store at ``path``. Only commands that add something (``create=True``: ingest,
+    import, feed add, feed import-opml) create a missing database; the others say there is
+    none, so a typo in ``--db`` is an error, not a new empty database."""
     try:
-        return Store(path)
+        return Store(path, create=create)
+    except StorageError as exc:  # no database, a newer one, busy, …: the message names it
+        raise Fail(str(exc)) from None
     except Exception as exc:  # sqlite3.DatabaseError, PermissionError, …
         raise Fail(f"{path}: cannot open the database ({exc})") from None
 

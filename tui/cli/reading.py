@@ -49,3 +49,19 @@ def list_(db_path: Path, annotator: str) -> None:
             f"{field(row.source)[:16]:<16}  {field(row.title)}"
         )
 
+
+
+@main.command()
+@db_option
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup(db_path: Path, target: Path) -> None:
+    """Copy the database to TARGET (a new file), consistently, while others keep working.
+
+    SQLite's online backup copies one snapshot: every action saved before the backup started
+    is in the copy, and nobody has to stop. The copy is a self-contained database file.
+    """
+    from storage.db import backup as copy
+
+    store = open_store(db_path)
+    copy(store.db, target)
+    echo(f"backed up {field(db_path)} -> {field(target)} ({target.stat().st_size:,} bytes)")

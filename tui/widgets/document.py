@@ -47,7 +47,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newsmark.model import Span, Token
+from newsmark.model import Span, Token, inner_first
 from newsmark.text import snap_to_tokens, word_tokens
 
 from .labels import label_style, start_marker_style
@@ -575,7 +575,7 @@ class DocumentView(ScrollView, can_focus=True):
     def _spans_over(self, start: int, end: int) -> list[Span]:
         """Spans overlapping [start, end) (which lies on one display line), innermost first."""
         hits = [s for s in self._line_spans.get(self.line_of(start), ()) if s.overlaps(start, end)]
-        return sorted(hits, key=_inner_first)
+        return sorted(hits, key=inner_first)
 
     def spans_at_cursor(self) -> list[Span]:
         """Spans overlapping the token under the cursor, innermost (shortest) first; a span
@@ -819,13 +819,13 @@ class DocumentView(ScrollView, can_focus=True):
             covering = [s for s in spans if s.start <= a < s.end]
             if not covering:
                 continue
-            inner = min(covering, key=_inner_first)
+            inner = min(covering, key=inner_first)
             nested = len(covering) > 1
             paint(label_style(self._color(inner.label), underline=nested), a, b)
             starting = [s for s in covering if s.start == a]
             if starting and self._covered(a - 1):
                 # in the colour of the span that starts here (the innermost, if several do)
-                first = min(starting, key=_inner_first)
+                first = min(starting, key=inner_first)
                 paint(start_marker_style(self._color(first.label), underline=nested), a, a + 1)
 
     def render_line(self, y: int) -> Strip:
@@ -863,8 +863,3 @@ def trigger_style(color: str) -> Style:
 
 def _span_key(span: Span) -> tuple[int, int, str, int | None]:
     return (span.start, span.end, span.label, span.id)
-
-
-def _inner_first(span: Span) -> tuple[int, int, int]:
-    """Sort key: shortest first; of equal length, the later start (the one overlapping in)."""
-    return (span.end - span.start, -span.start, span.id or 0)
