@@ -7,11 +7,14 @@ input's name.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .clean import Cleaned
 from .model import Article
@@ -59,21 +62,29 @@ def output_name(path: Path) -> str:
 
 
 def discover(paths: list[str | Path]) -> Iterator[Input]:
-    """Files under ``paths`` (directories recursively, sorted), and the inputs that failed."""
+    """Files under ``paths`` (directories recursively, sorted), and the inputs that failed.
+
+    Only regular files (or symbolic links to them) are inputs: a FIFO, socket or device named on
+    the command line fails with one line, unopened. Inside a directory, symbolic links to
+    directories are not followed (no loops), and a FIFO with a .txt name fails when it is read.
+    """
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            yield Input(path, "no such file or directory")
-        elif path.is_dir():
+        try:
+            mode = os.stat(path).st_mode  # follows symbolic links; never opens the file
+        except OSError as exc:
+            yield Input(path, stat_problem(path, exc))
+            continue
+        if stat.S_ISDIR(mode):
             if not os.access(path, os.R_OK | os.X_OK):
                 yield Input(path, "directory is not readable")
                 continue
             found = False
-            for root, dirs, files in os.walk(path, onerror=None):
+            for root, dirs, files in os.walk(path, onerror=None):  # followlinks=False
                 dirs.sort()
                 for d in dirs:
                     sub = Path(root) / d
-                    if not os.access(sub, os.R_OK | os.X_OK):
+                    if not sub.is_symlink() and not os.access(sub, os.R_OK | os.X_OK):
                         yield Input(sub, "directory is not readable")
                 for f in sorted(files):
                     file = Path(root) / f
@@ -82,26 +93,85 @@ def discover(paths: list[str | Path]) -> Iterator[Input]:
                         yield Input(file)
             if not found:
                 yield Input(path, "no .txt, .md or .html files in this directory")
+        elif not stat.S_ISREG(mode):
+            yield Input(path, not_regular(mode))
         elif kind_of(path) is None:
             yield Input(path, "unsupported file type (expected .txt, .md, .html or .htm, optionally .gz)")
         else:
             yield Input(path)
 
 
-def read_limited(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
-    """The file's bytes, gunzipped if it ends in .gz; refused past ``limit`` (decompressed)."""
+# --- reading files from outside: regular files only ---------------------------------------------
+
+_KINDS_OF_FILE = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                  (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def not_regular(mode: int) -> str:
+    """The one-line reason a file of this ``st_mode`` is not read."""
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    what = next((name for test, name in _KINDS_OF_FILE if test(mode)), "something else")
+    return f"not a regular file ({what})"
+
+
+def stat_problem(path: str | Path, exc: OSError) -> str:
+    """The one-line reason ``os.stat(path)`` failed: a dangling link and a link loop by name."""
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link loop"
+    if exc.errno == errno.ENOENT:
+        return ("a dangling symbolic link (its target does not exist)" if os.path.islink(path)
+                else "no such file or directory")
+    if exc.errno == errno.EACCES:
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
+def open_regular(path: str | Path) -> BinaryIO:
+    """Open ``path`` for reading, binary, only if it is a regular file (a symbolic link to one is
+    fine). A FIFO, socket, device or directory raises ``IngestError`` without being opened; the
+    open itself is non-blocking and the opened file is checked again, so a path swapped for a
+    FIFO between the check and the open fails too instead of hanging."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise IngestError(f"file is {size:,} bytes, over the {limit:,}-byte limit")
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
-    except PermissionError as exc:
-        raise IngestError("permission denied") from exc
-    except IsADirectoryError as exc:
-        raise IngestError("is a directory") from exc
+        mode = os.stat(path).st_mode
     except OSError as exc:
-        raise IngestError(exc.strerror or str(exc)) from exc
+        raise IngestError(stat_problem(path, exc)) from None
+    if not stat.S_ISREG(mode):
+        raise IngestError(not_regular(mode))
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise IngestError(stat_problem(path, exc)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise IngestError(not_regular(mode))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_file(path: str | Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of the regular file ``path`` (see ``open_regular``); refused past ``limit``."""
+    with open_regular(path) as fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            if size > limit:
+                raise IngestError(f"file is {size:,} bytes, over the {limit:,}-byte limit")
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise IngestError(exc.strerror or str(exc)) from None
+    if len(data) > limit:  # it grew while we read it
+        raise IngestError(f"file is over the {limit:,}-byte limit")
+    return data
+
+
+def read_limited(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The regular file's bytes (see ``open_regular``), gunzipped if it ends in .gz; refused
+    past ``limit`` (decompressed)."""
+    data = read_file(path, limit)
     if path.suffix.lower() == ".gz":
         data = gunzip_limited(data, limit)
     return data
