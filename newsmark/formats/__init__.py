@@ -4,18 +4,22 @@ A format module exposes ``export(records, output, schema, **options) -> dict`` w
 is an iterable of ``Record`` (streamed: never materialise it), ``output`` is a path (or ``-`` for
 standard output where the format is a text stream), and the returned dict is a summary
 (``{"records": n, ...}`` plus format-specific counts such as dropped spans).
+
+Every file a format writes goes through ``newsmark.atomic.atomic_output`` (``text_output`` for
+text): complete or untouched, and an error writing it is an ``OutputError`` naming the file.
+``export`` runs a format inside ``all_or_nothing``: the files of one export (hf's JSONL and its
+``labels.json``, brat's directory) are renamed into place together, once all are written.
 """
 
 from __future__ import annotations
 
 import importlib
 import io
-import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from ..atomic import all_or_nothing, atomic_output
 from ..model import Article, Event, Schema, Span
 
 # name -> module; the CLI offers exactly these
@@ -44,17 +48,13 @@ def export(fmt: str, records: Iterable[Record], output: str, schema: Schema, **o
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     module = importlib.import_module(FORMATS[fmt])
-    return module.export(records, output, schema, **options)
+    with all_or_nothing():
+        return module.export(records, output, schema, **options)
 
 
 @contextmanager
 def text_output(output: str) -> Iterator[io.TextIOBase]:
-    """A text stream for ``output`` (``-`` is standard output), UTF-8, LF line endings."""
-    if output == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+    """A text stream for ``output`` (``-`` is standard output), UTF-8, LF line endings; a file
+    is replaced atomically (see ``newsmark.atomic``)."""
+    with atomic_output(output, "w", encoding="utf-8", newline="\n") as fh:
         yield fh

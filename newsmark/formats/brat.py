@@ -16,6 +16,11 @@
   as two, and its offsets would then drift after one.
 - A span that crosses a line break becomes a discontinuous brat span, one fragment per line
   (``T1\tLOC 10 16;17 22\tBerlin Mitte``), since a ``.ann`` line cannot hold a line break.
+
+Each file is written to a temporary file in the directory and renamed over its name
+(``newsmark.atomic``); the renames happen together once every file is written, so a failed
+export leaves the directory as it was. Files the export does not write (a user's
+``visual.conf``, other articles' pairs) are never touched.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
+from ..atomic import atomic_output
 from ..events import attributes_with_defaults, validate
 from ..model import Event, Schema, Span
 from . import Record
@@ -156,10 +162,10 @@ def export(records: Iterable[Record], output: str, schema: Schema, **_options) -
     event_roles: dict[str, set[str]] = {}
     for r in records:
         base = file_base(r.article.id, r.annotator)
-        with open(root / f"{base}.txt", "w", encoding="utf-8", newline="") as fh:
+        with atomic_output(root / f"{base}.txt", "w", newline="") as fh:
             fh.write(r.article.text)
         lines = ann_lines(r, schema)
-        with open(root / f"{base}.ann", "w", encoding="utf-8", newline="") as fh:
+        with atomic_output(root / f"{base}.ann", "w", newline="") as fh:
             fh.write("".join(line + "\n" for line in lines))
         n += 1
         n_spans += len(r.spans)
@@ -167,6 +173,6 @@ def export(records: Iterable[Record], output: str, schema: Schema, **_options) -
         labels.update(s.label for s in r.spans)
         for e in r.events:
             event_roles.setdefault(e.type, set()).update(a.role for a in e.arguments)
-    with open(root / "annotation.conf", "w", encoding="utf-8", newline="\n") as fh:
+    with atomic_output(root / "annotation.conf", "w") as fh:
         fh.write(annotation_conf(schema, labels, event_roles))
     return {"records": n, "spans": n_spans, "events": n_events}

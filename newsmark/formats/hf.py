@@ -8,8 +8,10 @@ outermost for nested spans) and every dropped span is counted in the summary.
 Tag ids: ``O`` is 0, then ``B-``/``I-`` for each schema label in schema order, then for labels
 outside the schema in order of first appearance. ``labels.json`` (``{"names": [...], "id2label":
 {...}, "label2id": {...}}``) is written next to the output file, or into the current directory
-for ``-o -``. An existing ``labels.json`` there is read first and only ever extended, never
-renumbered, so train and dev files exported into one directory share their tag ids.
+when the output is written in place (``-o -``, a device such as ``/dev/null``, a FIFO). An
+existing ``labels.json`` there is read first and only ever extended, never renumbered, so train
+and dev files exported into one directory share their tag ids. Both files are replaced
+atomically, together (``newsmark.atomic``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..atomic import atomic_output, pending_path, writes_directly
 from ..model import Schema
 from . import Record, text_output
 from .conll import bio_tags, resolve_overlaps, words
@@ -26,7 +29,9 @@ LABELS_FILE = "labels.json"
 
 
 def labels_path(output: str) -> Path:
-    return Path(LABELS_FILE) if output == "-" else Path(output).parent / LABELS_FILE
+    """Next to the output file; in the current directory for standard output, a device or a
+    FIFO (never ``/dev/labels.json``)."""
+    return Path(LABELS_FILE) if writes_directly(output) else Path(output).parent / LABELS_FILE
 
 
 def _read_names(path: Path) -> list[str]:
@@ -65,7 +70,8 @@ class TagIds:
 
 def export(records: Iterable[Record], output: str, schema: Schema, **_options) -> dict:
     labels_file = labels_path(output)
-    tag_ids = TagIds(_read_names(labels_file))
+    # a labels.json this export (--split) already wrote but has not renamed into place yet
+    tag_ids = TagIds(_read_names(Path(pending_path(labels_file))))
     for label in schema.names:
         tag_ids.add_label(label)
     n = n_spans = n_dropped = 0
@@ -84,8 +90,8 @@ def export(records: Iterable[Record], output: str, schema: Schema, **_options) -
             n += 1
             n_spans += len(r.spans)
             n_dropped += len(dropped)
-    labels_file.parent.mkdir(parents=True, exist_ok=True)
-    labels_file.write_text(json.dumps(tag_ids.json(), ensure_ascii=False, indent=2) + "\n", "utf-8")
+    with atomic_output(labels_file, "w") as fh:
+        fh.write(json.dumps(tag_ids.json(), ensure_ascii=False, indent=2) + "\n")
     notes = [f"tag ids in {labels_file}"]
     if n_dropped:
         notes.append(

@@ -16,16 +16,18 @@ A DocBin stores ``user_data`` as msgpack and gives its lists back as tuples.
 spaCy's ``DocBin`` keeps every Doc's arrays in memory until ``to_bytes``; ``DocBinWriter`` writes
 the same bytes (a test compares them with ``DocBin.to_bytes``) while holding one batch of Docs and
 the set of strings (the corpus's vocabulary) in memory: each batch is added to a real ``DocBin``,
-so its arrays and strings are spaCy's own, and its parts go to temporary files, put together and
-compressed as a stream at the end.
+so its arrays and strings are spaCy's own, and its parts go to temporary files (in ``$TMPDIR``,
+else the system's temporary directory), put together and compressed as a stream at the end. The
+parts are removed whatever happens; an error writing one is an ``OutputError`` naming it. The
+``.spacy`` file itself is replaced atomically (``newsmark.atomic``).
 
 spaCy is imported here, lazily: nothing else in ``newsmark`` needs it to export.
 """
 
 from __future__ import annotations
 
+import errno
 import struct
-import sys
 import tempfile
 import zlib
 from collections.abc import Iterable
@@ -33,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
+from ..atomic import OutputError, atomic_output, reason
 from ..model import Schema
 from . import Record
 from .conll import resolve_overlaps
@@ -116,7 +119,13 @@ class DocBinWriter:
         self._version = self._docbin.version
         self._strings: set[str] = set()
         self._tmp = tempfile.TemporaryDirectory(prefix="newsmark-docbin-")
-        self._parts = {k: open(Path(self._tmp.name) / k, "w+b") for k in (*self._RAW, *self._LISTS)}
+        self._parts = {}
+        try:
+            for k in (*self._RAW, *self._LISTS):
+                self._parts[k] = open(Path(self._tmp.name) / k, "w+b")
+        except OSError as exc:
+            self.discard()
+            raise self._part_error(exc, k) from exc
         self._sizes = dict.fromkeys(self._RAW, 0)
         self.count = 0
 
@@ -125,6 +134,11 @@ class DocBinWriter:
         self.count += 1
         if len(self._docbin) >= self._batch:
             self._flush()
+
+    def _part_error(self, exc: OSError, key: str) -> OutputError:
+        """An error on a temporary part, named: the disk that is full may be another one than
+        the output's."""
+        return OutputError(exc.errno or errno.EIO, reason(exc), str(Path(self._tmp.name) / key))
 
     def _flush(self) -> None:
         import numpy
@@ -138,11 +152,20 @@ class DocBinWriter:
             "spaces": numpy.vstack(docbin.spaces).tobytes("C"),
             "lengths": numpy.asarray([len(t) for t in docbin.tokens], dtype="int32").tobytes("C"),
         }
-        for key, data in raw.items():
-            self._parts[key].write(data)
-            self._sizes[key] += len(data)
-        for key in self._LISTS:
-            self._parts[key].write(b"".join(srsly.msgpack_dumps(item) for item in getattr(docbin, key)))
+        key = ""
+        try:
+            for key, data in raw.items():
+                self._parts[key].write(data)
+                self._sizes[key] += len(data)
+            for key in self._LISTS:
+                self._parts[key].write(
+                    b"".join(srsly.msgpack_dumps(item) for item in getattr(docbin, key)))
+                # written through at once: a full disk shows here, not on a later read
+                self._parts[key].flush()
+            for key in self._RAW:
+                self._parts[key].flush()
+        except OSError as exc:
+            raise self._part_error(exc, key) from exc
         self._strings |= docbin.strings
         self._docbin = self._new()
 
@@ -162,9 +185,17 @@ class DocBinWriter:
 
             def copy(key: str) -> None:
                 part = self._parts[key]
-                part.seek(0)
-                while chunk := part.read(1 << 20):
+                try:
+                    part.seek(0)
+                    chunk = part.read(1 << 20)
+                except OSError as exc:
+                    raise self._part_error(exc, key) from exc
+                while chunk:
                     emit(chunk)
+                    try:
+                        chunk = part.read(1 << 20)
+                    except OSError as exc:
+                        raise self._part_error(exc, key) from exc
 
             emit(bytes([0x80 | (len(self._RAW) + len(self._LISTS) + 3)]))  # a map of 10 keys
             emit(srsly.msgpack_dumps("version") + srsly.msgpack_dumps(self._version))
@@ -183,18 +214,16 @@ class DocBinWriter:
     def discard(self) -> None:
         """Remove the temporary parts (``close`` does it; call it when giving up)."""
         for part in self._parts.values():
-            part.close()
+            try:
+                part.close()
+            except OSError:  # its buffer could not be written: it is removed anyway
+                pass
         self._tmp.cleanup()
 
 
 def export(records: Iterable[Record], output: str, schema: Schema, **_options) -> dict:
-    if output == "-":
-        out = sys.stdout.buffer
-    else:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        out = open(output, "wb")
     n = n_spans = n_ents = n_events = 0
-    try:
+    with atomic_output(output, "wb") as out:
         writer = DocBinWriter(out)
         try:
             for r in records:
@@ -208,11 +237,6 @@ def export(records: Iterable[Record], output: str, schema: Schema, **_options) -
             writer.discard()
             raise
         writer.close()
-    finally:
-        if out is sys.stdout.buffer:
-            out.flush()
-        else:
-            out.close()
     not_ents = n_spans - n_ents
     summary = {"records": n, "spans": n_spans, "ents": n_ents, "not_ents": not_ents,
                "events": n_events, "notes": []}

@@ -101,6 +101,7 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
     from dataclasses import replace
     from importlib import import_module
 
+    from newsmark.atomic import all_or_nothing
     from newsmark.formats import export as run_export
     from newsmark.formats.brat import BratError
     from newsmark.formats.prodigy import AlignmentError
@@ -117,24 +118,41 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
         except SplitError as exc:
             raise click.UsageError(str(exc)) from None
     store = open_store(db_path)
-    for out, sel in jobs:
-        try:
-            if fmt == "prodigy" and workers != 1:
-                from functools import partial
+    done = []
+    out = output
+    try:
+        # the parts of a split are renamed into place together, once all are written
+        with all_or_nothing():
+            for out, sel in jobs:
+                if fmt == "prodigy" and workers != 1:
+                    from functools import partial
 
-                from newsmark.formats.prodigy import render
-                from storage.parallel import rendered
+                    from newsmark.formats.prodigy import render
+                    from storage.parallel import rendered
 
-                batches = rendered(db_path, sel, partial(render, schema=schema), workers or None)
-                summary = run_export(fmt, (), out, schema, rendered=batches)
-            else:
-                summary = run_export(fmt, store.records(sel), out, schema, relations=relations)
-        except (AlignmentError, BratError) as exc:
-            raise Fail(str(exc)) from None
-        where = f" -> {out}" if split is not None else ""
+                    batches = rendered(db_path, sel, partial(render, schema=schema), workers or None)
+                    summary = run_export(fmt, (), out, schema, rendered=batches)
+                else:
+                    summary = run_export(fmt, store.records(sel), out, schema, relations=relations)
+                done.append((out, summary))
+    except (AlignmentError, BratError) as exc:
+        raise Fail(str(exc)) from None
+    except OSError as exc:  # a full disk, a file size limit, no permission, …
+        raise cannot_write(exc, out) from None
+    for out, summary in done:
+        where = f" -> {field(out)}" if split is not None else ""
         echo(f"{summary['records']} records exported ({fmt}){where}", err=True)
         for note in summary.get("notes", []):
             echo(f"  {field(note)}", err=True)
+
+
+def cannot_write(exc: OSError, output: str | Path) -> Fail:
+    """One line for an error writing ``output``: ``Error: out.jsonl: cannot write (No space
+    left on device)``, naming the file the error names, else ``output``."""
+    from newsmark.atomic import describe
+
+    name, why = describe(exc, str(output))
+    return Fail(f"{field(name)}: cannot write ({field(why)})")
 
 
 @main.command(name="import")

@@ -1,0 +1,292 @@
+"""Exports are complete or untouched: a full disk (``/dev/full``), a file size limit
+(``RLIMIT_FSIZE``, as ``ulimit -f`` sets it) or an unwritable name ends the real ``newsmark``
+command with one ``Error:`` line and exit status 1, the earlier file byte for byte as it was and
+no temporary file left; devices and standard output are written in place, never replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from test_brat import events_corpus
+
+from newsmark.split import split_of_text
+from storage.repo import Store
+
+NEWSMARK = Path(sys.executable).parent / "newsmark"
+STREAMS = ["prodigy", "doccano", "hf", "conll", "spacy"]
+LIMIT = 4096  # bytes: below every format's export of the corpus
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """The annotated database, with a connection held open for the module: its ``-shm`` file
+    stays at its full size, so a child under a small RLIMIT_FSIZE can still read it (SQLite
+    would otherwise grow it to 32 KB, past the limit)."""
+    path = tmp_path_factory.mktemp("corpus") / "corpus.db"
+    events_corpus(path).close()
+    held = sqlite3.connect(path)
+    held.execute("select count(*) from articles").fetchall()
+    yield path
+    held.close()
+
+
+def newsmark(*args, limit: int | None = None, umask: int | None = None, cwd: Path | None = None,
+             stdout=subprocess.PIPE, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The real console script in a child process, under RLIMIT_FSIZE ``limit`` (the child's
+    SIGXFSZ is set back to the default before exec, as a shell leaves it: newsmark must ignore
+    it itself)."""
+
+    def setup() -> None:
+        if limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        if umask is not None:
+            os.umask(umask)
+
+    return subprocess.run(
+        [str(NEWSMARK), *map(str, args)], preexec_fn=setup, cwd=cwd, stdout=stdout,
+        stderr=subprocess.PIPE, text=True, timeout=120,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})})
+
+
+def parallel(calls: list) -> list[subprocess.CompletedProcess]:
+    with ThreadPoolExecutor(4) as pool:
+        return list(pool.map(lambda c: c(), calls))
+
+
+def one_error(result: subprocess.CompletedProcess, line: str) -> None:
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [line], result.stderr
+
+
+def listing(directory: Path) -> dict[str, bytes]:
+    """Every file under ``directory`` (hidden temporaries included) and its bytes."""
+    return {str(p.relative_to(directory)): p.read_bytes() if p.is_file() else b"<dir>"
+            for p in sorted(directory.rglob("*"))}
+
+
+def output_args(fmt: str, out) -> list[str]:
+    return ["export", "--format", fmt, "-o", out]
+
+
+# --- full disk, devices, standard output ------------------------------------------------------
+
+
+def test_dev_full_is_one_line_for_every_stream_format(corpus, tmp_path):
+    runs = [(fmt, extra) for fmt in STREAMS for extra in ([["--jobs", "1"], []] if fmt == "prodigy" else [[]])]
+    results = parallel([lambda fmt=fmt, extra=extra: newsmark(
+        *output_args(fmt, "/dev/full"), *extra, "--db", corpus, cwd=tmp_path)
+        for fmt, extra in runs])
+    for (fmt, _), result in zip(runs, results):
+        one_error(result, "Error: /dev/full: cannot write (No space left on device)")
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    assert list(tmp_path.iterdir()) == []  # hf's labels.json is not written either
+
+
+def test_standard_output_on_a_full_disk(corpus):
+    with open("/dev/full", "w") as full:
+        results = parallel([lambda fmt=fmt: newsmark(*output_args(fmt, "-"), "--db", corpus,
+                                                     stdout=full)
+                            for fmt in ("prodigy", "conll", "spacy")])
+    for result in results:
+        one_error(result, "Error: standard output: cannot write (No space left on device)")
+
+
+def test_dev_null_and_stdout_still_work(corpus, tmp_path):
+    null = parallel([lambda fmt=fmt: newsmark(*output_args(fmt, "/dev/null"), "--db", corpus,
+                                              cwd=tmp_path) for fmt in STREAMS])
+    for fmt, result in zip(STREAMS, null):
+        assert result.returncode == 0, (fmt, result.stderr)
+        assert "records exported" in result.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert not os.path.exists("/dev/labels.json")  # hf: next to a device means here
+    assert (tmp_path / "labels.json").exists()
+
+    out = tmp_path / "out.jsonl"
+    to_file, to_stdout = parallel([lambda: newsmark("export", "-o", out, "--db", corpus),
+                                   lambda: newsmark("export", "-o", "-", "--db", corpus)])
+    assert to_file.returncode == to_stdout.returncode == 0
+    assert to_stdout.stdout == out.read_text("utf-8") != ""
+
+
+# --- a file size limit part-way: the earlier file stays -----------------------------------------
+
+
+def test_write_past_the_file_size_limit_keeps_the_earlier_file(corpus, tmp_path):
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    dirs = {fmt: tmp_path / fmt for fmt in STREAMS}
+    outs = {fmt: dirs[fmt] / f"out.{fmt}" for fmt in STREAMS}
+    earlier = parallel([lambda fmt=fmt: newsmark(*output_args(fmt, outs[fmt]), "--annotator", "bob",
+                                                 "--db", corpus) for fmt in STREAMS])
+    assert all(r.returncode == 0 for r in earlier), [r.stderr for r in earlier]
+    before = {fmt: listing(dirs[fmt]) for fmt in STREAMS}
+    assert all(os.path.getsize(outs[fmt]) > 0 for fmt in STREAMS)
+
+    results = parallel([lambda fmt=fmt: newsmark(*output_args(fmt, outs[fmt]), "--db", corpus,
+                                                 limit=LIMIT, env={"TMPDIR": str(tmpdir)})
+                        for fmt in STREAMS])
+    for fmt, result in zip(STREAMS, results):
+        if fmt == "spacy":  # its uncompressed parts pass the limit first: they are named
+            assert result.returncode == 1 and len(result.stderr.splitlines()) == 1, result.stderr
+            assert result.stderr.startswith(f"Error: {tmpdir}/newsmark-docbin-")
+            assert result.stderr.endswith(": cannot write (File too large)\n")
+        else:
+            one_error(result, f"Error: {outs[fmt]}: cannot write (File too large)")
+        assert listing(dirs[fmt]) == before[fmt], fmt  # byte-identical, no temporary beside it
+    assert list(tmpdir.iterdir()) == []  # the DocBin's parts are gone too
+
+
+# --- brat: a directory replaced file by file, a user's files left alone -------------------------
+
+
+def test_brat_failure_part_way_leaves_every_file_as_it_was(corpus, tmp_path):
+    out = tmp_path / "brat"
+    out.mkdir()
+    old = {"visual.conf": b"[labels]\nPER | Person\n",  # the user's: never touched
+           "1-alice.txt": b"an earlier text", "1-alice.ann": b"T1\tPER 0 2\tan\n",
+           "2-bob.ann": b"an earlier .ann", "annotation.conf": b"[entities]\nPER\n"}
+    for name, data in old.items():
+        (out / name).write_bytes(data)
+    (out / "1-alice.ann").chmod(0o600)
+    (out / "2-alice.ann").mkdir()  # the second record cannot be written: EISDIR part-way
+    result = newsmark("export", "--format", "brat", "-o", out, "--db", corpus)
+    one_error(result, f"Error: {out}/2-alice.ann: cannot write (Is a directory)")
+    assert listing(out) == {**old, "2-alice.ann": b"<dir>"}  # 1-alice's pair was not renamed in
+
+    (out / "2-alice.ann").rmdir()
+    result = newsmark("export", "--format", "brat", "-o", out, "--db", corpus)
+    assert result.returncode == 0, result.stderr
+    after = listing(out)
+    assert after["visual.conf"] == old["visual.conf"]
+    store = Store(corpus)
+    assert after["1-alice.txt"] == store.article(1).text.encode("utf-8")
+    store.close()
+    assert after["1-alice.ann"].startswith(b"T1\tLOC ") and after["2-bob.ann"] != old["2-bob.ann"]
+    assert after["annotation.conf"].startswith(b"# generated by newsmark")
+    assert not [name for name in after if name.startswith(".")]
+    assert stat.S_IMODE((out / "1-alice.ann").stat().st_mode) == 0o600  # kept on replace
+
+
+def test_brat_past_the_file_size_limit(corpus, tmp_path):
+    out = tmp_path / "brat"
+    out.mkdir()
+    (out / "visual.conf").write_bytes(b"mine")
+    (out / "3-gold.ann").write_bytes(b"earlier")
+    result = newsmark("export", "--format", "brat", "-o", out, "--db", corpus, limit=2048)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"Error: {out}/1-alice.txt: cannot write (File too large)"]
+    assert listing(out) == {"visual.conf": b"mine", "3-gold.ann": b"earlier"}
+
+
+# --- --split: all three parts or none -------------------------------------------------------------
+
+
+def test_split_failing_on_the_second_part_writes_no_part(corpus, tmp_path):
+    (tmp_path / "data-train.jsonl").write_bytes(b"an earlier train part\n")
+    (tmp_path / "data-dev.jsonl").mkdir()
+    result = newsmark("export", "--split", "1/1/1", "-o", tmp_path / "data.jsonl", "--db", corpus)
+    one_error(result, f"Error: {tmp_path}/data-dev.jsonl: cannot write (Is a directory)")
+    assert listing(tmp_path) == {"data-train.jsonl": b"an earlier train part\n",
+                                 "data-dev.jsonl": b"<dir>"}
+
+
+def test_hf_split_parts_share_one_labels_file(tmp_path):
+    """Each part reads the labels.json the part before it wrote, although none is renamed into
+    place before the last part is written: a label only in train and one only in dev both keep
+    their ids."""
+    from formats_corpus import plain
+
+    db = tmp_path / "split.db"
+    store = Store(db)
+    wanted = {"train": "XTRA", "dev": "YTRA"}
+    n = 0
+    while wanted:
+        n += 1
+        text = f"Nummer {n} meldet heute etwas."
+        part = split_of_text(text, (1 / 3, 1 / 3, 1 / 3))
+        if part in wanted:
+            article, _ = store.add_article(plain(text, part))
+            store.add_span(article.id, "ann", 0, 6, wanted.pop(part))
+    store.close()
+    result = newsmark("export", "--format", "hf", "--split", "1/1/1", "-o", tmp_path / "d.jsonl",
+                      "--db", db)
+    assert result.returncode == 0, result.stderr
+    names = json.loads((tmp_path / "labels.json").read_text())["names"]
+    assert "B-XTRA" in names and "B-YTRA" in names
+    for part, label in (("train", "XTRA"), ("dev", "YTRA")):
+        (row,) = [json.loads(x) for x in (tmp_path / f"d-{part}.jsonl").read_text().splitlines()]
+        assert names[row["ner_tags"][0]] == f"B-{label}"
+
+
+# --- permissions, links, new files ----------------------------------------------------------------
+
+
+def test_replace_keeps_permissions_and_links_new_files_follow_the_umask(corpus, tmp_path):
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text("old\n")
+    kept.chmod(0o640)
+    real = tmp_path / "real.conll"
+    real.write_text("old\n")
+    link = tmp_path / "link.conll"
+    link.symlink_to(real.name)
+    results = parallel([
+        lambda: newsmark("export", "-o", kept, "--db", corpus),
+        lambda: newsmark(*output_args("conll", link), "--db", corpus),
+        lambda: newsmark(*output_args("spacy", tmp_path / "new.spacy"), "--db", corpus, umask=0o027),
+    ])
+    assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() != "old\n"
+    assert link.is_symlink() and os.readlink(link) == "real.conll"
+    assert real.read_text().startswith("-DOCSTART-")
+    assert stat.S_IMODE((tmp_path / "new.spacy").stat().st_mode) == 0o640  # not mkstemp's 0600
+    assert sorted(p.name for p in tmp_path.iterdir()) == \
+        ["kept.jsonl", "link.conll", "new.spacy", "real.conll"]
+
+
+def test_a_directory_is_not_an_output(corpus, tmp_path):
+    result = newsmark("export", "-o", tmp_path, "--db", corpus)
+    one_error(result, f"Error: {tmp_path}: cannot write (Is a directory)")
+
+
+# --- the helper itself, in process ----------------------------------------------------------------
+
+
+def test_atomic_output_in_a_group_renames_only_at_the_end(tmp_path):
+    from newsmark.atomic import OutputError, all_or_nothing, atomic_output
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("old a")
+    with pytest.raises(OutputError) as info:
+        with all_or_nothing():
+            with atomic_output(a) as fh:
+                fh.write("new a")
+            assert a.read_text() == "old a"  # written, not yet renamed
+            with atomic_output(b) as fh:
+                fh.write("new b")
+                raise OSError(28, "No space left on device")
+    assert str(info.value) == f"{b}: cannot write (No space left on device)"
+    assert listing(tmp_path) == {"a.txt": b"old a"}
+    with all_or_nothing():
+        with atomic_output(a) as fh:
+            fh.write("new a")
+    assert listing(tmp_path) == {"a.txt": b"new a"}
+
+
+def test_the_cli_ignores_sigxfsz(cli, tmp_path):
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+    try:
+        cli("feed", "list")
+        assert signal.getsignal(signal.SIGXFSZ) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGXFSZ, previous)
