@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import SEED_000
 from test_brat import events_corpus
 
 from newsmark.split import split_of_text
@@ -257,6 +258,43 @@ def test_replace_keeps_permissions_and_links_new_files_follow_the_umask(corpus, 
 def test_a_directory_is_not_an_output(corpus, tmp_path):
     result = newsmark("export", "-o", tmp_path, "--db", corpus)
     one_error(result, f"Error: {tmp_path}: cannot write (Is a directory)")
+
+
+# --- feed export-opml, extract --out-dir ----------------------------------------------------------
+
+
+def test_export_opml_keeps_the_earlier_file(tmp_path):
+    db = tmp_path / "db" / "feeds.db"
+    db.parent.mkdir()
+    store = Store(db)  # held open: its -shm file stays full-size for the limited child
+    store.add_feed("https://example.org/feed.xml", "example", ["news"])
+    store.add_feed("https://example.com/atom", "other", [])
+    out = tmp_path / "out"
+    out.mkdir()
+    opml = out / "feeds.opml"
+    opml.write_text("<opml>earlier</opml>")
+    limited, full = parallel([
+        lambda: newsmark("feed", "export-opml", opml, "--db", db, limit=100),
+        lambda: newsmark("feed", "export-opml", "/dev/full", "--db", db),
+    ])
+    one_error(limited, f"Error: {opml}: cannot write (File too large)")
+    one_error(full, "Error: /dev/full: cannot write (No space left on device)")
+    assert listing(out) == {"feeds.opml": b"<opml>earlier</opml>"}
+    assert newsmark("feed", "export-opml", opml, "--db", db).returncode == 0
+    assert "https://example.org/feed.xml" in opml.read_text()
+    store.close()
+
+
+def test_extract_out_dir_keeps_the_earlier_file(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    earlier = out / f"{SEED_000.stem}.txt"
+    earlier.write_text("earlier text\n")
+    result = newsmark("extract", SEED_000, "--out-dir", out, limit=100)
+    one_error(result, f"Error: {earlier}: cannot write (File too large)")
+    assert listing(out) == {earlier.name: b"earlier text\n"}
+    assert newsmark("extract", SEED_000, "--out-dir", out).returncode == 0
+    assert len(earlier.read_text()) > 1000
 
 
 # --- the helper itself, in process ----------------------------------------------------------------

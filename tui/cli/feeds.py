@@ -151,13 +151,23 @@ def feed_import_opml(db_path: Path, file: Path) -> None:
 @db_option
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def feed_export_opml(db_path: Path, file: Path | None) -> None:
-    """Write the subscriptions as OPML to FILE, or to standard output; tags become folders."""
+    """Write the subscriptions as OPML to FILE, or to standard output; tags become folders.
+
+    FILE is replaced only once the whole OPML is written (a temporary file renamed over it).
+    """
+    from newsmark.atomic import atomic_output
     from newsmark.feeds import Subscription, write_opml
+
+    from .exporting import cannot_write
 
     store = open_store(db_path)
     opml = write_opml([Subscription(f.url, f.name, f.tags) for f in store.feeds()])
     if file:
-        file.write_text(opml, "utf-8")
+        try:
+            with atomic_output(file, "w") as fh:
+                fh.write(opml)
+        except OSError as exc:
+            raise cannot_write(exc, file) from None
     else:
         echo(opml, nl=False)
 

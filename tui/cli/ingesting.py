@@ -134,10 +134,16 @@ def extract(db_path: Path, paths: tuple[str, ...], out_dir: Path | None, max_byt
 
     <name> is the file name without its .gz, .html, .htm, .txt or .md endings.
     """
+    from newsmark.atomic import atomic_output
     from newsmark.ingest import build_article
 
+    from .exporting import cannot_write
+
     if out_dir:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise cannot_write(exc, out_dir) from None
     ok = failed = 0
     for item in discover(list(paths)):
         if item.error:
@@ -153,7 +159,12 @@ def extract(db_path: Path, paths: tuple[str, ...], out_dir: Path | None, max_byt
             continue
         ok += 1
         if out_dir:
-            (out_dir / f"{output_name(item.path)}.txt").write_text(article.text + "\n", "utf-8")
+            target = out_dir / f"{output_name(item.path)}.txt"
+            try:  # each file complete or as it was; a failure stops here
+                with atomic_output(target, "w") as fh:
+                    fh.write(article.text + "\n")
+            except OSError as exc:
+                raise cannot_write(exc, target) from None
         else:
             echo(article.text)
     if out_dir:
