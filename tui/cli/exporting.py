@@ -47,7 +47,7 @@ def selection_options(fn):
         click.option("--split", "split_spec", metavar="TRAIN/DEV/TEST",
                      help="Write three outputs, e.g. 80/10/10, each article by a hash of its "
                      "text: OUT-train.jsonl, OUT-dev.jsonl, OUT-test.jsonl (DIR-train, … for "
-                     "brat)."),
+                     "brat), all or none."),
     ]
 
     @functools.wraps(fn)
@@ -84,7 +84,9 @@ def selection_options(fn):
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="prodigy",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", default="-", show_default=True,
-              help="Output file (a directory for brat), or - for standard output.")
+              help="Output file (a directory for brat), or - for standard output. A file is "
+              "replaced only once the export is complete (a temporary file beside it, renamed "
+              "over it); devices and FIFOs are written directly.")
 @click.option("--annotator", "annotators", multiple=True,
               help="Only this annotator's work (repeatable). [default: everyone]")
 @schema_option("Label schema TOML file (for validation warnings). [default: the news schema]")
@@ -97,7 +99,10 @@ def selection_options(fn):
 def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
            schema_path: Path | None, relations: bool, workers: int, selection, split) -> None:
     """Export training data: one record per article and annotator that has spans or events, or
-    is marked done."""
+    is marked done.
+
+    An error writing (a full disk, a size limit) is one line; the earlier output is kept.
+    """
     from dataclasses import replace
     from importlib import import_module
 

@@ -126,7 +126,8 @@ def ingest(db_path: Path, inputs: tuple[str, ...], if_empty: bool, max_bytes: in
 @db_option
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write DIR/<name>.txt per input instead of printing the clean text.")
+              help="Write DIR/<name>.txt per input instead of printing the clean text (each "
+              "file complete or as it was).")
 @click.option("--max-bytes", type=click.IntRange(1), default=MAX_INPUT_BYTES, show_default=True,
               help="Refuse inputs larger than this (decompressed).")
 def extract(db_path: Path, paths: tuple[str, ...], out_dir: Path | None, max_bytes: int) -> None:
