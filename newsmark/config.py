@@ -37,7 +37,7 @@ def load_schema(path: str | Path) -> Schema:
     """
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_toml(path, SchemaError))
     except FileNotFoundError:
         raise SchemaError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -45,6 +45,22 @@ def load_schema(path: str | Path) -> Schema:
     except tomllib.TOMLDecodeError as exc:
         raise SchemaError(f"{path}: not valid TOML ({exc})") from None
     return schema_from_dict(data, str(path))
+
+
+def read_toml(path: Path, error: type[Exception]) -> str:
+    """The text of a TOML file, read only if it is a regular file (a symbolic link to one is
+    fine): a FIFO, socket, device, link loop or dangling link is ``error("PATH: reason")``, never
+    opened, so nothing hangs. A missing file is ``FileNotFoundError``; the size limit is ingest's."""
+    import os
+
+    from .ingest import IngestError, read_file
+
+    try:
+        return read_file(path).decode("utf-8")
+    except IngestError as exc:
+        if not os.path.lexists(path):
+            raise FileNotFoundError(path) from None
+        raise error(f"{path}: {exc}") from None
 
 
 def schema_from_dict(data: dict, where: str = "schema") -> Schema:
@@ -205,12 +221,12 @@ def load_config(path: str | Path, must_exist: bool = False) -> Config:
     key names and clashes (``tui.keymap``).
     """
     path = Path(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a loop or a dangling link: one line below
         if must_exist:
             raise ConfigError(f"{path}: no such file")
         return Config(path=path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_toml(path, ConfigError))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read ({exc})") from None
     except tomllib.TOMLDecodeError as exc:

@@ -30,6 +30,10 @@ class IngestError(Exception):
     """One input could not be used; ``str(exc)`` is the reason, on one line."""
 
 
+class NotRegularFile(IngestError):
+    """The input is a directory, FIFO, socket or device: never opened for reading."""
+
+
 @dataclass(slots=True)
 class Input:
     """A file to ingest, or one that failed before it could be read."""
@@ -137,7 +141,7 @@ def open_regular(path: str | Path) -> BinaryIO:
     except OSError as exc:
         raise IngestError(stat_problem(path, exc)) from None
     if not stat.S_ISREG(mode):
-        raise IngestError(not_regular(mode))
+        raise NotRegularFile(not_regular(mode))
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
@@ -146,7 +150,7 @@ def open_regular(path: str | Path) -> BinaryIO:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise IngestError(not_regular(mode))
+            raise NotRegularFile(not_regular(mode))
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)

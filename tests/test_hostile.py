@@ -169,3 +169,26 @@ def test_a_path_swapped_for_a_fifo_after_the_check_fails_instead_of_hanging(tmp_
         raise AssertionError("reading a FIFO hung")
     assert len(outcome) == 1 and isinstance(outcome[0], ingest.IngestError), outcome
     assert str(outcome[0]) == "not a regular file (a FIFO)"
+
+
+def test_import_schema_config_opml_and_db_must_be_regular_files(tmp_path, fifo, db_path):
+    """``import FILE``, ``--schema``, ``--config``, ``feed import-opml FILE`` and ``--db``: a
+    FIFO is one ``Error:`` line naming the file, exit status 1, nothing hangs."""
+    assert newsmark("ingest", SEED_004, db=db_path).returncode == 0
+    reason = f"{fifo}: not a regular file (a FIFO)"
+    for args in (("import", fifo), ("stats", "--schema", fifo), ("import", SEED_004, "--schema", fifo),
+                 ("tui", "--config", fifo), ("tui", "--schema", fifo), ("feed", "import-opml", fifo)):
+        result = newsmark(*args, db=db_path)
+        assert result.returncode == 1, (args, result.stderr)
+        assert result.stderr.splitlines() == [f"Error: {reason}"], args
+    for args in (("list",), ("ingest", SEED_004)):
+        result = newsmark(*args, db=fifo)
+        assert result.returncode == 1, (args, result.stderr)
+        assert result.stderr.splitlines() == [f"Error: {reason}, not a database"], args
+    result = newsmark("import", "/dev/zero", db=db_path)
+    assert result.stderr.splitlines() == ["Error: /dev/zero: not a regular file (a character device)"]
+    config = tmp_path / "config.toml"
+    config.symlink_to(config)
+    result = newsmark("tui", "--config", config, db=db_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"Error: {config}: a symbolic link loop"]

@@ -15,12 +15,14 @@ Nothing here touches the database: ``storage`` drives the import in one transact
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..events import attribute_problem
+from ..ingest import IngestError, NotRegularFile, open_regular
 from ..model import Schema, Token
 from ..text import detect_language, normalize, text_hash, token_bounds, tokenize
 
@@ -96,18 +98,19 @@ def read(path: str | Path, fmt: str, max_bytes: int = MAX_IMPORT_BYTES
     if fmt not in IMPORT_FORMATS:
         raise ImportFileError(f"cannot import {fmt!r}; expected one of {', '.join(IMPORT_FORMATS)}")
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ImportFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if path.is_dir():
-        raise ImportFileError(f"{path}: is a directory")
-    if size > max_bytes:
-        raise ImportFileError(f"{path}: {size:,} bytes, over the {max_bytes:,}-byte limit "
-                              "(--max-bytes)")
+    try:  # a regular file only: a FIFO or a device is refused unopened, nothing hangs
+        fh = open_regular(path)
+    except NotRegularFile as exc:
+        raise ImportFileError(f"{path}: {exc}") from None
+    except IngestError as exc:
+        raise ImportFileError(f"{path}: cannot read ({exc})") from None
     parse = PARSERS[fmt]
     read_bytes = 0
-    with open(path, "rb") as fh:
+    with fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size > max_bytes:
+            raise ImportFileError(f"{path}: {size:,} bytes, over the {max_bytes:,}-byte limit "
+                                  "(--max-bytes)")
         for lineno, raw in enumerate(fh, 1):
             read_bytes += len(raw)
             if read_bytes > max_bytes:  # the file grew while we read it

@@ -74,12 +74,29 @@ def open_store(path: Path, create: bool = False) -> Store:
     """The store at ``path``. Only commands that add something (``create=True``: ingest,
     import, feed add, feed import-opml) create a missing database; the others say there is
     none, so a typo in ``--db`` is an error, not a new empty database."""
+    regular_database(path)
     try:
         return Store(path, create=create)
     except StorageError as exc:  # no database, a newer one, busy, …: the message names it
         raise Fail(str(exc)) from None
     except Exception as exc:  # sqlite3.DatabaseError, PermissionError, …
         raise Fail(f"{path}: cannot open the database ({exc})") from None
+
+
+def regular_database(path: Path) -> None:
+    """``Fail`` unless ``path`` is missing (then ``Store`` decides) or a regular file: SQLite
+    would block forever on a FIFO, and a device is no database."""
+    import os
+    import stat
+
+    from newsmark.ingest import not_regular
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        raise Fail(f"{path}: {not_regular(mode)}, not a database")
 
 
 def schema_from(path: Path | None) -> Schema:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from newsmark.ingest import MAX_INPUT_BYTES
+from newsmark.ingest import MAX_INPUT_BYTES, IngestError, read_file
 
 from .common import Fail, db_option, echo, field, open_store
 from .ingesting import fetch_config, fetch_options, run_async
@@ -128,10 +128,12 @@ def feed_import_opml(db_path: Path, file: Path) -> None:
     from newsmark.urls import URLError, canonical_url
     from storage.feeds import FeedError
 
-    if file.stat().st_size > MAX_INPUT_BYTES:
-        raise Fail(f"{file}: over the {MAX_INPUT_BYTES:,}-byte limit")
+    try:  # a regular file only: a FIFO or a device is refused unopened
+        data = read_file(file, MAX_INPUT_BYTES)
+    except IngestError as exc:
+        raise Fail(f"{file}: {exc}") from None
     try:
-        subs = parse_opml(file.read_bytes(), str(file))
+        subs = parse_opml(data, str(file))
     except ParseError as exc:
         raise Fail(str(exc)) from None
     store = open_store(db_path)
@@ -142,7 +144,7 @@ def feed_import_opml(db_path: Path, file: Path) -> None:
             added += 1
         except (FeedError, URLError) as exc:
             echo(f"skipped: {field(sub.url)}: {field(exc)}", err=True)
-    echo(f"{added} feeds added from {file}")
+    echo(f"{added} feeds added from {field(file)}")
     if subs and not added:
         sys.exit(1)
 
