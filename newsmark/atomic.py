@@ -249,9 +249,9 @@ def atomic_output(path: str | os.PathLike, mode: str = "w", *, encoding: str = "
     except OSError as exc:
         _reraise(exc, name, own=True)
     try:
-        if st is not None:
+        if st is not None and hasattr(os, "fchmod"):  # (Windows has neither call)
             os.fchmod(fd, stat.S_IMODE(st.st_mode))
-            if (st.st_uid, st.st_gid) != _owner(fd):
+            if hasattr(os, "fchown") and (st.st_uid, st.st_gid) != _owner(fd):
                 try:
                     os.fchown(fd, st.st_uid, st.st_gid)
                 except OSError:  # not ours to give away: the file stays ours

@@ -237,6 +237,8 @@ def test_replace_keeps_permissions_and_links_new_files_follow_the_umask(corpus, 
     kept = tmp_path / "kept.jsonl"
     kept.write_text("old\n")
     kept.chmod(0o640)
+    owner = (4242, 4343) if os.geteuid() == 0 else (os.getuid(), os.getgid())  # root may give it away
+    os.chown(kept, *owner)
     real = tmp_path / "real.conll"
     real.write_text("old\n")
     link = tmp_path / "link.conll"
@@ -248,6 +250,7 @@ def test_replace_keeps_permissions_and_links_new_files_follow_the_umask(corpus, 
     ])
     assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
     assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() != "old\n"
+    assert (kept.stat().st_uid, kept.stat().st_gid) == owner
     assert link.is_symlink() and os.readlink(link) == "real.conll"
     assert real.read_text().startswith("-DOCSTART-")
     assert stat.S_IMODE((tmp_path / "new.spacy").stat().st_mode) == 0o640  # not mkstemp's 0600
