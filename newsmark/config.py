@@ -202,9 +202,13 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> comma-separated keys
     theme: str | None = None
     path: Path | None = None
+    allow_private: bool = False  # [fetch] allow_private: the TUI fetches from non-public addresses
+    timeout: float | None = None  # [fetch] timeout: the TUI's deadline per URL (None: 60 s)
 
 
-_CONFIG_KEYS = {"annotator", "schema", "keys", "theme", "labels", "events", "attributes"}
+_CONFIG_KEYS = {"annotator", "schema", "keys", "theme", "fetch", "labels", "events", "attributes"}
+_FETCH_KEYS = ("allow_private", "timeout")
+MAX_TIMEOUT = 3600.0  # seconds, as --timeout allows
 
 
 def load_config(path: str | Path, must_exist: bool = False) -> Config:
@@ -216,6 +220,9 @@ def load_config(path: str | Path, must_exist: bool = False) -> Config:
         [keys]                      # binding id = key(s), comma-separated; ``?`` in the app
         "reader.undo" = "z"         # shows each screen's keys with their ids
         library.filter = "f"        # unquoted dotted ids are nested tables: flattened the same
+        [fetch]                     # the TUI's fetches (i, R); the CLI has options instead
+        allow_private = true        # also loopback, private, link-local, … addresses
+        timeout = 30                # the deadline in seconds for one URL, retries included
 
     ``[keys]`` is only read here (ids flattened, values strings); the TUI checks the ids, the
     key names and clashes (``tui.keymap``).
@@ -233,7 +240,7 @@ def load_config(path: str | Path, must_exist: bool = False) -> Config:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     unknown = sorted(set(data) - _CONFIG_KEYS)
     if unknown:
-        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (known: annotator, schema, keys, theme)")
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (known: annotator, schema, keys, theme, fetch)")
     cfg = Config(path=path)
     for key in ("annotator", "theme"):
         if key in data:
@@ -262,7 +269,27 @@ def load_config(path: str | Path, must_exist: bool = False) -> Config:
         if binding_id in cfg.keys:
             raise ConfigError(f"{at} is set twice (quoted and as a dotted key or table?)")
         cfg.keys[binding_id] = value.strip()
+    _fetch_settings(data.get("fetch", {}), cfg, path)
     return cfg
+
+
+def _fetch_settings(table, cfg: Config, path: Path) -> None:
+    """``[fetch]``: ``allow_private`` (true or false) and ``timeout`` (seconds, 0.1 to 3600)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: fetch: expected a table ([fetch]) of allow_private and timeout")
+    for key, value in table.items():
+        at = f"{path}: [fetch] {key}"
+        if key not in _FETCH_KEYS:
+            raise ConfigError(f"{at}: unknown key (known: {', '.join(_FETCH_KEYS)})")
+        if key == "allow_private":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{at}: expected true or false, got {value!r}")
+            cfg.allow_private = value
+        else:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if not ok or not 0.1 <= value <= MAX_TIMEOUT:  # also NaN and inf
+                raise ConfigError(f"{at}: expected seconds from 0.1 to {MAX_TIMEOUT:g}, got {value!r}")
+            cfg.timeout = float(value)
 
 
 def _flatten_keys(table: dict, prefix: str = ""):
