@@ -193,11 +193,21 @@ class AnnotationSession:
         if span is None:
             return self._say("No span under the cursor" if span_id is None
                              else "That span is gone (changed meanwhile)")
-        uses = state.arguments_using(span.id)
+        uses = self._uses(span.id)
         if uses and not confirmed:
             return self._say("", "information", confirm=tuple(uses), span=span)
         self.store.delete_span(span.id, self.annotator)
         return self._done(span=span)
+
+    def _uses(self, span_id: int) -> list[tuple[Event, str]]:
+        """(event, role) of the arguments pointing at the span, as stored now (another process
+        may have changed them since the last state was read)."""
+        rows = self.store.arguments_using(span_id)
+        state = self.current
+        if any(state.event(event_id) is None for event_id, _ in rows):
+            state = self.state()
+        return [(event, role) for event_id, role in rows
+                if (event := state.event(event_id)) is not None]
 
     # --- events ---------------------------------------------------------------------------------
 

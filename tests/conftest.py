@@ -53,3 +53,31 @@ def check_golden(name: str, actual: str) -> None:
             raise AssertionError(f"{path} is missing: run with NEWSMARK_UPDATE_GOLDEN=1 to create it")
         path.write_text(actual, encoding="utf-8")
     assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+@pytest.fixture(autouse=True)
+def _pilot_waits_for_the_store(monkeypatch):
+    """Pilot's press and pause wait until the app is idle; the TUI's writes run on its store
+    thread (tui.store), which Textual's idle check cannot see. So here "idle" includes "every
+    write made so far has landed and its result is on screen", as it would be for a person
+    looking at the screen a moment later."""
+    from textual.pilot import Pilot
+
+    press, pause = Pilot.press, Pilot.pause
+
+    async def landed(pilot) -> None:
+        calls = getattr(pilot.app, "calls", None)
+        if calls is not None and calls.pending:
+            await calls.idle()
+            await pause(pilot)
+
+    async def press_then_wait(self, *keys: str) -> None:
+        await press(self, *keys)
+        await landed(self)
+
+    async def pause_then_wait(self, delay: float | None = None) -> None:
+        await pause(self, delay)
+        await landed(self)
+
+    monkeypatch.setattr(Pilot, "press", press_then_wait)
+    monkeypatch.setattr(Pilot, "pause", pause_then_wait)

@@ -1,20 +1,25 @@
 """The newsmark TUI: a library of articles and a reader to annotate them.
 
-Screens call storage (reads in workers, each write as one committed transaction on the spot);
-widgets only show things and post messages. Every binding has an id, so keys can be remapped
+Screens reach storage through ``self.calls`` (``tui.store.StoreCalls``): writes in key order
+on the store thread, reads on the app's connection, every error one notice; widgets only show
+things and post messages. Keys are delivered one at a time (``on_event``): a key that opens a
+prompt, a modal or a mode has taken effect before the next key is routed, however fast they
+come, so no key meant for a prompt reaches the screen underneath. Every binding has an id, so keys can be remapped
 with ``App.set_keymap`` (``keymap=`` here, or the ``[keys]`` table of the config file), and every
 binding with a description is a command in the command palette (ctrl+p).
 """
 
 from __future__ import annotations
 
-import threading
+from collections import deque
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, Keymap
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import Screen
 
 from newsmark.config import Config, ConfigError, default_schema
@@ -24,10 +29,22 @@ from storage.repo import Store
 # The config's [keys] table is checked in tui.keymap (ids, key names, clashes); importable here too.
 from .keymap import binding_classes, binding_ids, check_keymap, keymap_from_config  # noqa: F401
 from .screens import HelpScreen, LibraryScreen
-
+from .store import StoreCalls
 
 # Bindings that are not commands: the palette itself.
 _NOT_COMMANDS = {"command_palette", "app.command_palette"}
+# A key whose end never reached the app (its widget went away meanwhile) stops holding the
+# keys after it after this long.
+KEY_GATE_TIMEOUT_S = 1.0
+
+
+class KeyHandled(Message, bubble=True):
+    """Posted to the widget a key went to, right behind the key: when it has bubbled up to the
+    app, everything that key did (bindings, actions, focus changes) has been done."""
+
+    def __init__(self, token: object) -> None:
+        super().__init__()
+        self.token = token
 
 
 class NewsmarkApp(App):
@@ -53,8 +70,12 @@ class NewsmarkApp(App):
         self.store = store
         self.annotator = annotator
         self.schema = schema or default_schema()
-        # The store's connection is shared by the UI thread and worker threads: one at a time.
-        self.store_lock = threading.RLock()
+        # the one path to the store: ordered writes on the store thread, reads, one error handler
+        self.calls = StoreCalls(self, store)
+        # The read connection is shared by the UI thread and read workers: one at a time.
+        self.store_lock = self.calls.lock
+        self._key_in_flight: object | None = None
+        self._held_keys: deque[events.Key] = deque()
         self.selected_label: str | None = self.schema.labels[0].name if self.schema.labels else None
         # The ids of the library's current list (filtered, sorted), set by the library whenever
         # the list changes; the reader's next/previous article follow it.
@@ -66,6 +87,50 @@ class NewsmarkApp(App):
 
     def get_default_screen(self) -> Screen:
         return LibraryScreen()
+
+    async def on_unmount(self) -> None:
+        # quitting: the writes already queued still land (they are never dropped)
+        self.calls.close()
+
+    # --- keys, one at a time --------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Route a key only after the one before it has had its whole effect.
+
+        Textual hands each key to the focused widget's queue at once; a binding runs later, when
+        the key has bubbled back up to the app. Keys typed quickly after ``/`` would otherwise
+        all be queued on the widget that had the focus before the prompt opened, and run the
+        screen's own bindings (``s``: skip). So a key is held while the one before it is on its
+        way: ``KeyHandled`` follows each key up the same path and releases the next."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._key_in_flight is not None:
+                self._held_keys.append(event)
+                return
+            await self._route_key(event)
+            return
+        await super().on_event(event)
+
+    async def _route_key(self, event: events.Key) -> None:
+        token = object()
+        self._key_in_flight = token
+        target = self.focused or self.screen
+        await super().on_event(event)
+        if not target.post_message(KeyHandled(token)):  # the widget has gone away
+            self._release_key(token)
+            return
+        self.set_timer(KEY_GATE_TIMEOUT_S, partial(self._release_key, token))
+
+    def on_key_handled(self, message: KeyHandled) -> None:
+        message.stop()
+        # behind whatever the key's action queued (a focus change, a screen's first focus)
+        self.call_later(self._release_key, message.token)
+
+    async def _release_key(self, token: object) -> None:
+        if token is not self._key_in_flight:
+            return
+        self._key_in_flight = None
+        if self._held_keys:
+            await self._route_key(self._held_keys.popleft())
 
     # --- help -----------------------------------------------------------------------------------
 

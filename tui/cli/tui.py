@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -75,4 +76,8 @@ def tui(db_path: Path, annotator: str | None, schema_path: Path | None,
         app.run()
     finally:
         store.close()
+    # Textual restores the terminal on the way out; an unexpected crash (a bug) has printed its
+    # traceback and must not look like success
+    if app.return_code:
+        sys.exit(app.return_code)
 

@@ -1,8 +1,11 @@
 """The reader: one article's text, its spans, a token cursor, and the annotation keys.
 
-Every annotation key is one committed storage call made here, on the screen, before the view
-changes: when the view shows a span, the span is on disk. The store's connection is shared with
-worker threads, so every call holds ``app.store_lock``.
+The rules of annotating live in ``storage.session.AnnotationSession``; this screen only turns
+keys into session calls and shows the state each call returns. Every call goes through the app's
+one path to the store (``tui.store.StoreCalls``): in the order the keys were pressed, on the
+store thread, never dropped; the cursor and selection a call acts on are read at the key press.
+When a call lands, the screen shows what it stored; when it fails, one notice says so and the
+screen reads back what is really stored.
 
 Besides labelling, the reader moves through the current list (``]``/``[``), finishes articles
 (``d`` done, ``s`` skip, ``f`` flag with a note), shows the stored raw source (``r``), shows other
@@ -10,22 +13,21 @@ annotators' spans read-only (``o``), and remembers the cursor and scroll positio
 annotator.
 
 Events: ``e`` makes the selection (or the token under the cursor) the trigger of a new event, of
-the type picked in a modal; the event is stored at once and the reader enters *argument mode*
-(``self.building``): a bar shows the type's roles with their keys and fillers, ``tab`` jumps
-between spans, a role's key assigns the span under the cursor (or the selection, creating the
-span when there is none), digits still label in place, ``enter`` finishes and ``escape`` cancels
-the whole event (one undoable deletion). ``m`` cycles the modality of the event under the
-cursor. The events panel (``E``) lists the events with their arguments and validation warnings;
-there ``x``/``delete`` deletes an event or removes an argument, ``t`` changes the type, ``a``
-adds arguments. Warnings flag, they never block.
+the type picked in a modal; the reader enters *argument mode* at once (``self.building``): a bar
+shows the type's roles with their keys and fillers, ``tab`` jumps between spans, a role's key
+assigns the span under the cursor (or the selection, creating the span when there is none),
+digits still label in place, ``enter`` finishes and ``escape`` cancels the whole event (one
+undoable deletion). ``m`` cycles the modality of the event under the cursor. The events panel
+(``E``) lists the events with their arguments and validation warnings; there ``x``/``delete``
+deletes an event or removes an argument, ``t`` changes the type, ``a`` adds arguments. Warnings
+flag, they never block.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from rich.text import Text
 from textual import on
@@ -38,8 +40,7 @@ from textual.widgets import Footer, Input, Static
 
 from newsmark.events import validate
 from newsmark.model import Article, Event, EventType, Role, Span
-from storage.events import EventError
-from storage.repo import StorageError
+from storage.session import AnnotationSession, Cursor, Outcome, State
 
 from ..widgets import DocumentView, visible_line
 from ..widgets.argument_bar import ArgumentBar
@@ -53,10 +54,11 @@ from .event_type import EventTypeScreen
 if TYPE_CHECKING:
     from textual.app import SystemCommand
 
+    from storage.repo import Store
+
     from ..app import NewsmarkApp
 
 PANEL_MIN_WIDTH = 100  # the side panels are shown from the start on terminals at least this wide
-STORE_ERRORS = (StorageError, EventError)
 # Keys that leave the article or change what is shown: off while an event's arguments are assigned.
 _NOT_WHILE_BUILDING = {"done", "skip", "flag", "article", "raw", "other_annotator", "new_event"}
 # the palette's own commands (ReaderScreen.commands) by title -> the action their key runs
@@ -71,10 +73,12 @@ class RawView(DocumentView):
 
 @dataclass
 class _Building:
-    """The event whose arguments are being assigned; ``new``: created in this argument mode (so
-    escape deletes it), else an existing event being edited (escape just leaves)."""
+    """Argument mode, as the screen knows it the moment the key is pressed: the event's type,
+    and its id once the store thread has created it (``None`` until then); ``new``: created in
+    this argument mode (so escape deletes it), else an existing event being edited."""
 
-    event_id: int
+    type: str
+    event_id: int | None
     new: bool
 
 
@@ -165,6 +169,7 @@ class ReaderScreen(Screen):
         super().__init__(id="reader")
         self.article_id = article_id
         self.article: Article | None = None
+        self.session: AnnotationSession | None = None
         self.last_query = ""
         self.showing: str | None = None  # another annotator whose spans are shown, read-only
         self.raw_mode = False
@@ -179,6 +184,7 @@ class ReaderScreen(Screen):
         self.events: list[Event] = []
         self.spans_by_id: dict[int, Span] = {}
         self.building: _Building | None = None
+        self._queued = 0  # this screen's session calls not landed yet
 
     # --- composition and loading ----------------------------------------------------------------
 
@@ -257,48 +263,46 @@ class ReaderScreen(Screen):
     def _start_load(self, article_id: int) -> None:
         """Read the article, its spans and events, and show them.
 
-        When the store is free the read happens on the spot (10–20 ms even with 1,000 spans and
-        200 events, under a frame), so the first frame already shows the text; when a background
-        read holds the store (the library's counts), in a worker, and the screen stays
+        When the read connection is free the read happens on the spot (10–20 ms even with 1,000
+        spans and 200 events, under a frame), so the first frame already shows the text; when a
+        background read holds it (the library's counts), in a worker, and the screen stays
         responsive meanwhile. A read in a thread would also compete for the GIL with the
         screen's first paint, row by row (sqlite3 releases it for every row), and take several
         times as long on a busy frame."""
-        lock = self.app.store_lock
-        if not lock.acquire(blocking=False):
+        calls = self.app.calls
+        if not calls.try_lock():
             self.run_worker(self._load(article_id), exclusive=True, group="reader")
             return
         try:
-            loaded = self._query(article_id)
-        except StorageError as exc:
+            loaded = self._query(calls.store, article_id)
+        except Exception as exc:  # noqa: BLE001 - the one handler says what
             self._load_failed(exc)
             return
         finally:
-            lock.release()
+            calls.lock.release()
         self._show_loaded(article_id, loaded)
 
-    def _query(self, article_id: int) -> _Loaded:
-        app = self.app
-        with app.store_lock:
-            store = app.store
-            return _Loaded(
-                article=store.article(article_id),
-                spans=store.spans(article_id, app.annotator),
-                events=store.events(article_id, app.annotator),
-                position=store.position(article_id, app.annotator),
-                older=store.older_annotated_versions(article_id),
-                flag=store.flagged(article_id, app.annotator),
-                status=store.status(article_id, app.annotator),
-            )
+    def _query(self, store: Store, article_id: int) -> _Loaded:
+        who = self.app.annotator
+        return _Loaded(
+            article=store.article(article_id),
+            spans=store.spans(article_id, who),
+            events=store.events(article_id, who),
+            position=store.position(article_id, who),
+            older=store.older_annotated_versions(article_id),
+            flag=store.flagged(article_id, who),
+            status=store.status(article_id, who),
+        )
 
-    def _load_failed(self, exc: Exception) -> None:
-        self.notify(str(exc), severity="error", markup=False)
+    def _load_failed(self, exc: BaseException) -> None:
+        self.app.calls.report(exc)
         if self.article is None:
             self.call_later(self.app.pop_screen)
 
     async def _load(self, article_id: int) -> None:
         try:
-            loaded = await asyncio.to_thread(self._query, article_id)
-        except StorageError as exc:
+            loaded = await self.app.calls.read(partial(self._query, article_id=article_id))
+        except Exception as exc:  # noqa: BLE001
             self._load_failed(exc)
             return
         self._show_loaded(article_id, loaded)
@@ -307,7 +311,9 @@ class ReaderScreen(Screen):
         if article_id != self.article_id:  # another article was asked for meanwhile
             return
         article = loaded.article
+        app = self.app
         self.article = article
+        self.session = AnnotationSession(app.calls.writer, article_id, app.annotator, app.schema)
         self.older_versions = loaded.older
         self.flag_note = loaded.flag
         self.status = loaded.status
@@ -324,6 +330,7 @@ class ReaderScreen(Screen):
         self._save_position()
         self.article_id = article_id
         self.article = None
+        self.session = None
         self.showing = None
         self._panel_span = None
         self._stop_building()
@@ -340,10 +347,71 @@ class ReaderScreen(Screen):
         view = self._document
         if self.article is None or view is None or not view.loaded:
             return
-        app = self.app
-        with app.store_lock:
-            app.store.save_position(self.article_id, app.annotator, view.cursor_offset,
-                                    view.scroll_line)
+        article_id, who = self.article_id, self.app.annotator
+        cursor, scroll = view.cursor_offset, view.scroll_line
+        self.app.calls.write(lambda store: store.save_position(article_id, who, cursor, scroll))
+
+    # --- calls to the session, and what they return ---------------------------------------------
+
+    def cursor(self) -> Cursor:
+        """The token under the cursor, the selection and the chosen span, as they are now (at
+        the key press): what the session call will act on, however late it runs."""
+        view = self.view
+        return Cursor(token=view.cursor_range, selection=view.selection, chosen=view.chosen_id)
+
+    def _call(self, fn: Callable[[AnnotationSession], Outcome],
+              then: Callable[[Outcome], object] | None = None) -> None:
+        """Queue ``fn(session)`` on the store path; show its outcome when it lands, or read back
+        what is stored when it fails."""
+        session = self.session
+        if session is None:
+            return
+        self._queued += 1
+        self.app.calls.write(lambda _store: fn(session),
+                             done=partial(self._landed, session, then),
+                             failed=partial(self._failed, session))
+
+    def _landed(self, session: AnnotationSession, then, outcome: Outcome) -> None:
+        self._queued -= 1
+        if session is not self.session or not self.is_attached:  # moved on meanwhile
+            if outcome.message:
+                self.notify(outcome.message, severity=outcome.severity, markup=False)
+            return
+        if outcome.label:
+            self.app.selected_label = outcome.label
+        self._show_state(outcome.state)
+        if outcome.message:
+            self.notify(outcome.message, severity=outcome.severity, markup=False)
+        if then is not None:
+            then(outcome)
+
+    def _failed(self, session: AnnotationSession, _exc: BaseException) -> None:
+        """A call failed (the notice is shown): show what is really stored."""
+        self._queued -= 1
+        if session is self.session and self.is_attached:
+            self._call(lambda s: Outcome(s.state()))
+
+    def _show_state(self, state: State) -> None:
+        """Show a state the store returned: spans, events, status, flag; argument mode follows
+        the session once no other call of this screen is still on its way."""
+        self.status, self.flag_note = state.status, state.flag
+        if self._queued == 0:
+            stored = state.building
+            if stored is None:
+                self._stop_building()
+            elif self.building is None or self.building.event_id != stored.event_id:
+                event = state.event(stored.event_id)
+                self._start_building(event.type if event else "", stored.event_id, stored.new)
+        elif self.building is not None and self.building.event_id is None and state.building:
+            self.building.event_id = state.building.event_id  # the new event now exists
+        if self.showing is None:
+            spans = list(state.spans)
+            self.view.set_spans(spans)
+            self.panel.set_spans(spans, self.view.text)
+            self._show_events(list(state.events), spans)
+            self._sync_panel(force=True)
+        self._show_title()
+        self._show_status()
 
     # --- the title and status lines -------------------------------------------------------------
 
@@ -444,19 +512,21 @@ class ReaderScreen(Screen):
     # --- prompts: find, flag --------------------------------------------------------------------
 
     def _open_prompt(self, field: Input, value: str) -> None:
+        """Show ``field`` and give it the focus at once (not after the keys already on their
+        way: they belong to the prompt)."""
         self._close_prompts()
         field.add_class("visible")
         field.value = value
-        field.focus()
+        self.set_focus(field)
 
     def _close_prompts(self) -> bool:
         closed = False
-        for field in (self.find_input, self.flag_input):
-            if field.has_class("visible"):
-                field.remove_class("visible")
+        for prompt in (self.find_input, self.flag_input):
+            if prompt.has_class("visible"):
+                prompt.remove_class("visible")
                 closed = True
         if closed:
-            self.active_view.focus()
+            self.set_focus(self.active_view)
         return closed
 
     def action_find(self) -> None:
@@ -491,22 +561,14 @@ class ReaderScreen(Screen):
         if self.article is None:
             return
         note = event.value.strip()
-        app = self.app
-        try:
-            with app.store_lock:
-                app.store.flag(self.article_id, app.annotator, note)
-        except StorageError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.flag_note = note
-        self._show_title()
-        self.notify("Flagged" + (f": {visible_line(note)}" if note else ""), markup=False)
+        self._call(lambda s: s.flag(note), lambda _: self.notify(
+            "Flagged" + (f": {visible_line(note)}" if note else ""), markup=False))
 
     # --- annotation -----------------------------------------------------------------------------
 
     def _read_only(self) -> bool:
         """True (after saying so) when annotation keys must do nothing."""
-        if self.article is None:
+        if self.article is None or self.session is None:
             return True
         if self.raw_mode:
             self.notify("The raw source is read-only (r: back to the text)", severity="warning",
@@ -518,14 +580,20 @@ class ReaderScreen(Screen):
             return True
         return False
 
-    def _reload_spans(self) -> None:
-        """Read the spans and events again (after every write) and show them."""
-        owner = self.showing or self.app.annotator
-        with self.app.store_lock:
-            spans = self.app.store.spans(self.article_id, owner)
-            events = self.app.store.events(self.article_id, owner)
+    def _show_other(self) -> None:
+        """Show another annotator's spans and events (read-only), or your own again."""
+        owner = self.showing
+        if owner is None:
+            state = self.session.current if self.session is not None else None
+            spans = list(state.spans) if state is not None else self.view.spans
+            events = list(state.events) if state is not None else self.events
+        else:
+            article_id = self.article_id
+            got = self.app.calls.read_now(
+                lambda s: (s.spans(article_id, owner), s.events(article_id, owner)))
+            spans, events = got if got is not None else ([], [])
         self.view.set_spans(spans)
-        self.panel.set_spans(spans, self.view.text, owner=self.showing)
+        self.panel.set_spans(spans, self.view.text, owner=owner)
         self._show_events(events, spans)
         self._sync_panel(force=True)
         self._show_status()
@@ -545,119 +613,61 @@ class ReaderScreen(Screen):
             self.apply_label(self.app.selected_label)
 
     def apply_label(self, name: str) -> None:
-        """Label as ``name``, one transaction:
-
-        * a selection: a new span over it (a span over exactly those characters with another
-          label is relabelled instead of doubled);
-        * no selection, the cursor on a span: that (innermost) span is relabelled;
-        * otherwise: a new span over the token under the cursor.
-        """
+        """Label as ``name`` (the session's rule: a selection becomes a span, a span under the
+        cursor is relabelled, else the token under the cursor becomes a span), acting on the
+        cursor and selection as they are now."""
         if self._read_only():
             return
-        view = self.view
-        selection = view.selection
-        under = view.span_at_cursor() if selection is None else None
-        target = selection or view.cursor_range
-        if target is None:
+        at = self.cursor()
+        if at.target is None:
             return
-        app = self.app
-        try:
-            with app.store_lock:
-                if under is not None:
-                    if under.label != name:
-                        app.store.relabel_span(under.id, app.annotator, name)
-                else:
-                    start, end = target
-                    same = [s for s in view.spans if (s.start, s.end) == (start, end)]
-                    if same and all(s.label != name for s in same):
-                        app.store.relabel_span(same[0].id, app.annotator, name)
-                    else:
-                        app.store.add_span(self.article_id, app.annotator, start, end, name)
-        except StorageError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        app.selected_label = name
-        view.clear_selection()
-        self._reload_spans()
+        self.app.selected_label = name
+        self.view.clear_selection()
+        self._call(lambda s: s.label(name, at))
 
     def action_delete_span(self) -> None:
         """Delete the span under the cursor; when event arguments point at it, ask first (naming
         the events and roles), then delete it with those arguments as one undoable action."""
         if self._read_only():
             return
-        span = self.view.span_at_cursor()
-        if span is None:
-            self.notify("No span under the cursor", severity="warning", markup=False)
+        at = self.cursor()
+        self._call(lambda s: s.delete_span(at), partial(self._confirm_delete, at))
+
+    def _confirm_delete(self, at: Cursor, outcome: Outcome) -> None:
+        span = outcome.span
+        if not outcome.confirm or span is None:
             return
-        with self.app.store_lock:
-            uses = self.app.store.arguments_using(span.id)
-        if not uses:
-            self._delete_span(span)
-            return
-        by_id = {e.id: e for e in self.events}
         question = Text(end="")
         question.append("Delete ")
         question.append(f" {span.label} ", label_style(self.app.schema.color(span.label)))
         question.append(" ")
         question.append(surface(self.view.text, span.start, span.end), "bold")
         question.append("? It is an argument of:\n")
-        for event_id, role in uses:
-            event = by_id.get(event_id)
+        for event, role in outcome.confirm:
             question.append("  • ")
             question.append(visible_line(role), "bold")
             question.append(" of ")
-            if event is None:
-                question.append(f"event {event_id}")
-            else:
-                question.append(visible_line(event.type), "bold")
-                question.append(" ")
-                question.append(surface(self.view.text, event.start, event.end), "italic")
+            question.append(visible_line(event.type), "bold")
+            question.append(" ")
+            question.append(surface(self.view.text, event.start, event.end), "italic")
             question.append("\n")
-        n = len(uses)
+        n = len(outcome.confirm)
         question.append(f"The span and {'this argument' if n == 1 else f'these {n} arguments'} "
                         "are removed together (u brings them back).")
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self._delete_span(span)
+                self._call(lambda s: s.delete_span(at, span_id=span.id, confirmed=True))
 
         self.app.push_screen(ConfirmScreen(question, title="Delete a span used in events"), answer)
 
-    def _delete_span(self, span: Span) -> None:
-        try:
-            with self.app.store_lock:
-                self.app.store.delete_span(span.id, self.app.annotator)
-        except STORE_ERRORS as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self._reload_spans()
-
     def action_undo(self) -> None:
-        self._history("undo")
+        if not self._read_only():
+            self._call(lambda s: s.undo())
 
     def action_redo(self) -> None:
-        self._history("redo")
-
-    def _history(self, which: str) -> None:
-        if self._read_only():
-            return
-        app = self.app
-        try:
-            with app.store_lock:
-                step = getattr(app.store, which)(app.annotator, self.article_id)
-                flag = app.store.flagged(self.article_id, app.annotator)
-                status = app.store.status(self.article_id, app.annotator)
-        except StorageError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        if step is None:
-            self.notify(f"Nothing to {which}", markup=False)
-            return
-        self.flag_note, self.status = flag, status
-        self._show_title()
-        self._reload_spans()
-        if self.building is not None and self._building_event() is None:
-            self._stop_building()  # the event being annotated was undone
+        if not self._read_only():
+            self._call(lambda s: s.redo())
 
     # --- events ---------------------------------------------------------------------------------
 
@@ -723,8 +733,8 @@ class ReaderScreen(Screen):
         self.argument_bar.show_event(event, self.app.schema, self.spans_by_id, self.view.text,
                                      warnings, self.building.new)
 
-    def _start_building(self, event_id: int, new: bool) -> None:
-        self.building = _Building(event_id, new)
+    def _start_building(self, type_name: str, event_id: int | None, new: bool) -> None:
+        self.building = _Building(type_name, event_id, new)
         self._show_bar()
         self._sync_event()
         self.refresh_bindings()
@@ -751,27 +761,21 @@ class ReaderScreen(Screen):
         start, end = target
         trigger = surface(self.view.text, start, end)
         self.app.push_screen(EventTypeScreen(self.app.schema, trigger),
-                             partial(self._type_picked, self.article_id, start, end))
+                             partial(self._type_picked, self.session, start, end))
 
-    def _type_picked(self, article_id: int, start: int, end: int, name: str | None) -> None:
-        if name is None or article_id != self.article_id or self.article is None:
-            return
-        app = self.app
-        try:
-            with app.store_lock:
-                event = app.store.add_event(self.article_id, app.annotator, name, start, end)
-        except STORE_ERRORS as exc:
-            self.notify(str(exc), severity="error", markup=False)
+    def _type_picked(self, session: AnnotationSession | None, start: int, end: int,
+                     name: str | None) -> None:
+        """Argument mode starts now, with the keys that follow; the event is created on the
+        store path before any of them is acted on."""
+        if name is None or session is None or session is not self.session:
             return
         self.view.clear_selection()
         self.view.move_to_offset(start)
-        self.building = _Building(event.id, True)
-        self._reload_spans()
-        self.refresh_bindings()
+        self._start_building(name, None, True)
+        self._call(lambda s: s.new_event(name, (start, end)))
 
     def building_type(self) -> EventType | None:
-        event = self._building_event()
-        return None if event is None else self.app.schema.event_type(event.type)
+        return None if self.building is None else self.app.schema.event_type(self.building.type)
 
     def on_key(self, event: Key) -> None:
         """In argument mode a role's key (from the schema) assigns a filler; it wins over the
@@ -789,78 +793,29 @@ class ReaderScreen(Screen):
         self.assign_role(role)
 
     def assign_role(self, role: Role) -> None:
-        """Add the span under the cursor (the innermost one the role accepts), or the span over
-        exactly the selection, as a ``role`` argument of the event being annotated. With no such
-        span, one is created first over the selection (or the token under the cursor), labelled
-        with the role's first accepted label (for a role that accepts any label: the label used
-        last). Adding the span and the argument are two undoable actions."""
-        event = self._building_event()
-        if event is None or self._read_only():
+        """The span under the cursor (or over exactly the selection) becomes a ``role`` argument
+        of the event being annotated; with none, one is created first (the session's rule).
+        Cursor and selection are read now, at the key press; the trigger itself is refused."""
+        if self.building is None or self._read_only():
             return
-        view = self.view
-        selection = view.selection
-        if selection is not None:
-            candidates = [s for s in view.spans if (s.start, s.end) == selection]
-        else:
-            candidates = view.spans_at_cursor()
-        accepted = [s for s in candidates if role.accepts(s.label)]
-        span = (accepted or candidates or [None])[0]
-        target = selection or view.cursor_range
-        if span is None and target is None:
-            return
-        app = self.app
-        schema = app.schema
-        label = role.labels[0] if role.labels else (
-            app.selected_label or (schema.labels[0].name if schema.labels else "MISC"))
-        created = False
-        try:
-            with app.store_lock:
-                if span is None:
-                    span = app.store.add_span(self.article_id, app.annotator, *target, label)
-                    created = True
-                if any(a.role == role.name and a.span_id == span.id for a in event.arguments):
-                    self.notify(f"Already the {role.name} of this event", markup=False)
-                else:
-                    app.store.add_argument(event.id, app.annotator, role.name, span.id)
-        except STORE_ERRORS as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            if created:
-                self._reload_spans()
-            return
-        view.clear_selection()
-        self._reload_spans()
-        if created:
-            self.notify(f"{label} span created for {role.name}", markup=False)
+        at = self.cursor()
+        fallback = self.app.selected_label
+        self.view.clear_selection()
+        self._call(lambda s: s.assign_role(role.name, at, fallback))
 
     def action_finish_event(self) -> None:
-        event = self._building_event()
-        self._stop_building()
-        if event is None:
+        if self.building is None:
             return
-        warnings = validate(event, self.app.schema, self.spans_by_id, self.view.text)
-        n = len(event.arguments)
-        message = f"{event.type} saved with {n} argument{'s' if n != 1 else ''}"
-        if warnings:
-            self.notify(message + ": " + "; ".join(warnings), severity="warning", markup=False)
-        else:
-            self.notify(message, markup=False)
+        self._stop_building()
+        self._call(lambda s: s.finish_event())
 
     def cancel_event(self) -> None:
         """Escape in argument mode: a new event is deleted (one undoable action, so ``u`` brings
         it back with its arguments; spans labelled meanwhile stay); editing just ends."""
-        building = self.building
-        event = self._building_event()
+        if self.building is None:
+            return
         self._stop_building()
-        if building is None or event is None or not building.new:
-            return
-        try:
-            with self.app.store_lock:
-                self.app.store.delete_event(event.id, self.app.annotator)
-        except STORE_ERRORS as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self._reload_spans()
-        self.notify(f"{event.type} cancelled (u brings it back)", markup=False)
+        self._call(lambda s: s.cancel_event())
 
     def action_modality(self) -> None:
         self.cycle_modality(self.current_event())
@@ -869,23 +824,8 @@ class ReaderScreen(Screen):
         """The event's modality (the schema's first attribute) to its next value."""
         if self._read_only():
             return
-        if event is None:
-            self.notify("No event under the cursor", severity="warning", markup=False)
-            return
-        schema = self.app.schema
-        attr = schema.attribute("modality") or (schema.attributes[0] if schema.attributes else None)
-        if attr is None:
-            self.notify("The schema has no event attributes", severity="warning", markup=False)
-            return
-        value = attr.next_value(event.attributes.get(attr.name, attr.default))
-        try:
-            with self.app.store_lock:
-                self.app.store.set_attribute(event.id, self.app.annotator, attr.name, value)
-        except STORE_ERRORS as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self._reload_spans()
-        self.notify(f"{event.type}: {attr.name} {value}", markup=False)
+        event_id = event.id if event is not None else None
+        self._call(lambda s: s.cycle_modality(event_id))
 
     def action_focus_events(self) -> None:
         if self.raw_mode:
@@ -893,7 +833,7 @@ class ReaderScreen(Screen):
         if not self.events_panel.display:
             self.panel.display = self.events_panel.display = True
         self._close_prompts()
-        self.events_panel.list.focus()
+        self.set_focus(self.events_panel.list)
 
     @on(EventsPanel.Highlighted)
     def _event_highlighted(self, message: EventsPanel.Highlighted) -> None:
@@ -928,38 +868,23 @@ class ReaderScreen(Screen):
             )
         elif what == "arguments":
             self.view.move_to_offset(event.start)
-            self.view.focus()
-            self._start_building(event.id, new=False)
+            self.set_focus(self.view)
+            self._start_building(event.type, event.id, new=False)
+            self._call(lambda s: s.edit_arguments(event.id))
         elif what == "delete":
             self._delete_from_panel(event, message.argument)
 
     def _change_type(self, event_id: int, name: str | None) -> None:
-        if name is None:
-            return
-        try:
-            with self.app.store_lock:
-                self.app.store.set_event_type(event_id, self.app.annotator, name)
-        except STORE_ERRORS as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self._reload_spans()
+        if name is not None and not self._read_only():
+            self._call(lambda s: s.set_event_type(event_id, name))
 
     def _delete_from_panel(self, event: Event, argument_id: int | None) -> None:
-        app = self.app
-        try:
-            with app.store_lock:
-                if argument_id is not None:
-                    app.store.remove_argument(argument_id, app.annotator)
-                else:
-                    app.store.delete_event(event.id, app.annotator)
-        except STORE_ERRORS as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        if argument_id is not None:
+            self._call(lambda s: s.remove_argument(argument_id))
             return
-        if argument_id is None and self.building is not None and self.building.event_id == event.id:
+        if self.building is not None and self.building.event_id == event.id:
             self._stop_building()
-        self._reload_spans()
-        what = "Argument removed" if argument_id is not None else f"{event.type} deleted"
-        self.notify(f"{what} (u brings it back)", markup=False)
+        self._call(lambda s: s.delete_event(event.id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.building is not None:
@@ -971,9 +896,9 @@ class ReaderScreen(Screen):
     def _article_ids(self) -> list[int]:
         ids = getattr(self.app, "article_ids", None)
         if not ids:  # no list from the library (yet): the whole library
-            with self.app.store_lock:
-                ids = self.app.store.library_ids(self.app.annotator)
-        return list(ids)
+            who = self.app.annotator
+            ids = self.app.calls.read_now(lambda s: s.library_ids(who), default=[])
+        return list(ids or [])
 
     def action_article(self, direction: int) -> None:
         ids = self._article_ids()
@@ -997,23 +922,19 @@ class ReaderScreen(Screen):
         self._finish("skipped")
 
     def _finish(self, status: str) -> None:
-        """Set this article's status, then open the next one to do (or go back to the library)."""
-        if self.article is None:
+        """Set this article's status, and open the next one to do (or go back to the library)
+        at once, so the keys that follow act on it; the status is saved on the store path."""
+        if self.article is None or self.session is None:
             return
-        app = self.app
-        try:
-            with app.store_lock:
-                app.store.set_status([self.article_id], app.annotator, status)
-                following = app.store.next_todo(app.annotator, after=self.article_id)
-        except StorageError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.status = status
+        article_id, who = self.article_id, self.app.annotator
         word = "Done" if status == "done" else "Skipped"
+        following = self.app.calls.read_now(lambda s: s.next_todo(who, after=article_id))
+        self.status = status
+        self._call(lambda s: s.finish(status))
         if following is None:
             self.notify(f"{word}. Nothing left to do.", markup=False)
             self._save_position()
-            self.article = None  # saved: nothing more to save on the way out
+            self.article = self.session = None  # saved: nothing more to save on the way out
             self.app.pop_screen()
             return
         self.notify(f"{word}; next article to do.", markup=False)
@@ -1039,7 +960,7 @@ class ReaderScreen(Screen):
         self.raw_mode = True
         self.view.display = False
         self._raw.display = True
-        self._raw.focus()
+        self.set_focus(self._raw)
         if self._raw.is_mounted:
             self._show_raw()
         self._show_title()
@@ -1065,9 +986,9 @@ class ReaderScreen(Screen):
         """Cycle: my spans, then each other annotator's (read-only), then mine again."""
         if self.article is None:
             return
-        app = self.app
-        with app.store_lock:
-            others = [a for a in app.store.annotators(self.article_id) if a != app.annotator]
+        article_id, me = self.article_id, self.app.annotator
+        others = [a for a in self.app.calls.read_now(lambda s: s.annotators(article_id),
+                                                     default=[]) or [] if a != me]
         cycle: list[str | None] = [None, *others]
         i = cycle.index(self.showing) if self.showing in cycle else 0
         self.showing = cycle[(i + 1) % len(cycle)]
@@ -1077,7 +998,7 @@ class ReaderScreen(Screen):
             self.notify("Your spans", markup=False)
         else:
             self.notify(f"{visible_line(self.showing)}'s spans (read-only)", markup=False)
-        self._reload_spans()
+        self._show_other()
         self._show_title()
 
     def action_toggle_panel(self) -> None:

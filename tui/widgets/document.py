@@ -597,6 +597,11 @@ class DocumentView(ScrollView, can_focus=True):
         self._chosen = next((s for s in self._spans if s is span or _span_key(s) == _span_key(span)),
                             None)
 
+    @property
+    def chosen_id(self) -> int | None:
+        """The id of the span ``choose_span`` picked, while the cursor has not moved."""
+        return self._chosen.id if self._chosen is not None else None
+
     def span_at_cursor(self) -> Span | None:
         """The innermost span under the cursor, or None."""
         here = self.spans_at_cursor()

@@ -1,0 +1,167 @@
+"""The TUI's one path to the store, with one error handler.
+
+- ``write(fn, done, failed)``: ``fn(store)`` runs on the store thread, which owns its own
+  connection, one call at a time, in the order the calls were made (the order the keys were
+  pressed); no call is ever dropped or cancelled. Its result goes to ``done`` on the UI thread.
+- ``read(fn)`` (awaitable, in a thread) and ``read_now(fn)`` (on the spot, for a first frame):
+  reads on the app's own connection, one at a time under a lock. SQLite's WAL lets them run
+  while the store thread writes.
+- Every exception from either goes to ``report``: one notice line (``the database is busy …``,
+  ``disk full: not saved …``), never a crash; then the call's ``failed`` callback, with which a
+  screen reads back what is really stored, so what it shows is always what is on disk.
+- A write still running after half a second shows ``waiting for the database…``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from storage.errors import StorageError
+from storage.repo import Store
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+T = TypeVar("T")
+log = logging.getLogger("newsmark.tui")
+
+WAITING_AFTER_S = 0.5
+
+
+class StoreCalls:
+    """The store, as the app reaches it."""
+
+    def __init__(self, app: App, store: Store) -> None:
+        self.app = app
+        self.store = store  # the reads' connection (the UI thread and read workers)
+        self.lock = threading.RLock()
+        self._writer: Store | None = None
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.pending = 0  # writes made whose result has not been handed back yet
+        self.failures = 0
+
+    # --- writing --------------------------------------------------------------------------------
+
+    @property
+    def writer(self) -> Store:
+        """The store thread's own connection (open it on first use)."""
+        if self._writer is None:
+            self._writer = Store(self.store.path, create=False, attempts=self.store.attempts)
+        return self._writer
+
+    def write(self, fn: Callable[[Store], T], done: Callable[[T], object] | None = None,
+              failed: Callable[[BaseException], object] | None = None) -> None:
+        """Queue ``fn(store)`` behind every write made before it; ``done(result)`` or, after
+        the one error notice, ``failed(exc)`` run on the UI thread when it has run."""
+        if self._thread is None:
+            self._loop = asyncio.get_running_loop()
+            self._thread = threading.Thread(target=self._run, name="newsmark-store", daemon=True)
+            self._thread.start()
+        self.pending += 1
+        self._queue.put((fn, done, failed))
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            fn, done, failed = item
+            waiting = threading.Timer(WAITING_AFTER_S, self._hand_back, (self._waiting, None))
+            waiting.daemon = True
+            waiting.start()
+            try:
+                result = fn(self.writer)
+            except BaseException as exc:  # noqa: BLE001 - every error becomes a notice
+                waiting.cancel()
+                self._hand_back(self._failed, (exc, failed))
+            else:
+                waiting.cancel()
+                self._hand_back(self._done, (result, done))
+
+    def _hand_back(self, callback, args) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self.app.call_later, callback, args)
+        except RuntimeError:  # the app's loop is gone (quitting): nothing left to show
+            pass
+
+    def _done(self, args) -> None:
+        result, done = args
+        self.pending -= 1
+        if done is not None:
+            done(result)
+
+    def _failed(self, args) -> None:
+        exc, failed = args
+        self.pending -= 1
+        self.failures += 1
+        self.report(exc)
+        if failed is not None:
+            failed(exc)
+
+    def _waiting(self, _args) -> None:
+        if self.pending:
+            self.app.notify("waiting for the database… (another annotator, an ingest or an "
+                            "import is writing)", severity="warning", timeout=3, markup=False)
+
+    async def idle(self, timeout: float = 60.0) -> None:
+        """Wait until every write made so far has run and its result was handed back."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.pending and loop.time() < deadline:
+            await asyncio.sleep(0.002)
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Let the queued writes finish (they are never dropped), then stop the store thread."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout)
+            self._thread = None
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def read_now(self, fn: Callable[[Store], T], default: T | None = None) -> T | None:
+        """``fn(store)`` right here, on the UI thread; on an error, the notice and ``default``."""
+        try:
+            with self.lock:
+                return fn(self.store)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc)
+            return default
+
+    async def read(self, fn: Callable[[Store], T]) -> T:
+        """``fn(store)`` in a thread; an error is raised to the caller (which may call
+        ``report``)."""
+
+        def call() -> T:
+            with self.lock:
+                return fn(self.store)
+
+        return await asyncio.to_thread(call)
+
+    def try_lock(self) -> bool:
+        return self.lock.acquire(blocking=False)
+
+    # --- the one error handler ------------------------------------------------------------------
+
+    def report(self, exc: BaseException) -> None:
+        """One notice line for a failed store call; the app stays."""
+        if isinstance(exc, StorageError):
+            message = str(exc)
+        else:  # a bug, or an error storage did not translate: say so, keep running
+            log.exception("store call failed", exc_info=exc)
+            message = f"could not save or read ({type(exc).__name__}: {exc})"
+        self.app.notify(message, title="Database",
+                        severity="error", timeout=8, markup=False)
