@@ -1,8 +1,14 @@
-"""The text form of ``newsmark stats`` (the numbers come from ``storage``'s ``Store.stats``)."""
+"""The text form of ``newsmark stats`` (the numbers come from ``storage``'s ``Store.stats``).
+
+Annotator, label and event type names come from outside (imports, ``--add-labels``): each is
+written on one line with its control characters, escape sequences and bidi overrides visible
+(``\\x1b``, ``\\u202e``), so the table keeps its shape and the terminal runs nothing.
+"""
 
 from __future__ import annotations
 
 from .model import STATUSES
+from .text import escape_controls as one_line
 
 
 def _table(header: list[str], rows: list[list], first_width: int) -> list[str]:
@@ -21,26 +27,27 @@ def format_stats(data: dict) -> str:
     ann = data["annotators"]
     if ann:
         header = ["annotator", *STATUSES, "flagged", "spans", "events"]
-        rows = [[name, *(c[s] for s in STATUSES), c["flagged"], c["spans"], c["events"]]
+        rows = [[one_line(name), *(c[s] for s in STATUSES), c["flagged"], c["spans"], c["events"]]
                 for name, c in ann.items()]
         lines += _table(header, rows, 9) + [""]
     spans = data["spans"]
     lines.append(f"spans: {spans['total']} in {data['records']} annotated articles "
                  f"(article × annotator), {spans['mean_per_article']:.2f} per article")
     odd = set(spans["not_in_schema"])
-    width = max((len(k) for k in spans["by_label"]), default=0)
-    lines += [f"  {k.ljust(width)}  {v:>6}" + ("  (not in the schema)" if k in odd else "")
+    width = max((len(one_line(k)) for k in spans["by_label"]), default=0)
+    lines += [f"  {one_line(k).ljust(width)}  {v:>6}" + ("  (not in the schema)" if k in odd else "")
               for k, v in spans["by_label"].items()]
     ev = data["events"]
     lines.append("")
     lines.append(f"events: {ev['total']} ({ev['flagged']} with warnings, {ev['warnings']} "
-                 f"warnings; schema {data['schema']})")
+                 f"warnings; schema {one_line(str(data['schema']))})")
     odd = set(ev["not_in_schema"])
     if ev["by_type"]:
-        rows = [[t, c["events"], c["flagged"], c["warnings"]] for t, c in ev["by_type"].items()]
+        rows = [[one_line(t), c["events"], c["flagged"], c["warnings"]]
+                for t, c in ev["by_type"].items()]
         table = _table(["type", "events", "flagged", "warnings"], rows, 4)
         lines.append(f"  {table[0]}")
-        for (t, *_), line in zip(rows, table[1:]):
+        for t, line in zip(ev["by_type"], table[1:]):
             lines.append(f"  {line}" + ("  (not in the schema)" if t in odd else ""))
     return "\n".join(lines) + "\n"
 

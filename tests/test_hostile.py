@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import socket
@@ -192,3 +193,194 @@ def test_import_schema_config_opml_and_db_must_be_regular_files(tmp_path, fifo, 
     result = newsmark("tui", "--config", config, db=db_path)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [f"Error: {config}: a symbolic link loop"]
+
+
+# --- no control characters reach the terminal from data ----------------------------------------
+
+# an OSC window title, clear screen, red, a C1 CSI, a right-to-left override, a left-to-right isolate
+EVIL = "\x1b]0;pwned\x07\x1b[2J\x1b[31m\x9b\u202e\u2066"
+SHOWN = ("\\x1b]0;pwned\\x07", "\\x1b[2J", "\\x1b[31m", "\\x9b", "\\u202e", "\\u2066")
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+TEXT = "Olaf Scholz traf Emmanuel Macron in Berlin."
+
+
+def assert_safe(output: str) -> None:
+    """No raw control character (but LF), escape sequence introducer or bidi control."""
+    found = UNSAFE.search(output)
+    assert found is None, f"raw {found.group()!r} in {output!r}"
+
+
+def assert_shown(output: str) -> None:
+    assert_safe(output)
+    for visible in SHOWN:
+        assert visible in output, (visible, output)
+
+
+def invoke(*args: object, db: Path | None = None):
+    """The real CLI in-process, with colour on: click must not strip escape codes for us."""
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    argv = [str(a) for a in args] + (["--db", str(db)] if db else [])
+    return CliRunner().invoke(main, argv, color=True, catch_exceptions=False)
+
+
+def hostile_jsonl(path: Path) -> Path:
+    """One prodigy line: title, source, annotator, a span label and an event type all hostile."""
+    line = {
+        "text": TEXT,
+        "spans": [{"start": 0, "end": 11, "label": f"PER{EVIL}"}],
+        "events": [{"type": f"MEET{EVIL}", "trigger": {"start": 12, "end": 16}}],
+        "meta": {"title": f"Title {EVIL} end", "source": f"src{EVIL}", "language": "de",
+                 "annotator": f"ann {EVIL}"},
+        "answer": "accept",
+    }
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", "utf-8")
+    return path
+
+
+def test_import_list_and_stats_show_hostile_names_visibly(tmp_path, db_path):
+    jsonl = hostile_jsonl(tmp_path / "in.jsonl")
+    rejected = invoke("import", jsonl, db=db_path)  # unknown label and type: reasons name them
+    assert rejected.exit_code == 1
+    assert len(rejected.stderr.splitlines()) == 2, rejected.stderr
+    assert_shown(rejected.stderr)
+
+    result = invoke("import", jsonl, "--add-labels", db=db_path)
+    assert result.exit_code == 0, result.output
+    assert_shown(result.output)
+    assert "not in the schema: MEET\\x1b]0;pwned\\x07" in result.output
+
+    result = invoke("list", "--annotator", f"ann {EVIL}", db=db_path)
+    assert result.exit_code == 0
+    assert_shown(result.output)
+    (line,) = result.output.splitlines()
+    assert line.endswith("Title " + "".join(SHOWN) + " end")
+    assert "done" in line and "src\\x1b]0;pwn" in line  # the source, cut to its column
+
+    result = invoke("stats", db=db_path)
+    assert result.exit_code == 0
+    assert_shown(result.output)
+    lines = result.output.splitlines()
+    row = next(line for line in lines if line.startswith("ann "))
+    header = next(line for line in lines if line.startswith("annotator"))
+    assert len(row) == len(header)  # the table keeps its shape
+    assert any(line.startswith("  PER\\x1b]0;pwned") and line.endswith("(not in the schema)")
+               for line in lines)
+    assert any(line.startswith("  MEET\\x1b]0;pwned") and line.endswith("(not in the schema)")
+               for line in lines)
+
+    result = invoke("stats", "--json", db=db_path)
+    assert result.exit_code == 0
+    assert_safe(result.output)
+    data = json.loads(result.output)  # still JSON, and the same strings as stored
+    assert list(data["annotators"]) == [f"ann {EVIL}"]
+    assert list(data["spans"]["by_label"]) == [f"PER{EVIL}"]
+    assert list(data["events"]["by_type"]) == [f"MEET{EVIL}"]
+
+
+def test_file_names_with_a_newline_or_bidi_override_stay_on_their_line(tmp_path, db_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    shutil.copy(SEED_004, d / "two\nlines.txt")
+    (d / f"x{EVIL}y.txt").write_bytes(b"")
+    result = invoke("ingest", d / "two\nlines.txt", d / f"x{EVIL}y.txt", db=db_path)
+    assert result.exit_code == 0, result.output
+    assert_safe(result.output)
+    assert result.stdout.splitlines()[0].startswith(f"added: {d}/two\\x0alines.txt -> #1 ")
+    assert result.stderr.splitlines() == [
+        f"failed: {d}/x" + "".join(SHOWN) + "y.txt: empty input"]
+    assert len(result.stdout.splitlines()) == 2  # the added line and the summary
+
+    result = invoke("ingest", "--json", d, db=db_path)
+    assert_safe(result.output)
+    items = json.loads(result.output)["items"]
+    assert sorted(i["input"] for i in items) == sorted(
+        [str(d / "two\nlines.txt"), str(d / f"x{EVIL}y.txt")])
+
+    result = invoke("extract", d / f"x{EVIL}y.txt")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"failed: {d}/x" + "".join(SHOWN) + "y.txt: empty input"]
+
+    for args in (("import", tmp_path / f"x{EVIL}\n.jsonl"), ("stats", "--schema", f"{EVIL}.toml"),
+                 ("feed", "import-opml", f"{EVIL}\n.opml")):
+        result = invoke(*args, db=db_path)
+        assert result.exit_code != 0, args
+        error = result.stderr.splitlines()[-1]  # after click's usage lines, if any
+        assert error.startswith("Error: "), result.stderr
+        assert_shown(error)  # the whole name on the one Error: line
+
+
+def test_clicks_own_errors_quote_what_was_typed_escaped(db_path):
+    """Bad options, extra arguments, unknown commands and choices: click's messages quote the
+    argument, and they are printed escaped too."""
+    assert invoke("ingest", SEED_004, db=db_path).exit_code == 0
+    for args in (("list", f"extra{EVIL}"), ("list", f"--no-such{EVIL}"), (f"cmd{EVIL}",),
+                 ("export", "--format", f"x{EVIL}"), ("ingest", "--max-bytes", EVIL, "x"),
+                 ("feed", f"x{EVIL}")):
+        result = invoke(*args, db=db_path)
+        assert result.exit_code == 2, (args, result.output)
+        assert_shown(result.stderr)
+        assert result.stderr.splitlines()[-1].startswith("Error: "), result.stderr
+
+
+def test_feed_names_and_opml_are_shown_escaped(tmp_path, db_path):
+    # XML 1.0 cannot carry ESC or BEL, even as &#x1b;: an OPML file brings C1 and bidi controls
+    xml_evil = "\x9b\u202e\u2066"
+    xml_shown = "\\x9b\\u202e\\u2066"
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(
+        '<?xml version="1.0"?>\n<opml version="2.0"><head/><body>'
+        f'<outline text="folder{xml_evil}">'
+        f'<outline text="news{xml_evil}" xmlUrl="https://example.com/feed.xml"/>'
+        f'<outline text="bad" xmlUrl="ftp://example.com/{xml_evil}"/>'
+        "</outline></body></opml>", "utf-8")
+    result = invoke("feed", "import-opml", opml, db=db_path)
+    assert result.exit_code == 0, result.output
+    assert_safe(result.output)
+    assert "1 feeds added" in result.stdout
+    assert result.stderr.startswith(f"skipped: ftp://example.com/{xml_shown}"), result.stderr
+
+    from storage.repo import Store
+
+    store = Store(db_path)
+    try:
+        store.add_feed("https://example.org/rss", f"evil{EVIL}", [f"tag{EVIL}"])
+    finally:
+        store.close()
+    result = invoke("feed", "list", db=db_path)
+    assert result.exit_code == 0
+    assert_shown(result.output)
+    assert f"news{xml_shown} [folder{xml_shown}]" in result.output
+    assert f"evil{''.join(SHOWN)} [tag{''.join(SHOWN)}]" in result.output
+
+
+def test_the_progress_bar_on_a_terminal_shows_file_names_escaped(tmp_path):
+    """On a terminal ``ingest`` draws a rich progress bar and prints its lines through it."""
+    import pty
+
+    d = tmp_path / "d"
+    d.mkdir()
+    shutil.copy(SEED_004, d / f"a{EVIL}.txt")
+    (d / f"b{EVIL}.txt").write_bytes(b"")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the pty is its terminal
+        os.execv(str(NEWSMARK), [str(NEWSMARK), "--db", str(tmp_path / "p.db"), "ingest", str(d)])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:  # EIO: the child has gone
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    os.close(fd)
+    out = b"".join(chunks).decode("utf-8", "replace")
+    assert "━" in out  # a bar was drawn (its own escape codes are the terminal's business)
+    for raw in ("\x1b]0;pwned", "\x07", "\x1b[2J", "\x9b", "\u202e", "\u2066"):
+        assert raw not in out, (raw, out)
+    assert f"added: {d}/a" + "".join(SHOWN) + ".txt -> #1" in out
+    assert f"failed: {d}/b" + "".join(SHOWN) + ".txt: empty input" in out

@@ -38,10 +38,21 @@ def echo_json(text: str) -> None:
 
 
 class Fail(click.ClickException):
-    """An error: one line ``Error: ...`` on standard error, exit status 1, outside text escaped."""
+    """An error: one line ``Error: ...`` on standard error, exit status 1, outside text escaped
+    (its line breaks and tabs too: it stays one line)."""
 
     def format_message(self) -> str:
-        return escape_controls(self.message, one_line=False)
+        return escape_controls(self.message, one_line=True)
+
+
+def escaped(exc: click.ClickException) -> click.ClickException:
+    """``exc`` (click's own error: a bad option value, an unknown command or option, a missing
+    file) printing its message escaped like ``Fail``: those messages quote what was typed."""
+    if not isinstance(exc, Fail) and not getattr(exc, "_newsmark_escaped", False):
+        message = exc.format_message
+        exc.format_message = lambda: escape_controls(message(), one_line=True)  # type: ignore[method-assign]
+        exc._newsmark_escaped = True  # type: ignore[attr-defined]
+    return exc
 
 
 def default_annotator() -> str:

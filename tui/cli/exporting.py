@@ -198,11 +198,11 @@ def import_(db_path: Path, file: Path, fmt: str, annotator: str | None, schema_p
     for lineno, reason in report.invalid:
         echo(f"{field(file)}:{lineno}: {field(reason)}", err=True)
     if report.rejected:
-        echo(f"{file}: rejected, nothing imported: {len(report.invalid)} of {report.lines} "
+        echo(f"{field(file)}: rejected, nothing imported: {len(report.invalid)} of {report.lines} "
                    "lines invalid (--skip-invalid imports the others)", err=True)
         sys.exit(1)
     echo(
-        f"{report.records} records imported from {file} ({fmt}): {report.articles_added} new "
+        f"{report.records} records imported from {field(file)} ({fmt}): {report.articles_added} new "
         f"articles, {report.spans} spans, {report.events} events"
         + (f"; {report.ignored} not accepted, left out" if report.ignored else "")
         + (f"; {len(report.invalid)} invalid lines skipped" if report.invalid else ""),

@@ -45,7 +45,7 @@ def list_(db_path: Path, annotator: str) -> None:
     store = open_store(db_path)
     for row in store.list_articles(annotator):
         echo(
-            f"{row.id:>6}  {row.status:<11} {row.spans:>4}  {(row.published or '')[:10]:<10}  "
+            f"{row.id:>6}  {row.status:<11} {row.spans:>4}  {field(row.published)[:10]:<10}  "
             f"{field(row.source)[:16]:<16}  {field(row.title)}"
         )
 

@@ -78,7 +78,8 @@ class Reporter:
 
     def _echo(self, line: str, err: bool = False) -> None:
         if self.progress is not None:
-            self.progress.console.print(escape_controls(line), markup=False, highlight=False)
+            self.progress.console.print(escape_controls(line), markup=False, highlight=False,
+                                        soft_wrap=True)  # one line, however long
         else:
             echo(line, err=err)
 

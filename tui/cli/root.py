@@ -9,18 +9,29 @@ import click
 from newsmark import __version__
 from storage.errors import StorageError
 
-from .common import Fail
+from .common import Fail, escaped
 
 
 class Newsmark(click.Group):
     """The root group: a ``StorageError`` from any command (the database busy past the busy
-    timeout, disk full, a newer schema, …) is one ``Error:`` line and exit status 1."""
+    timeout, disk full, a newer schema, …) is one ``Error:`` line and exit status 1. Click's own
+    errors for what was typed (``No such option '--\\x1b[2J'``) are printed escaped too."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:
+            escaped(exc)
+            raise
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except StorageError as exc:
             raise Fail(str(exc)) from None
+        except click.ClickException as exc:
+            escaped(exc)
+            raise
 
 
 @click.group(cls=Newsmark, invoke_without_command=True)
