@@ -175,7 +175,8 @@ async def _refresh_feed(feed: Feed, fetcher: Fetcher, repo: SourceRepository, re
         try:
             article = await fetch_page(fetcher, url, **meta)
         except (FetchError, IngestError) as exc:
-            if not e.content_html:
+            # A link to a refused address is not stored at all, not even as the feed's content.
+            if not e.content_html or getattr(exc, "refused", False):
                 report(Outcome(url, "failed", str(exc), feed=feed.name))
                 return
             try:  # fall back to the feed's own content, and record that

@@ -26,9 +26,16 @@ Routes (``GET`` only)::
     /bomb?mib=M                a gzip bomb: M MiB of zeros, gzip-compressed (~1000:1), streamed in
                                small paced chunks; ``sent`` records how many bytes went out
     /switch/KEY                the article version ``server.state[KEY]`` ("a" or "b")
+    /drip?every=S              HTML headers at once, then one body byte every S seconds, forever
+                               (until the client hangs up; at most 120 s)
+    /feed-to?to=URL            an RSS feed with one item linking to URL, with its own content
 
 Fixtures: ``server`` (session-scoped). Import it into a test module:
 ``from http_server import server``.
+
+The server listens on loopback, which newsmark refuses to fetch from by default: fetch from it
+with ``FetchConfig(allow_private=True)`` or ``--allow-private`` (or, to test the refusal per
+redirect hop, allow just one loopback address with ``allow_networks``).
 """
 
 from __future__ import annotations
@@ -334,6 +341,11 @@ class TestServer:
         if path == "/bomb":
             return Reply(200, {**html, "Content-Encoding": "gzip"},
                          stream=_gzip_bomb(int(q.get("mib", 1024))))
+        if path == "/drip":
+            every = float(q.get("every", 0.2))
+            return Reply(200, html, stream=((b" ", every) for _ in range(int(120 / every))))
+        if path == "/feed-to":
+            return Reply(200, {"Content-Type": "application/rss+xml"}, _feed_to(q["to"]))
         if path.startswith("/switch/"):
             extra = SWITCH_UPDATE if self.state.get(path, "a") == "b" else ""
             return Reply(200, html, article_html(3000, extra))
@@ -364,6 +376,18 @@ class TestServer:
             except (TypeError, ValueError):
                 pass
         return Reply(200, headers, body)
+
+
+def _feed_to(url: str) -> bytes:
+    from xml.sax.saxutils import escape
+
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Verweise</title><link>{escape(url)}</link>
+<item><title>Ein Verweis</title><link>{escape(url)}</link>
+<description>&lt;p&gt;Der Stadtrat hat am Dienstag die neue Satzung für den Wochenmarkt
+beschlossen; sie gilt vom ersten Juli an für alle Händlerinnen und Händler.&lt;/p&gt;</description>
+</item></channel></rss>
+""".encode()
 
 
 def _gzip_bomb(mib: int):

@@ -61,20 +61,20 @@ def by_url(rows: list[dict], server) -> dict[str, dict]:
 
 def test_feed_add_list_remove(cli, server):
     url = feed_url(server, "rss", "add")
-    result = cli("feed", "add", url)
+    result = cli("feed", "add", "--allow-private", url)
     assert result.exit_code == 0
     assert result.output == f"subscribed: 127.0.0.1 {url}\n"  # the host is the default name
     other = feed_url(server, "atom", "add")
     noisy = other.replace("http://127.0.0.1", "HTTP://127.0.0.1") + "&utm_source=x#top"
-    result = cli("feed", "add", noisy, "--name", "gazette", "--tag", "en", "--tag", "lokal")
+    result = cli("feed", "add", "--allow-private", noisy, "--name", "gazette", "--tag", "en", "--tag", "lokal")
     assert result.output == f"subscribed: gazette {other} [en, lokal]\n"  # canonical URL
 
-    again = cli("feed", "add", url, "--name", "other")
+    again = cli("feed", "add", "--allow-private", url, "--name", "other")
     assert again.exit_code == 1 and f"{url}: already subscribed" in again.output
-    clash = cli("feed", "add", server.url("/feeds/rss_malformed.xml"), "--name", "gazette")
+    clash = cli("feed", "add", "--allow-private", server.url("/feeds/rss_malformed.xml"), "--name", "gazette")
     assert clash.exit_code == 1
     assert "a feed named 'gazette' exists already; choose another --name" in clash.output
-    bad = cli("feed", "add", "ftp://example.com/feed.xml")
+    bad = cli("feed", "add", "--allow-private", "ftp://example.com/feed.xml")
     assert bad.exit_code == 1
     assert "ftp://example.com/feed.xml: unsupported URL scheme 'ftp' (only http and https)" in bad.output
 
@@ -92,8 +92,8 @@ def test_feed_add_list_remove(cli, server):
 
 
 def test_removing_a_feed_keeps_its_articles(cli, db_path, server):
-    cli("feed", "add", feed_url(server, "rss", "remove-keeps"), "--name", "stadt")
-    assert cli("feed", "refresh", "stadt", "--retries", "0").exit_code == 0
+    cli("feed", "add", "--allow-private", feed_url(server, "rss", "remove-keeps"), "--name", "stadt")
+    assert cli("feed", "refresh", "--allow-private", "stadt", "--retries", "0").exit_code == 0
     assert cli("feed", "remove", "stadt").output == "removed: stadt (3 articles kept)\n"
     rows = snapshot(db_path)["articles"]
     assert len(rows) == 3 and all(r["feed_id"] is None for r in rows)
@@ -164,9 +164,9 @@ def test_refresh_stores_entries_then_a_304_changes_nothing_but_last_checked(
     real_parse = newsmark.sources.parse_feed
     monkeypatch.setattr(newsmark.sources, "parse_feed", lambda *a: parsed.append(a) or real_parse(*a))
     url = feed_url(server, kind, f"cond-{kind}-{validators}", validators)
-    cli("feed", "add", url, "--name", kind)
+    cli("feed", "add", "--allow-private", url, "--name", kind)
 
-    first = cli("feed", "refresh", kind, "--json", "--retries", "0")
+    first = cli("feed", "refresh", "--allow-private", kind, "--json", "--retries", "0")
     assert first.exit_code == 0, first.output
     summary = json.loads(first.stdout)
     expected = len(PAGE_ENTRIES[kind]) + len(FEED_ENTRIES[kind])
@@ -191,7 +191,7 @@ def test_refresh_stores_entries_then_a_304_changes_nothing_but_last_checked(
         assert stored[path]["origin"] == "feed" and stored[path]["feed_id"] == row["id"]
 
     seen_before = len(server.requests())
-    second = cli("feed", "refresh", kind, "--json", "--retries", "0")
+    second = cli("feed", "refresh", "--allow-private", kind, "--json", "--retries", "0")
     assert second.exit_code == 0
     summary = json.loads(second.stdout)
     assert {k: summary[k] for k in ("added", "version", "duplicate", "unchanged", "failed")} == {
@@ -211,8 +211,8 @@ def test_refresh_stores_entries_then_a_304_changes_nothing_but_last_checked(
 
 def test_entry_page_failure_falls_back_to_the_feed_content(cli, db_path, server):
     url = feed_url(server, "rss", "fallback")
-    cli("feed", "add", url, "--name", "stadtbote")
-    result = cli("feed", "refresh", "stadtbote", "--retries", "0")
+    cli("feed", "add", "--allow-private", url, "--name", "stadtbote")
+    result = cli("feed", "refresh", "--allow-private", "stadtbote", "--retries", "0")
     assert result.exit_code == 0
     base = server.url("")
     assert f"added: {base}/web/de_schule.html -> #" in result.output
@@ -237,8 +237,8 @@ def test_entry_page_failure_falls_back_to_the_feed_content(cli, db_path, server)
 
 def test_a_failing_entry_without_feed_content_is_reported_and_the_rest_stored(cli, db_path, server):
     url = server.url("/feeds/rss_nocontent.xml?t=nocontent")
-    cli("feed", "add", url, "--name", "links")
-    result = cli("feed", "refresh", "links", "--json", "--retries", "0")
+    cli("feed", "add", "--allow-private", url, "--name", "links")
+    result = cli("feed", "refresh", "--allow-private", "links", "--json", "--retries", "0")
     assert result.exit_code == 0  # the feed itself was read
     summary = json.loads(result.stdout)
     assert (summary["added"], summary["failed"]) == (1, 1)
@@ -254,8 +254,8 @@ def test_a_failing_entry_without_feed_content_is_reported_and_the_rest_stored(cl
 
 def test_malformed_feed_warns_and_uses_the_entries_it_could_read(cli, db_path, server):
     url = server.url("/feeds/rss_malformed.xml?v=none&t=bozo")  # no validators: 200 every time
-    cli("feed", "add", url, "--name", "kaputt")
-    result = cli("feed", "refresh", "kaputt", "--json", "--retries", "0")
+    cli("feed", "add", "--allow-private", url, "--name", "kaputt")
+    result = cli("feed", "refresh", "--allow-private", "kaputt", "--json", "--retries", "0")
     assert result.exit_code == 0
     summary = json.loads(result.stdout)
     [warning] = summary["warnings"]
@@ -264,7 +264,7 @@ def test_malformed_feed_warns_and_uses_the_entries_it_could_read(cli, db_path, s
     assert (summary["added"], summary["failed"]) == (2, 0)
     assert sorted(by_url(snapshot(db_path)["articles"], server)) == ["/gen/41", "/gen/42"]
 
-    lines_mode = cli("feed", "refresh", "kaputt", "--retries", "0")
+    lines_mode = cli("feed", "refresh", "--allow-private", "kaputt", "--retries", "0")
     assert f"warning: {url}: malformed feed (SAXParseException" in lines_mode.output
     listing = cli("feed", "list").output
     assert "articles: 2" in listing and "last error: -" in listing and "last success: never" not in listing
@@ -288,11 +288,11 @@ def test_one_failing_feed_never_stops_the_others(cli, db_path, server):
                 "connection failed (ConnectError: All connection attempts failed; Connection refused); "
                 "gave up after 1 attempt"),
     }
-    cli("feed", "add", good, "--name", "gut", "--tag", "ok")
+    cli("feed", "add", "--allow-private", good, "--name", "gut", "--tag", "ok")
     for name, (url, _) in broken.items():
-        cli("feed", "add", url, "--name", name, "--tag", "kaputt")
+        cli("feed", "add", "--allow-private", url, "--name", name, "--tag", "kaputt")
 
-    result = cli("feed", "refresh", "--all", "--retries", "0")
+    result = cli("feed", "refresh", "--allow-private", "--all", "--retries", "0")
     assert result.exit_code == 0  # one feed worked
     for url, reason in broken.values():
         assert f"failed: {url}: {reason}" in result.output
@@ -309,7 +309,7 @@ def test_one_failing_feed_never_stops_the_others(cli, db_path, server):
     rows = {r["name"]: r for r in snapshot(db_path)["feeds"]}
     assert all(rows[n]["last_checked"] and rows[n]["etag"] is None for n in broken)
 
-    only_broken = cli("feed", "refresh", "--tag", "kaputt", "--retries", "0", "--quiet")
+    only_broken = cli("feed", "refresh", "--allow-private", "--tag", "kaputt", "--retries", "0", "--quiet")
     assert only_broken.exit_code == 1  # every feed asked for failed
     assert only_broken.stdout.strip() == "added=0 version=0 duplicate=0 unchanged=0 failed=4"
 
@@ -323,13 +323,13 @@ def test_refresh_by_name_tag_or_all(cli, server):
         "gazette": feed_url(server, "atom", "select", "lm"),
         "kaputt": server.url("/feeds/rss_malformed.xml?t=select"),
     }
-    cli("feed", "add", urls["stadt"], "--name", "stadt", "--tag", "de")
-    cli("feed", "add", urls["gazette"], "--name", "gazette", "--tag", "en")
-    cli("feed", "add", urls["kaputt"], "--name", "kaputt", "--tag", "de")
+    cli("feed", "add", "--allow-private", urls["stadt"], "--name", "stadt", "--tag", "de")
+    cli("feed", "add", "--allow-private", urls["gazette"], "--name", "gazette", "--tag", "en")
+    cli("feed", "add", "--allow-private", urls["kaputt"], "--name", "kaputt", "--tag", "de")
 
     def refreshed(*args: str) -> set[str]:
         before = len(server.requests())
-        result = cli("feed", "refresh", *args, "--retries", "0", "--quiet")
+        result = cli("feed", "refresh", "--allow-private", *args, "--retries", "0", "--quiet")
         assert result.exit_code == 0, result.output
         paths = {s.path for s in server.requests()[before:]}
         return {name for name, url in urls.items() if url.removeprefix(server.url("")) in paths}
@@ -339,10 +339,10 @@ def test_refresh_by_name_tag_or_all(cli, server):
     assert refreshed("--all") == {"stadt", "gazette", "kaputt"}
 
     for args in ((), ("stadt", "--all"), ("--tag", "de", "--all")):
-        usage = cli("feed", "refresh", *args)
+        usage = cli("feed", "refresh", "--allow-private", *args)
         assert usage.exit_code == 2 and "give exactly one of NAME, --tag T or --all" in usage.output
-    assert "no feed 'nope'" in cli("feed", "refresh", "nope").output
-    assert "no feeds with tag 'fr'" in cli("feed", "refresh", "--tag", "fr").output
+    assert "no feed 'nope'" in cli("feed", "refresh", "--allow-private", "nope").output
+    assert "no feeds with tag 'fr'" in cli("feed", "refresh", "--allow-private", "--tag", "fr").output
 
 
 def test_an_unexpected_error_in_one_feed_is_recorded_and_the_others_refreshed(cli, db_path, server, monkeypatch):
@@ -354,9 +354,9 @@ def test_an_unexpected_error_in_one_feed_is_recorded_and_the_others_refreshed(cl
         return real_parse(body, url, *rest)
 
     monkeypatch.setattr(newsmark.sources, "parse_feed", parse)
-    cli("feed", "add", feed_url(server, "rss", "bug"), "--name", "stadt")
-    cli("feed", "add", feed_url(server, "atom", "bug"), "--name", "gazette")
-    result = cli("feed", "refresh", "--all", "--retries", "0")
+    cli("feed", "add", "--allow-private", feed_url(server, "rss", "bug"), "--name", "stadt")
+    cli("feed", "add", "--allow-private", feed_url(server, "atom", "bug"), "--name", "gazette")
+    result = cli("feed", "refresh", "--allow-private", "--all", "--retries", "0")
     assert result.exit_code == 0
     assert f"failed: {feed_url(server, 'atom', 'bug')}: unexpected error (RuntimeError: boom)" in result.output
     assert "3 added, 0 duplicate, 1 failed" in result.output

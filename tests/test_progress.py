@@ -37,7 +37,7 @@ def on_a_terminal(*args: str) -> str:
 
 def test_ingest_counts_files_and_urls_in_its_bar(tmp_path, server):
     db = tmp_path / "p.db"
-    out = on_a_terminal("--db", str(db), "ingest", str(ROOT / "seeds"),
+    out = on_a_terminal("--db", str(db), "ingest", "--allow-private", str(ROOT / "seeds"),
                         server.url("/web/de_hafen.html"))
     assert "━" in out  # a bar was drawn
     counts = set(re.findall(r"(\d+)/(\d+)", out))
@@ -47,6 +47,6 @@ def test_ingest_counts_files_and_urls_in_its_bar(tmp_path, server):
 
 def test_feed_refresh_shows_a_bar(tmp_path, server):
     db = tmp_path / "f.db"
-    on_a_terminal("--db", str(db), "feed", "add", feed_url(server, "rss", "bar"))
-    out = on_a_terminal("--db", str(db), "feed", "refresh", "--all")
+    on_a_terminal("--db", str(db), "feed", "add", "--allow-private", feed_url(server, "rss", "bar"))
+    out = on_a_terminal("--db", str(db), "feed", "refresh", "--all", "--allow-private")
     assert "refresh" in out and "━" in out, out

@@ -7,8 +7,11 @@ from __future__ import annotations
 from http_server import server  # noqa: F401  (the fixture)
 from tui_helpers import make_app, seeded, settle, type_text  # noqa: F401
 
+from newsmark.fetch import FetchConfig
 from storage.repo import Store
 from tui.widgets import ArticleList
+
+LOOPBACK_OK = FetchConfig(allow_private=True)  # the local server is on loopback
 
 
 async def add_url(pilot, url: str) -> None:
@@ -25,6 +28,7 @@ def sources_line(app) -> str:
 async def test_i_adds_a_page(server, seeded, make_app):  # noqa: F811
     path, ids = seeded
     app = make_app(path)
+    app.fetch_config = LOOPBACK_OK
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.screen.query_one(ArticleList).total == 2
@@ -40,6 +44,7 @@ async def test_i_adds_a_page(server, seeded, make_app):  # noqa: F811
 async def test_i_subscribes_to_a_feed_and_r_refreshes_in_a_worker(server, seeded, make_app):  # noqa: F811
     path, _ids = seeded
     app = make_app(path)
+    app.fetch_config = LOOPBACK_OK
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await add_url(pilot, server.url("/feeds/rss_news.xml"))
@@ -64,6 +69,7 @@ async def test_i_subscribes_to_a_feed_and_r_refreshes_in_a_worker(server, seeded
 async def test_a_bad_url_is_reported_not_raised(server, seeded, make_app):  # noqa: F811
     path, _ids = seeded
     app = make_app(path)
+    app.fetch_config = LOOPBACK_OK
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await add_url(pilot, "ftp://example.org/x")
@@ -72,3 +78,45 @@ async def test_a_bad_url_is_reported_not_raised(server, seeded, make_app):  # no
         assert any("unsupported URL scheme 'ftp'" in m for m in messages)
         assert any("content type 'application/pdf'" in m for m in messages)
         assert app.screen.query_one(ArticleList).total == 2
+
+
+# --- private addresses and the config's [fetch] table ------------------------------------------
+
+
+async def test_i_refuses_a_private_address_by_default(server, seeded, make_app):  # noqa: F811
+    path, _ids = seeded
+    app = make_app(path)  # built without fetch settings, outside `newsmark tui`: the defaults
+    url = server.url("/web/de_schule.html?case=tui-refused")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await add_url(pilot, url)
+        messages = [n.message for n in app._notifications]
+        assert f"{url}: refused: 127.0.0.1 is a loopback address (allow_private = true under [fetch] " \
+               "in the config file allows it)" in messages
+        assert app.screen.query_one(ArticleList).total == 2
+    assert server.hits("/web/de_schule.html?case=tui-refused") == 0
+
+
+async def test_the_config_file_of_newsmark_tui_sets_the_fetches(server, seeded, make_app, tmp_path):  # noqa: F811
+    """The app that `newsmark tui --config FILE` runs fetches with FILE's [fetch] settings."""
+    from tui.cli.tui import tui as tui_command
+    from tui.sources import fetch_config_for
+
+    path, _ids = seeded
+    config = tmp_path / "config.toml"
+    config.write_text("[fetch]\nallow_private = true\ntimeout = 7\n", "utf-8")
+    app = make_app(path)
+    with tui_command.make_context("tui", ["--config", str(config)]):
+        settings = fetch_config_for(app)
+        assert (settings.allow_private, settings.total_timeout) == (True, 7.0)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await add_url(pilot, server.url("/web/de_schule.html?case=tui-config"))
+            assert app.screen.query_one(ArticleList).total == 3
+    assert server.hits("/web/de_schule.html?case=tui-config") == 1
+
+    config.write_text("[fetch]\ntimeout = 3\n", "utf-8")  # read again at each fetch
+    with tui_command.make_context("tui", ["--config", str(config)]):
+        settings = fetch_config_for(app)
+    assert (settings.allow_private, settings.total_timeout) == (False, 3.0)
+    assert fetch_config_for(app).total_timeout == 60.0  # outside `newsmark tui`: the defaults

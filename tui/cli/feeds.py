@@ -24,8 +24,17 @@ def feed() -> None:
 @click.argument("url")
 @click.option("--name", help="A short unique name. [default: the feed's host]")
 @click.option("--tag", "tags", multiple=True, help="A tag to refresh feeds by (repeatable).")
-def feed_add(db_path: Path, url: str, name: str | None, tags: tuple[str, ...]) -> None:
-    """Subscribe to the feed at URL (fetched at the next refresh)."""
+@click.option("--allow-private", is_flag=True,
+              help="Subscribe even when the host is a loopback, private, link-local or other "
+              "non-public address (an intranet feed; refresh it with --allow-private too).")
+def feed_add(db_path: Path, url: str, name: str | None, tags: tuple[str, ...],
+             allow_private: bool) -> None:
+    """Subscribe to the feed at URL (fetched at the next refresh).
+
+    A URL whose host is (or resolves only to) a non-public address is refused unless
+    --allow-private.
+    """
+    from newsmark.fetch import FetchConfig, check_host
     from newsmark.urls import URLError, canonical_url, host_of
     from storage.feeds import FeedError
 
@@ -33,6 +42,9 @@ def feed_add(db_path: Path, url: str, name: str | None, tags: tuple[str, ...]) -
         url = canonical_url(url)
     except URLError as exc:
         raise Fail(f"{url}: {exc}") from None
+    refused = check_host(url, FetchConfig(allow_private=allow_private))
+    if refused:
+        raise Fail(f"{url}: {refused}")
     store = open_store(db_path)
     try:
         f = store.add_feed(url, name or host_of(url), list(tags))
@@ -64,12 +76,13 @@ def feed_list(db_path: Path) -> None:
 @fetch_options
 def feed_refresh(db_path: Path, name: str | None, tag: str | None, all_: bool, max_bytes: int,
                  concurrency: int, per_host: int, timeout: float, retries: int,
-                 mode: str | None) -> None:
+                 allow_private: bool, mode: str | None) -> None:
     """Fetch new entries of feed NAME, of every feed with --tag, or of --all feeds.
 
     Each new entry's page is fetched and cleaned; when that fails, the feed's own content is
     used, and the article records which of the two it got. One failing feed never stops the
-    others; a failure never deletes anything stored.
+    others; a failure never deletes anything stored. Feeds and entries at non-public addresses
+    are refused (an entry without its feed content fallback) unless --allow-private.
     """
     from newsmark.fetch import Fetcher
     from newsmark.sources import refresh_feed
@@ -87,7 +100,7 @@ def feed_refresh(db_path: Path, name: str | None, tag: str | None, all_: bool, m
     if not feeds:
         raise Fail(f"no feeds with tag {tag!r}" if tag else "no feeds subscribed")
     report = Reporter(mode or "lines", label="refresh", progress=True)  # entries: not known yet
-    config = fetch_config(concurrency, per_host, timeout, retries, max_bytes)
+    config = fetch_config(concurrency, per_host, timeout, retries, max_bytes, allow_private)
 
     async def go() -> None:
         import asyncio

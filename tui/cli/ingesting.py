@@ -29,10 +29,15 @@ def fetch_options(fn):
                      help="Requests in flight at once, over all hosts."),
         click.option("--per-host", type=click.IntRange(1, 16), default=2, show_default=True,
                      help="Requests in flight at once to one host."),
-        click.option("--timeout", type=click.FloatRange(0.1), default=60.0, show_default=True,
-                     help="Total seconds allowed for one request (connect 10 s, read 20 s)."),
+        click.option("--timeout", type=click.FloatRange(0.1, 3600), default=60.0, show_default=True,
+                     help="The deadline in seconds for one URL, every attempt, redirect and "
+                     "backoff included (each attempt: connect 10 s, read 20 s)."),
         click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
-                     help="Retries after connection errors, 429 and 5xx (exponential backoff)."),
+                     help="Retries after connection errors, 429 and 5xx (exponential backoff), "
+                     "within the deadline."),
+        click.option("--allow-private", is_flag=True,
+                     help="Also fetch from loopback, private, link-local and other non-public "
+                     "addresses (intranet sources); refused by default, every redirect too."),
         click.option("--quiet", "mode", flag_value="quiet",
                      help="Print only a machine-readable summary (key=value counts)."),
         click.option("--json", "mode", flag_value="json",
@@ -43,11 +48,12 @@ def fetch_options(fn):
     return fn
 
 
-def fetch_config(concurrency: int, per_host: int, timeout: float, retries: int, max_bytes: int):
+def fetch_config(concurrency: int, per_host: int, timeout: float, retries: int, max_bytes: int,
+                 allow_private: bool = False):
     from newsmark.fetch import FetchConfig
 
     return FetchConfig(concurrency=concurrency, per_host=per_host, total_timeout=timeout,
-                       read_timeout=min(20.0, timeout), retries=retries, max_bytes=max_bytes)
+                       retries=retries, max_bytes=max_bytes, allow_private=allow_private)
 
 
 def run_async(coro_fn, reporter) -> None:
@@ -69,13 +75,15 @@ def run_async(coro_fn, reporter) -> None:
               "10 MB for pages]")
 @fetch_options
 def ingest(db_path: Path, inputs: tuple[str, ...], if_empty: bool, max_bytes: int | None,
-           concurrency: int, per_host: int, timeout: float, retries: int, mode: str | None) -> None:
+           concurrency: int, per_host: int, timeout: float, retries: int, allow_private: bool,
+           mode: str | None) -> None:
     """Clean and store articles from INPUTS: http(s) URLs, .txt, .md, .html/.htm files
     (optionally .gz) and directories (recursively).
 
     Prints one line per input (added / version / duplicate / failed: reason) and a summary, or a
     progress bar on a terminal. Exits with status 1 when no input succeeded (a duplicate is a
-    success: its article is already there).
+    success: its article is already there). URLs whose host is a loopback, private, link-local
+    or other non-public address are refused (failed: refused: ...) unless --allow-private.
     """
     from newsmark.fetch import Fetcher
     from newsmark.sources import Outcome, ingest_urls
@@ -106,7 +114,8 @@ def ingest(db_path: Path, inputs: tuple[str, ...], if_empty: bool, max_bytes: in
                 continue
             report(Outcome(item.name, state, article=stored))
         if urls:
-            config = fetch_config(concurrency, per_host, timeout, retries, max_bytes or 10 * 1024 * 1024)
+            config = fetch_config(concurrency, per_host, timeout, retries, max_bytes or 10 * 1024 * 1024,
+                                  allow_private)
 
             async def go() -> None:
                 async with Fetcher(config) as fetcher:

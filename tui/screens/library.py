@@ -516,7 +516,7 @@ class LibraryScreen(Screen):
         usable, and is reloaded (at most twice a second) as articles arrive."""
         from newsmark.fetch import Fetcher
 
-        from ..sources import LockedRepo  # the store behind the app's lock
+        from ..sources import LockedRepo, fetch_config_for  # the store behind the app's lock
 
         counts: dict[str, int] = {}
         last_reload = 0.0
@@ -533,7 +533,7 @@ class LibraryScreen(Screen):
                     last_reload = now
                     self.reload(keep_cursor=True, progress=True)
 
-        async with Fetcher() as fetcher:
+        async with Fetcher(fetch_config_for(self.app)) as fetcher:
             await pipeline(fetcher, LockedRepo(self.app.store, self.app.store_lock), report)
         summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "nothing new"
         self.notify(summary, title="Fetched", markup=False)
