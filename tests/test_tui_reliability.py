@@ -1,0 +1,233 @@
+"""The TUI under real use, with Pilot on real SQLite files: keys that arrive all at once after a
+prompt-opening key, argument mode with the cursor moving between role keys, the trigger refused
+as its own argument, the header's status with each action, a full disk and a busy database."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from textual import events
+
+from storage.repo import Store
+from tui.screens import LibraryScreen, ReaderScreen
+from tui_helpers import (  # noqa: F401  (fixtures)
+    ANNOTATOR,
+    SIZE,
+    db_spans,
+    find,
+    make_app,
+    make_article,
+    notified,
+    open_article,
+    reader,
+    settle,
+)
+
+TEXT = ("Olaf Scholz sagt, er treffe Emmanuel Macron am Montag in Paris.\n\n"
+        "Das Treffen in Paris dauerte zwei Stunden. Cars und Busse standen vor dem Haus.")
+
+KEYS = {"/": "slash", " ": "space", ":": "colon", "\r": "enter", "?": "question_mark"}
+
+
+def build(db: Path, n: int = 2) -> list[int]:
+    store = Store(db)
+    try:
+        return [store.add_article(make_article(f"{TEXT}\n\nArtikel {i}.", title=f"Artikel {i}",
+                                               published=f"2025-06-0{i + 1}"))[0].id
+                for i in range(n)]
+    finally:
+        store.close()
+
+
+def burst(app, keys: str) -> None:
+    """Post every key at once, as a terminal delivers text pasted or typed faster than the app
+    handles it (tmux send-keys does the same): nothing is processed in between."""
+    for ch in keys:
+        name = KEYS.get(ch, ch)
+        app.post_message(events.Key(name, "\r" if ch == "\r" else ch))
+
+
+def status_of(db: Path, article_id: int) -> str:
+    store = Store(db)
+    try:
+        return store.status(article_id, ANNOTATOR)
+    finally:
+        store.close()
+
+
+def actions(db: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("select kind, state from actions order by id").fetchall()
+
+
+async def test_keys_right_after_slash_land_in_the_find_prompt(tmp_path, make_app):
+    db = tmp_path / "r.db"
+    first, _ = build(db)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        await open_article(pilot, first)
+        screen = reader(pilot)
+        panels = screen.panel.display
+        burst(pilot.app, "/Cars")  # 's' is skip, 'p' the panels, 'C'… nothing must run
+        await pilot.pause()
+        await settle(pilot)
+        assert pilot.app.screen is screen and screen.article_id == first
+        assert screen.find_input.value == "Cars" and screen.find_input.has_focus
+        assert screen.panel.display == panels
+        burst(pilot.app, "\r")
+        await pilot.pause()
+        assert screen.view.text[slice(*screen.view.selection)] == "Cars"
+    assert status_of(db, first) == "todo" and actions(db) == []
+
+
+async def test_keys_right_after_slash_land_in_the_library_filter(tmp_path, make_app):
+    db = tmp_path / "r.db"
+    build(db, 3)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        library = pilot.app.screen
+        assert isinstance(library, LibraryScreen)
+        sort = library.sort
+        burst(pilot.app, "/status:done\r")  # 'u' undo, 'o' sort, 'enter' opens, 'd' …
+        await pilot.pause()
+        await settle(pilot)
+        assert pilot.app.screen is library  # no article opened
+        assert library.query_text == "status:done" and library.sort == sort
+        assert library.article_list.total == 0
+    assert actions(db) == []
+
+
+async def test_keys_right_after_the_palette_key_go_to_the_palette(tmp_path, make_app):
+    from textual.command import CommandPalette
+
+    db = tmp_path / "r.db"
+    first, _ = build(db)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        await open_article(pilot, first)
+        pilot.app.post_message(events.Key("ctrl+p", None))
+        burst(pilot.app, "skip")
+        await pilot.pause()
+        await settle(pilot)
+        palette = pilot.app.screen
+        assert isinstance(palette, CommandPalette)
+        assert palette.query_one("#--input").query_one("Input").value == "skip"
+        await pilot.press("escape")
+    assert status_of(db, first) == "todo"
+
+
+async def test_role_keys_act_where_the_cursor_is_at_each_key(tmp_path, make_app):
+    """Find 'sagt', e, s (STATEMENT), s (Speaker: the cursor still on the trigger: refused), →,
+    →, s (Speaker: 'er'), all at once."""
+    db = tmp_path / "r.db"
+    first, _ = build(db)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        view = await open_article(pilot, first)
+        await find(pilot, "sagt")
+        screen = reader(pilot)
+        burst(pilot.app, "es")
+        await pilot.pause()
+        burst(pilot.app, "s")
+        pilot.app.post_message(events.Key("right", None))
+        pilot.app.post_message(events.Key("right", None))
+        burst(pilot.app, "s")
+        await pilot.pause()
+        await settle(pilot)
+        assert screen.building is not None and screen.building.type == "STATEMENT"
+        event = screen._building_event()
+        fillers = [(a.role, view.text[screen.spans_by_id[a.span_id].start:
+                                      screen.spans_by_id[a.span_id].end])
+                   for a in event.arguments]
+        assert fillers == [("Speaker", "er")]
+        assert notified(pilot, "The trigger cannot be an argument of its own event")
+        assert ("sagt", "PER") not in db_spans(db, first)
+        await pilot.press("enter")
+        assert screen.building is None
+    assert status_of(db, first) == "in_progress"
+
+
+async def test_the_header_status_changes_with_the_action(tmp_path, make_app):
+    db = tmp_path / "r.db"
+    first, _ = build(db)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        await open_article(pilot, first)
+        screen = reader(pilot)
+
+        def notes() -> str:
+            return str(screen.query_one("#reader-notes").render())
+
+        assert notes().endswith("todo")
+        await find(pilot, "Scholz")
+        await pilot.press("1")
+        assert screen.status == "in_progress" and notes().endswith("in progress")
+        await pilot.press("u")
+        # undo takes the span back; the status follows what is stored
+        assert screen.status == status_of(db, first) and notes().endswith(
+            screen.status.replace("_", " "))
+
+
+async def test_a_full_disk_is_a_notice_and_the_span_is_not_shown(tmp_path, make_app):
+    db = tmp_path / "r.db"
+    first, _ = build(db)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        view = await open_article(pilot, first)
+        writer = pilot.app.calls.writer.db.conn
+        pages = writer.execute("pragma page_count").fetchone()[0]
+        writer.execute(f"pragma max_page_count = {pages}")  # the database cannot grow
+        # and the action log's last page is full: the label's action needs a new page
+        while True:
+            try:
+                writer.execute("insert into actions (annotator, kind, payload, state, created) "
+                               "values ('filler', 'x', '', 'done', '')")
+            except sqlite3.OperationalError as exc:
+                assert "full" in str(exc)
+                break
+        await find(pilot, "Scholz")
+        await pilot.press("1")
+        assert notified(pilot, "disk full: not saved")
+        assert pilot.app.is_running and isinstance(pilot.app.screen, ReaderScreen)
+        stored = db_spans(db, first)
+        shown = [(view.text[s.start:s.end], s.label) for s in view.spans]
+        assert shown == stored  # what the screen shows is what is stored
+        writer.execute("pragma max_page_count = 1073741823")
+        await pilot.press("1")
+        assert ("Scholz", "PER") in db_spans(db, first) or ("Olaf", "PER") in db_spans(db, first)
+
+
+async def test_a_busy_database_waits_and_then_saves(tmp_path, make_app):
+    """Another connection holds the write lock for 1.5 s: the label waits (a notice says so),
+    the screen stays responsive, and the span lands once the lock is gone."""
+    db = tmp_path / "r.db"
+    first, _ = build(db)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        view = await open_article(pilot, first)
+        await find(pilot, "Macron")
+        held = threading.Event()
+
+        def hold() -> None:
+            conn = sqlite3.connect(db, isolation_level=None)
+            conn.execute("BEGIN IMMEDIATE")
+            held.set()
+            time.sleep(1.5)
+            conn.execute("ROLLBACK")
+            conn.close()
+
+        locker = threading.Thread(target=hold)
+        locker.start()
+        held.wait()
+        pilot.app.post_message(events.Key("3", "3"))
+        started = time.monotonic()
+        while not notified(pilot, "waiting for the database") and time.monotonic() - started < 3:
+            await asyncio.sleep(0.05)
+        assert notified(pilot, "waiting for the database")
+        pilot.app.post_message(events.Key("right", None))  # the screen still answers keys
+        await asyncio.sleep(0.1)
+        assert view.text[slice(*view.cursor_range)] == "am"
+        locker.join()
+        await settle(pilot)
+        await pilot.app.calls.idle()
+        await pilot.pause()
+        assert ("Macron", "LOC") in db_spans(db, first)
+        assert any(view.text[s.start:s.end] == "Macron" for s in view.spans)
