@@ -19,8 +19,8 @@
   and as the request still carries the host name, the Host header, TLS SNI and certificate
   checks are unchanged. Every connection goes through it, so every redirect hop is checked;
   redirects are also followed here, hop by hop (not by httpx), so a refused hop is named.
-  Proxies from the environment (``HTTP_PROXY``) are not used: through a proxy the address
-  connected to would be the proxy's.
+  Proxies from the environment (``HTTP_PROXY``) are not used (httpx mounts none when it is
+  given a transport): through a proxy the address connected to would be the proxy's.
 - Redirects are limited. Bodies are streamed and abandoned past ``max_bytes`` *decompressed*
   bytes (the decompression is ours, bounded per chunk, so a gzip bomb is stopped early).
 - The charset comes from the headers, then the document, then detection.
@@ -421,11 +421,11 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
     httpx ever stops keeping it in ``_pool``, this fails loudly instead of fetching unchecked."""
 
     def __init__(self, refusal, limits: httpx.Limits):
-        super().__init__(limits=limits, trust_env=False)
+        super().__init__(limits=limits)
         if not isinstance(getattr(self, "_pool", None), httpcore.AsyncConnectionPool):
             raise RuntimeError("httpx.AsyncHTTPTransport has no _pool: the address check cannot be installed")
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=httpx.create_ssl_context(),  # as httpx's: SSL_CERT_FILE/SSL_CERT_DIR honoured
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,

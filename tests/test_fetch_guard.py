@@ -9,17 +9,20 @@ which looks a literal address up without connecting) and nothing mocks httpx.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import sqlite3
 import time
 from pathlib import Path
 from urllib.parse import quote
 
+import httpcore
 import pytest
 from http_server import server  # noqa: F401 - the fixture
 from test_addresses import PUBLIC, REFUSED
 
-from newsmark.fetch import FetchConfig, Fetcher, FetchError, check_host
+from newsmark.fetch import FetchConfig, Fetcher, FetchError, _GuardedBackend, check_host
 from newsmark.sources import refresh_feed
+from newsmark.urls import PrivateAddressError, refused_address
 from storage.repo import Store
 
 HINT = "(--allow-private allows it)"
@@ -177,6 +180,105 @@ def test_feed_refresh_refuses_without_the_opt_in_and_records_why(cli, db_path, s
 
     allowed = cli("feed", "refresh", "intern", "--allow-private", "--retries", "0")
     assert allowed.exit_code == 0 and "3 added" in allowed.output
+
+
+async def test_the_guard_connects_only_to_an_address_it_checked(server):
+    """One lookup per connection, and the connection goes to an address from it that passed:
+    a name answering a refused and an allowed address (as a rebinding name may) is connected
+    to on the allowed one only, and a name answering only refused ones not at all."""
+    tried = []
+
+    class Inner(httpcore.AnyIOBackend):  # the real backend, recording where it connects
+        async def connect_tcp(self, host, port, **kw):
+            tried.append(host)
+            assert ipaddress.ip_address(host).is_loopback  # never anywhere else, even if broken
+            return await super().connect_tcp(host, port, **kw)
+
+    class Answers(_GuardedBackend):  # a resolver answering these addresses for any name
+        def __init__(self, answers):
+            super().__init__(lambda ip: refused_address(ip, ("127.0.0.1/32",)), Inner())
+            self.answers, self.lookups = answers, 0
+
+        async def _resolve(self, host, port, timeout):
+            self.lookups += 1
+            return self.answers
+
+    mixed = Answers(["10.0.0.1", "127.0.0.2", "127.0.0.1"])
+    stream = await mixed.connect_tcp("intranet.example", server.port, timeout=2)
+    await stream.aclose()
+    assert tried == ["127.0.0.1"] and mixed.lookups == 1
+
+    refused = Answers(["127.0.0.2", "10.0.0.1"])
+    with pytest.raises(PrivateAddressError) as info:
+        await refused.connect_tcp("intranet.example", server.port, timeout=2)
+    assert str(info.value) == "intranet.example is 127.0.0.2, a loopback address"
+    assert tried == ["127.0.0.1"]  # nothing more
+
+
+async def test_proxies_from_the_environment_are_not_used(server, monkeypatch):
+    """Through a proxy the address connected to would be the proxy's, not the one checked."""
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    got = await fetch(server.url("/web/de_hafen.html?case=proxy"), FetchConfig(allow_private=True))
+    assert got.status == 200 and server.hits("/web/de_hafen.html?case=proxy") == 1
+    with pytest.raises(FetchError, match=r"^refused: 127\.0\.0\.1 is a loopback address"):
+        await fetch(server.url("/web/de_hafen.html?case=proxy-refused"), FetchConfig())
+
+
+TLS = Path(__file__).parent / "fixtures" / "tls"  # a self-signed certificate for "localhost" only
+
+
+@pytest.fixture
+def tls_server():
+    """An HTTPS server on 127.0.0.1 with a certificate for ``localhost``; records the SNI names
+    and Host headers it is sent."""
+    import ssl
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: dict[str, list] = {"sni": [], "host": []}
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # noqa: N802
+            seen["host"].append(self.headers.get("Host"))
+            body = b"<html><head><title>TLS</title></head><body><p>ok</p></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(TLS / "localhost.pem")
+    ctx.sni_callback = lambda sock, name, _ctx: seen["sni"].append(name)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        yield httpd.server_address[1], seen
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+async def test_tls_keeps_the_host_name_though_the_connection_is_to_the_checked_address(
+        tls_server, monkeypatch):
+    """The guard connects to the IP it checked; TLS still sends the name (SNI), checks the
+    certificate against the name, and the Host header is the name."""
+    port, seen = tls_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "localhost-cert.pem"))  # trust just this one
+    got = await fetch(f"https://localhost:{port}/page", FetchConfig(allow_private=True, retries=0))
+    assert got.status == 200 and b"<p>ok</p>" in got.body
+    assert seen["sni"] == ["localhost"] and seen["host"] == [f"localhost:{port}"]
+    # by address, the same certificate does not match: verification is on, by name
+    with pytest.raises(FetchError, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
+        await fetch(f"https://127.0.0.1:{port}/page", FetchConfig(allow_private=True, retries=0))
 
 
 # --- one deadline per URL ---------------------------------------------------------------------
