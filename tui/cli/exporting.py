@@ -187,10 +187,10 @@ def import_(db_path: Path, file: Path, fmt: str, annotator: str | None, schema_p
     from newsmark.formats.importers import ImportFileError, read
 
     schema = schema_from(schema_path)
-    store = open_store(db_path)
+    store = open_store(db_path, create=True)
     try:
         report = store.import_records(
-            read(file, fmt, max_bytes), schema, annotator=annotator,
+            lambda: read(file, fmt, max_bytes), schema, annotator=annotator,
             fallback_annotator=default_annotator(), add_labels=add_labels,
             skip_invalid=skip_invalid)
     except ImportFileError as exc:

@@ -45,7 +45,7 @@ def feed_add(db_path: Path, url: str, name: str | None, tags: tuple[str, ...],
     refused = check_host(url, FetchConfig(allow_private=allow_private))
     if refused:
         raise Fail(f"{url}: {refused}")
-    store = open_store(db_path)
+    store = open_store(db_path, create=True)
     try:
         f = store.add_feed(url, name or host_of(url), list(tags))
     except FeedError as exc:
@@ -149,7 +149,7 @@ def feed_import_opml(db_path: Path, file: Path) -> None:
         subs = parse_opml(data, str(file))
     except ParseError as exc:
         raise Fail(str(exc)) from None
-    store = open_store(db_path)
+    store = open_store(db_path, create=True)
     added = 0
     for sub in subs:
         try:

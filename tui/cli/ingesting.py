@@ -91,7 +91,7 @@ def ingest(db_path: Path, inputs: tuple[str, ...], if_empty: bool, max_bytes: in
 
     from .report import Reporter
 
-    store = open_store(db_path)
+    store = open_store(db_path, create=True)
     if if_empty and store.count_articles():
         echo(f"{field(db_path)}: already has {store.count_articles()} articles; nothing to do")
         return
