@@ -314,7 +314,7 @@ class LibraryScreen(Screen):
     def _show_error(self, message: str | None) -> None:
         error = self.query_one("#filter-error", Static)
         error.set_class(message is not None, "visible")
-        error.update(Text(message or "", style="bold red"))
+        error.update(Text(visible_line(message or ""), style="bold red"))  # it quotes the filter
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -468,7 +468,7 @@ class LibraryScreen(Screen):
         if action is None:
             self.notify(f"Nothing to {which}", markup=False)
             return
-        self.notify(f"{'Undone' if which == 'undo' else 'Redone'}: {describe(action)}",
+        self.notify(f"{'Undone' if which == 'undo' else 'Redone'}: {visible_line(describe(action))}",
                     markup=False)
         self.reload(keep_cursor=True, progress=True)
 
@@ -492,7 +492,7 @@ class LibraryScreen(Screen):
         if url:
             from newsmark.sources import add_source
 
-            self.notify(f"Fetching {url}", markup=False)
+            self.notify(f"Fetching {visible_line(url)}", markup=False)
             self._fetch(lambda fetcher, repo, report: add_source(url, fetcher, repo, report))
 
     def action_refresh_feeds(self) -> None:
@@ -525,7 +525,7 @@ class LibraryScreen(Screen):
             nonlocal last_reload
             counts[outcome.state] = counts.get(outcome.state, 0) + 1
             if outcome.state == "failed":
-                self.notify(f"{outcome.source}: {outcome.reason}", title="Failed",
+                self.notify(visible_line(f"{outcome.source}: {outcome.reason}"), title="Failed",
                             severity="error", markup=False, timeout=8)
             elif outcome.state in ("added", "version"):
                 now = time.perf_counter()

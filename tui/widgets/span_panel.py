@@ -129,7 +129,7 @@ class SpanList(ScrollView, can_focus=False):
         surface = visible_line(self._text[span.start : min(span.end, span.start + SURFACE_CHARS)])
         if span.end - span.start > SURFACE_CHARS:
             surface = surface[:-1] + "…"
-        return span.label, surface
+        return visible_line(span.label), surface  # an imported label may be any text
 
     def row_text(self, index: int) -> str:
         label, surface = self._row(index)
