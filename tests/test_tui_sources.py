@@ -97,26 +97,31 @@ async def test_i_refuses_a_private_address_by_default(server, seeded, make_app):
     assert server.hits("/web/de_schule.html?case=tui-refused") == 0
 
 
-async def test_the_config_file_of_newsmark_tui_sets_the_fetches(server, seeded, make_app, tmp_path):  # noqa: F811
+async def test_the_config_file_of_newsmark_tui_sets_the_fetches(  # noqa: F811
+        server, seeded, make_app, tmp_path, monkeypatch):  # noqa: F811
     """The app that `newsmark tui --config FILE` runs fetches with FILE's [fetch] settings."""
-    from tui.cli.tui import tui as tui_command
-    from tui.sources import fetch_config_for
+    from click.testing import CliRunner
+
+    from newsmark.config import load_config
+    from tui.app import NewsmarkApp
+    from tui.cli import main
+    from tui.sources import fetch_config_for, fetch_config_from
 
     path, _ids = seeded
     config = tmp_path / "config.toml"
     config.write_text("[fetch]\nallow_private = true\ntimeout = 7\n", "utf-8")
-    app = make_app(path)
-    with tui_command.make_context("tui", ["--config", str(config)]):
-        settings = fetch_config_for(app)
-        assert (settings.allow_private, settings.total_timeout) == (True, 7.0)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            await add_url(pilot, server.url("/web/de_schule.html?case=tui-config"))
-            assert app.screen.query_one(ArticleList).total == 3
-    assert server.hits("/web/de_schule.html?case=tui-config") == 1
+    built = []
+    monkeypatch.setattr(NewsmarkApp, "run", lambda app: built.append(app))
+    result = CliRunner().invoke(main, ["tui", "--db", str(path), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    settings = fetch_config_for(built[0])
+    assert (settings.allow_private, settings.total_timeout) == (True, 7.0)
 
-    config.write_text("[fetch]\ntimeout = 3\n", "utf-8")  # read again at each fetch
-    with tui_command.make_context("tui", ["--config", str(config)]):
-        settings = fetch_config_for(app)
-    assert (settings.allow_private, settings.total_timeout) == (False, 3.0)
-    assert fetch_config_for(app).total_timeout == 60.0  # outside `newsmark tui`: the defaults
+    app = make_app(path)
+    app.fetch_config = fetch_config_from(load_config(config))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await add_url(pilot, server.url("/web/de_schule.html?case=tui-config"))
+        assert app.screen.query_one(ArticleList).total == 3
+    assert server.hits("/web/de_schule.html?case=tui-config") == 1
+    assert fetch_config_for(make_app(path)).total_timeout == 60.0  # no [fetch]: the defaults

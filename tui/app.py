@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from newsmark.config import Config, ConfigError, default_schema
+from newsmark.fetch import FetchConfig
 from newsmark.model import Schema
 from storage.repo import Store
 
@@ -65,8 +66,11 @@ class NewsmarkApp(App):
         schema: Schema | None = None,
         keymap: Keymap | None = None,
         theme: str | None = None,
+        fetch_config: FetchConfig | None = None,
     ) -> None:
         super().__init__()
+        # how the library's i and R fetch (the config file's [fetch] table; None: the defaults)
+        self.fetch_config = fetch_config
         self.store = store
         self.annotator = annotator
         self.schema = schema or default_schema()
@@ -202,9 +206,12 @@ class NewsmarkApp(App):
 # --- configuration --------------------------------------------------------------------------------
 
 
-def check_theme(app: App, config: Config) -> None:
-    """A ``theme`` the app does not have is a ``ConfigError`` naming it."""
-    if config.theme and config.theme not in app.available_themes:
+def check_theme(config: Config) -> None:
+    """A ``theme`` Textual does not have is a ``ConfigError`` naming it (newsmark registers no
+    themes of its own, so Textual's built-in ones are every theme the app has)."""
+    from textual.theme import BUILTIN_THEMES
+
+    if config.theme and config.theme not in BUILTIN_THEMES:
         where = f"{config.path}: " if config.path else ""
-        known = ", ".join(sorted(app.available_themes))
+        known = ", ".join(sorted(BUILTIN_THEMES))
         raise ConfigError(f"{where}theme: no such theme {config.theme!r} (known: {known})")

@@ -163,5 +163,7 @@ class StoreCalls:
         else:  # a bug, or an error storage did not translate: say so, keep running
             log.exception("store call failed", exc_info=exc)
             message = f"could not save or read ({type(exc).__name__}: {exc})"
-        self.app.notify(message, title="Database",
+        from .widgets.safe import visible_line
+
+        self.app.notify(visible_line(message), title="Database",
                         severity="error", timeout=8, markup=False)

@@ -35,9 +35,11 @@ def labels_path(output: str) -> Path:
 
 
 def _read_names(path: Path) -> list[str]:
-    try:
-        names = json.loads(path.read_text("utf-8"))["names"]
-    except (OSError, ValueError, KeyError, TypeError):
+    from ..ingest import IngestError, read_file
+
+    try:  # a regular file of a sane size only (a FIFO there must not hang the export)
+        names = json.loads(read_file(path, 16 * 1024 * 1024).decode("utf-8"))["names"]
+    except (IngestError, OSError, ValueError, KeyError, TypeError):
         return []
     ok = (isinstance(names, list) and names[:1] == ["O"] and len(set(names)) == len(names)
           and all(isinstance(n, str) for n in names))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import getpass
+import sys
 from pathlib import Path
 
 import click
@@ -27,8 +28,14 @@ def field(value: object) -> str:
     return escape_controls("" if value is None else str(value), one_line=True)
 
 
-def echo(message: str = "", err: bool = False, nl: bool = True) -> None:
-    """``click.echo`` with every control character but LF and tab escaped."""
+def echo(message: str = "", err: bool = False, nl: bool = True, data: bool = False) -> None:
+    """``click.echo`` with every control character but LF and tab escaped. ``data``: the
+    command's output itself (extract's text, OPML): escaped on a terminal only, so a pipe or a
+    redirect gets it byte for byte."""
+    stream = sys.stderr if err else sys.stdout
+    if data and not stream.isatty():
+        click.echo(message, err=err, nl=nl)
+        return
     click.echo(escape_controls(message, one_line=False), err=err, nl=nl)
 
 

@@ -184,5 +184,5 @@ def feed_export_opml(db_path: Path, file: Path | None) -> None:
         except OSError as exc:
             raise cannot_write(exc, file) from None
     else:
-        echo(opml, nl=False)
+        echo(opml, nl=False, data=True)
 

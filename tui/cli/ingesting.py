@@ -176,7 +176,7 @@ def extract(db_path: Path, paths: tuple[str, ...], out_dir: Path | None, max_byt
             except OSError as exc:
                 raise cannot_write(exc, target) from None
         else:
-            echo(article.text)
+            echo(article.text, data=True)
     if out_dir:
         echo(f"{ok} extracted, {failed} failed -> {field(out_dir)}", err=True)
     if ok == 0:

@@ -35,7 +35,7 @@ def default_config_path() -> Path:
               help="Label schema TOML file replacing the config file's or the default news schema.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None,
-              help="Config file (TOML: annotator, schema, keys, theme). [default: "
+              help="Config file (TOML: annotator, schema, theme, keys, [fetch]). [default: "
               "$NEWSMARK_CONFIG, else config.toml in the user-config directory]")
 def tui(db_path: Path, annotator: str | None, schema_path: Path | None,
         config_path: Path | None) -> None:
@@ -51,6 +51,7 @@ def tui(db_path: Path, annotator: str | None, schema_path: Path | None,
     except (ConfigError, SchemaError) as exc:
         raise Fail(str(exc)) from None
     from tui.app import NewsmarkApp, check_theme, keymap_from_config
+    from tui.sources import fetch_config_from
     from tui.widgets.labels import unknown_colours
 
     bad = unknown_colours(schema)
@@ -61,16 +62,13 @@ def tui(db_path: Path, annotator: str | None, schema_path: Path | None,
 
     try:
         keymap = keymap_from_config(config)
+        check_theme(config)  # every mistake in the config before the database is opened
     except ConfigError as exc:
         raise Fail(str(exc)) from None
     store = open_store(db_path)
     try:
         app = NewsmarkApp(store=store, annotator=annotator or config.annotator or default_annotator(),
-                          schema=schema, keymap=keymap)
-        try:
-            check_theme(app, config)
-        except ConfigError as exc:
-            raise Fail(str(exc)) from None
+                          schema=schema, keymap=keymap, fetch_config=fetch_config_from(config))
         if config.theme:
             app.theme = config.theme
         app.run()

@@ -1,8 +1,9 @@
 """The library: every article of the database in a virtual list, filtered, sorted, with progress.
 
 The list shows pages of ``store.library(...)`` on demand (see ``ArticleList``), so it opens and
-scrolls the same at 100,000 articles as at 100. Reads run in thread workers under
-``app.store_lock``; each write (bulk status, undo, redo) is one committed storage call. Whenever
+scrolls the same at 100,000 articles as at 100. Reads run in thread workers on the app's read
+connection; each write (bulk status, undo, redo) goes to the store thread in key order
+(``app.calls``), and a failed one is one notice. Whenever
 the list changes, ``app.article_ids`` gets the ids of the whole filtered, sorted list (the reader
 uses it for the next and previous article).
 """
@@ -23,7 +24,6 @@ from textual.widgets import Footer, Input, Static
 
 from newsmark.model import ArticleRow
 from newsmark.query import SORTS, Query, QueryError, parse_query
-from storage.repo import StorageError
 from storage.warnings import WarningCounts
 
 from ..widgets import ArticleList, visible_line
@@ -121,9 +121,8 @@ class LibraryScreen(Screen):
         # The first page is read right here (a LIMIT over the date index: about a millisecond at
         # any size), so the first frame already shows rows; the rest comes from ``_load``.
         app = self.app
-        with app.store_lock:
-            rows = app.store.library(app.annotator, self.filter_query, self.sort,
-                                     self.effective_descending, 0, PAGE)
+        ann, q, sort, desc = app.annotator, self.filter_query, self.sort, self.effective_descending
+        rows = app.calls.read_now(lambda s: s.library(ann, q, sort, desc, 0, PAGE), default=[])
         self.article_list.reset(rows, None)
         self._first_page_shown = True
         self.article_list.focus()
@@ -144,14 +143,8 @@ class LibraryScreen(Screen):
         return (self.sort == "date") if self.descending is None else self.descending
 
     async def _read(self, fn: Callable[[Store], T]) -> T:
-        """``fn(store)`` in a thread, under the store lock."""
-        app = self.app
-
-        def call() -> T:
-            with app.store_lock:
-                return fn(app.store)
-
-        return await asyncio.to_thread(call)
+        """``fn(store)`` in a thread, on the app's read connection."""
+        return await self.app.calls.read(fn)
 
     def reload(self, keep_cursor: bool = False, progress: bool = False) -> None:
         """Show the list for the current filter and sort (again); ``progress``: the progress
@@ -304,12 +297,12 @@ class LibraryScreen(Screen):
         field.value = self.query_text
         field.cursor_position = len(field.value)
         field.add_class("visible")
-        field.focus()
+        self.set_focus(field)  # now: the keys already on their way belong to the prompt
 
     def _close_filter(self) -> None:
         self.filter_input.remove_class("visible")
         self._show_error(None)
-        self.article_list.focus()
+        self.set_focus(self.article_list)
 
     def _show_error(self, message: str | None) -> None:
         error = self.query_one("#filter-error", Static)
@@ -339,7 +332,7 @@ class LibraryScreen(Screen):
         source = self.query_one("#source", Input)
         if source.has_class("visible"):
             source.remove_class("visible")
-            self.article_list.focus()
+            self.set_focus(self.article_list)
         elif self.filter_input.has_class("visible"):
             self._close_filter()
         elif self.query_text:
@@ -387,8 +380,8 @@ class LibraryScreen(Screen):
         if article_id is None:  # a row not loaded yet: fetch just that one
             app = self.app
             q, sort, desc = self.filter_query, self.sort, self.effective_descending
-            with app.store_lock:
-                rows = app.store.library(app.annotator, q, sort, desc, index, 1)
+            rows = app.calls.read_now(
+                lambda s: s.library(app.annotator, q, sort, desc, index, 1), default=[])
             article_id = rows[0].id if rows else None
         if article_id is not None:
             self.open_article(article_id)
@@ -435,21 +428,18 @@ class LibraryScreen(Screen):
 
         self.app.push_screen(ConfirmScreen(question, title="Change status"), answered)
 
-    @work(exclusive=True, group="library-write")
-    async def _bulk(self, status: str) -> None:
+    def _bulk(self, status: str) -> None:
         ann, q = self.app.annotator, self.filter_query
 
         def write(s: Store) -> int:
             return s.set_status(s.library_ids(ann, q), ann, status)
 
-        try:
-            changed = await self._read(write)
-        except StorageError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.notify(f"{changed:,} article{'s' if changed != 1 else ''} marked "
-                    f"{status.replace('_', ' ')}", markup=False)
-        self.reload(keep_cursor=True, progress=True)
+        def done(changed: int) -> None:
+            self.notify(f"{changed:,} article{'s' if changed != 1 else ''} marked "
+                        f"{status.replace('_', ' ')}", markup=False)
+            self.reload(keep_cursor=True, progress=True)
+
+        self.app.calls.write(write, done)
 
     def action_undo(self) -> None:
         self._history("undo")
@@ -457,20 +447,19 @@ class LibraryScreen(Screen):
     def action_redo(self) -> None:
         self._history("redo")
 
-    @work(exclusive=True, group="library-write")
-    async def _history(self, which: str) -> None:
+    def _history(self, which: str) -> None:
         ann = self.app.annotator
-        try:
-            action = await self._read(lambda s: getattr(s, which)(ann))
-        except StorageError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        if action is None:
-            self.notify(f"Nothing to {which}", markup=False)
-            return
-        self.notify(f"{'Undone' if which == 'undo' else 'Redone'}: {visible_line(describe(action))}",
-                    markup=False)
-        self.reload(keep_cursor=True, progress=True)
+        step = (lambda s: s.undo(ann)) if which == "undo" else (lambda s: s.redo(ann))
+
+        def done(action: Action | None) -> None:
+            if action is None:
+                self.notify(f"Nothing to {which}", markup=False)
+                return
+            self.notify(f"{'Undone' if which == 'undo' else 'Redone'}: {visible_line(describe(action))}",
+                        markup=False)
+            self.reload(keep_cursor=True, progress=True)
+
+        self.app.calls.write(step, done)
 
     def action_refresh(self) -> None:
         self.reload(keep_cursor=True, progress=True)
@@ -481,13 +470,13 @@ class LibraryScreen(Screen):
         field = self.query_one("#source", Input)
         field.value = ""
         field.add_class("visible")
-        field.focus()
+        self.set_focus(field)
 
     @on(Input.Submitted, "#source")
     def _source_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         event.input.remove_class("visible")
-        self.article_list.focus()
+        self.set_focus(self.article_list)
         url = event.value.strip()
         if url:
             from newsmark.sources import add_source
@@ -496,8 +485,9 @@ class LibraryScreen(Screen):
             self._fetch(lambda fetcher, repo, report: add_source(url, fetcher, repo, report))
 
     def action_refresh_feeds(self) -> None:
-        with self.app.store_lock:
-            feeds = self.app.store.feeds()
+        feeds = self.app.calls.read_now(lambda s: s.feeds(), default=None)
+        if feeds is None:
+            return
         if not feeds:
             self.notify("No feeds: add one with i", markup=False)
             return
@@ -510,31 +500,50 @@ class LibraryScreen(Screen):
 
         self._fetch(run)
 
-    @work(group="library-fetch")
-    async def _fetch(self, pipeline) -> None:
-        """Run a fetch pipeline on the app's loop (cleaning runs in threads): the list stays
-        usable, and is reloaded (at most twice a second) as articles arrive."""
+    @work(group="library-fetch", thread=True)
+    def _fetch(self, pipeline) -> None:
+        """Run a fetch pipeline in a thread of its own, with its own event loop and its own
+        connection (as an ingest beside the TUI would): the list stays usable, a busy database
+        delays only the fetch, and the list is reloaded (at most twice a second) as articles
+        arrive."""
         from newsmark.fetch import Fetcher
+        from storage.repo import Store
 
-        from ..sources import LockedRepo, fetch_config_for  # the store behind the app's lock
+        from ..sources import fetch_config_for
 
+        app = self.app
+        settings = fetch_config_for(app)
         counts: dict[str, int] = {}
-        last_reload = 0.0
 
-        def report(outcome) -> None:
-            nonlocal last_reload
-            counts[outcome.state] = counts.get(outcome.state, 0) + 1
-            if outcome.state == "failed":
-                self.notify(visible_line(f"{outcome.source}: {outcome.reason}"), title="Failed",
-                            severity="error", markup=False, timeout=8)
-            elif outcome.state in ("added", "version"):
-                now = time.perf_counter()
-                if now - last_reload > 0.5:
-                    last_reload = now
-                    self.reload(keep_cursor=True, progress=True)
+        async def run() -> None:
+            store = Store(app.store.path, create=False)
+            try:
+                async with Fetcher(settings) as fetcher:
+                    await pipeline(fetcher, store, lambda o: app.call_from_thread(self._fetched, o))
+            finally:
+                store.close()
 
-        async with Fetcher(fetch_config_for(self.app)) as fetcher:
-            await pipeline(fetcher, LockedRepo(self.app.store, self.app.store_lock), report)
+        self._last_reload = 0.0
+        self._fetch_counts = counts
+        try:
+            asyncio.run(run())
+        except Exception as exc:  # noqa: BLE001 - the one handler says what
+            app.call_from_thread(app.calls.report, exc)
+        app.call_from_thread(self._fetch_finished, counts)
+
+    def _fetched(self, outcome) -> None:
+        counts = self._fetch_counts
+        counts[outcome.state] = counts.get(outcome.state, 0) + 1
+        if outcome.state == "failed":
+            self.notify(visible_line(f"{outcome.source}: {outcome.reason}"), title="Failed",
+                        severity="error", markup=False, timeout=8)
+        elif outcome.state in ("added", "version"):
+            now = time.perf_counter()
+            if now - self._last_reload > 0.5:
+                self._last_reload = now
+                self.reload(keep_cursor=True, progress=True)
+
+    def _fetch_finished(self, counts: dict[str, int]) -> None:
         summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "nothing new"
         self.notify(summary, title="Fetched", markup=False)
         self.reload(keep_cursor=True, progress=True)
@@ -542,8 +551,7 @@ class LibraryScreen(Screen):
 
     def _show_sources(self) -> None:
         """The feeds, and every failing one with its reason (hidden when there are no feeds)."""
-        with self.app.store_lock:
-            feeds = self.app.store.feeds()
+        feeds = self.app.calls.read_now(lambda s: s.feeds(), default=[]) or []
         line = Text(end="")
         failing = [f for f in feeds if f.last_error]
         if feeds:

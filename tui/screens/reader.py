@@ -375,13 +375,14 @@ class ReaderScreen(Screen):
         self._queued -= 1
         if session is not self.session or not self.is_attached:  # moved on meanwhile
             if outcome.message:
-                self.notify(outcome.message, severity=outcome.severity, markup=False)
+                self.notify(visible_line(outcome.message), severity=outcome.severity,
+                            markup=False)
             return
         if outcome.label:
             self.app.selected_label = outcome.label
         self._show_state(outcome.state)
         if outcome.message:
-            self.notify(outcome.message, severity=outcome.severity, markup=False)
+            self.notify(visible_line(outcome.message), severity=outcome.severity, markup=False)
         if then is not None:
             then(outcome)
 
@@ -453,7 +454,7 @@ class ReaderScreen(Screen):
         for i, lab in enumerate(self.app.schema.labels):
             if i:
                 legend.append(" ")
-            legend.append(f" {lab.key} {lab.name} ", label_style(lab.color))
+            legend.append(f" {lab.key} {visible_line(lab.name)} ", label_style(lab.color))
         self.query_one("#reader-legend", Static).update(legend)
 
     def _show_status(self) -> None:
@@ -469,7 +470,7 @@ class ReaderScreen(Screen):
         line.append("  ·  label ")
         selected = app.selected_label
         if selected:
-            line.append(f" {selected} ", label_style(schema.color(selected)))
+            line.append(f" {visible_line(selected)} ", label_style(schema.color(selected)))
         else:
             line.append("none", "dim")
         view = self.active_view
@@ -481,7 +482,8 @@ class ReaderScreen(Screen):
                     for i, span in enumerate(here):
                         if i:
                             line.append(" ")
-                        line.append(f" {span.label} ", label_style(schema.color(span.label)))
+                        line.append(f" {visible_line(span.label)} ",
+                                    label_style(schema.color(span.label)))
             selection = view.selection
             if selection is not None:
                 line.append("  ·  selected ")
@@ -639,7 +641,8 @@ class ReaderScreen(Screen):
             return
         question = Text(end="")
         question.append("Delete ")
-        question.append(f" {span.label} ", label_style(self.app.schema.color(span.label)))
+        question.append(f" {visible_line(span.label)} ",
+                        label_style(self.app.schema.color(span.label)))
         question.append(" ")
         question.append(surface(self.view.text, span.start, span.end), "bold")
         question.append("? It is an argument of:\n")

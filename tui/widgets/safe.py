@@ -16,7 +16,8 @@ _TABLE: dict[int, int] = {c: 0x2400 + c for c in range(0x20) if c != 0x0A}  # C0
 _TABLE[0x7F] = 0x2421  # DEL -> ␡
 _TABLE.update({c: 0xFFFD for c in range(0x80, 0xA0)})  # C1 -> �
 # Characters that reorder or break what the terminal shows around them (bidi embeddings,
-# overrides and isolates; the Unicode line and paragraph separators).
+# overrides and isolates; the Unicode line and paragraph separators; not the marks LRM/RLM,
+# which right-to-left text uses).
 _TABLE.update({c: 0xFFFD for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 _TABLE.update({0x2028: 0xFFFD, 0x2029: 0xFFFD})
 
