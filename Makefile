@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 # Every benchmark prints measured ratios; none is a timed test. BENCH=name runs one.
-BENCH ?= extraction dump_cleaner fetch memory library startup keystrokes events export
+BENCH ?= extraction dump_cleaner fetch memory library startup keystrokes events export concurrency
 bench: $(STAMP)
 	@for b in $(BENCH); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
 

@@ -56,11 +56,11 @@ def main() -> None:
         setups = {
             "spread over 127.0.0.2-9, per_host 2 (default)": (
                 [server.url(f"/gen/{n}{q}", hosts[n % len(hosts)]) for n in range(args.pages)],
-                FetchConfig(concurrency=args.concurrency),
+                FetchConfig(concurrency=args.concurrency, allow_private=True),
             ),
             "one host 127.0.0.1, per_host 8": (
                 [server.url(f"/gen/{n}{q}") for n in range(args.pages)],
-                FetchConfig(concurrency=args.concurrency, per_host=8),
+                FetchConfig(concurrency=args.concurrency, per_host=8, allow_private=True),
             ),
         }
         print(f"{args.pages} pages, server delay {args.delay * 1000:g} ms, concurrency "

@@ -33,7 +33,8 @@ def child(base: str, n: int) -> None:
         db = Path(tmp) / "bench.db"
         started = time.perf_counter()
         try:
-            main(["ingest", *urls, "--db", str(db), "--quiet"], standalone_mode=False)
+            main(["ingest", *urls, "--db", str(db), "--quiet", "--allow-private"],
+                 standalone_mode=False)
         except SystemExit:
             pass
         elapsed = time.perf_counter() - started

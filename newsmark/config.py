@@ -204,9 +204,11 @@ class Config:
     path: Path | None = None
     allow_private: bool = False  # [fetch] allow_private: the TUI fetches from non-public addresses
     timeout: float | None = None  # [fetch] timeout: the TUI's deadline per URL (None: 60 s)
+    database: Path | None = None  # the database every command uses without --db/$NEWSMARK_DB
 
 
-_CONFIG_KEYS = {"annotator", "schema", "keys", "theme", "fetch", "labels", "events", "attributes"}
+_CONFIG_KEYS = {"annotator", "database", "schema", "keys", "theme", "fetch", "labels", "events",
+                "attributes"}
 _FETCH_KEYS = ("allow_private", "timeout")
 MAX_TIMEOUT = 3600.0  # seconds, as --timeout allows
 
@@ -215,6 +217,7 @@ def load_config(path: str | Path, must_exist: bool = False) -> Config:
     """Read the TOML config::
 
         annotator = "alice"
+        database = "/srv/news/team.db"  # without --db or $NEWSMARK_DB; relative to this file
         theme = "textual-light"
         schema = "news.toml"        # a schema file, relative to the config file; or inline [[labels]]
         [keys]                      # binding id = key(s), comma-separated; ``?`` in the app
@@ -240,13 +243,18 @@ def load_config(path: str | Path, must_exist: bool = False) -> Config:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     unknown = sorted(set(data) - _CONFIG_KEYS)
     if unknown:
-        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (known: annotator, schema, keys, theme, fetch)")
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (known: annotator, database, schema, keys, theme, fetch)")
     cfg = Config(path=path)
     for key in ("annotator", "theme"):
         if key in data:
             if not isinstance(data[key], str) or not data[key].strip():
                 raise ConfigError(f"{path}: {key}: expected a non-empty string, got {data[key]!r}")
             setattr(cfg, key, data[key].strip())
+    if "database" in data:
+        if not isinstance(data["database"], str) or not data["database"].strip():
+            raise ConfigError(f"{path}: database: expected the path of a database file, got "
+                              f"{data['database']!r}")
+        cfg.database = (path.parent / Path(data["database"].strip()).expanduser())
     if "schema" in data:
         if not isinstance(data["schema"], str):
             raise ConfigError(f"{path}: schema: expected the path of a schema file")

@@ -4,6 +4,7 @@ on a shared database, at random intervals, and prints one JSON line: what it did
 was last told is stored, its errors, and each action's commit latency.
 
     python tests/load_worker.py DB ANNOTATOR ACTIONS SEED [--rate PER_S] [--pause MAX_S]
+                                [--start-at EPOCH]
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ LABELS = ("PER", "ORG", "LOC", "MISC")
 
 
 def work(db: str, annotator: str, actions: int, seed: int, pause: float, rate: float | None,
-         ) -> dict:
+         start_at: float | None = None, in_step: bool = False) -> dict:
     rng = random.Random(seed)
     store = Store(db, create=False)
     ids = store.library_ids(annotator)
@@ -38,7 +39,10 @@ def work(db: str, annotator: str, actions: int, seed: int, pause: float, rate: f
     latencies: list[float] = []
     errors: list[str] = []
     done = {"label": 0, "relabel": 0, "delete": 0, "undo": 0}
-    started = time.monotonic()
+    if start_at is not None:  # every process ready (imports done): start together
+        time.sleep(max(0.0, start_at - time.time()))
+    # people are not in step: each annotator's second starts at its own moment
+    started = time.monotonic() + (rng.random() / rate if rate and not in_step else 0.0)
     for i in range(actions):
         if rate:
             time.sleep(max(0.0, started + i / rate - time.monotonic()) + rng.random() * 0.01)
@@ -90,9 +94,12 @@ def main() -> None:
     parser.add_argument("seed", type=int)
     parser.add_argument("--pause", type=float, default=0.02)
     parser.add_argument("--rate", type=float, default=None)
+    parser.add_argument("--start-at", type=float, default=None, help="epoch seconds")
+    parser.add_argument("--in-step", action="store_true",
+                        help="with --rate: every annotator acts at the same moments")
     args = parser.parse_args()
     print(json.dumps(work(args.db, args.annotator, args.actions, args.seed, args.pause,
-                          args.rate)))
+                          args.rate, args.start_at, args.in_step)))
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -358,27 +358,13 @@ def test_feed_names_and_opml_are_shown_escaped(tmp_path, db_path):
 
 def test_the_progress_bar_on_a_terminal_shows_file_names_escaped(tmp_path):
     """On a terminal ``ingest`` draws a rich progress bar and prints its lines through it."""
-    import pty
+    from test_progress import on_a_terminal
 
     d = tmp_path / "d"
     d.mkdir()
     shutil.copy(SEED_004, d / f"a{EVIL}.txt")
     (d / f"b{EVIL}.txt").write_bytes(b"")
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the pty is its terminal
-        os.execv(str(NEWSMARK), [str(NEWSMARK), "--db", str(tmp_path / "p.db"), "ingest", str(d)])
-    chunks = []
-    while True:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:  # EIO: the child has gone
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.waitpid(pid, 0)
-    os.close(fd)
-    out = b"".join(chunks).decode("utf-8", "replace")
+    out = on_a_terminal("--db", str(tmp_path / "p.db"), "ingest", str(d))
     assert "━" in out  # a bar was drawn (its own escape codes are the terminal's business)
     for raw in ("\x1b]0;pwned", "\x07", "\x1b[2J", "\x9b", "\u202e", "\u2066"):
         assert raw not in out, (raw, out)

@@ -25,8 +25,11 @@ def cli_app(monkeypatch):
 def run_tui(tmp_path, keys_toml: str):
     from tui.cli import main
 
+    from storage.repo import Store
+
     config = tmp_path / "config.toml"
     config.write_text(f"[keys]\n{keys_toml}\n")
+    Store(tmp_path / "x.db").close()  # the TUI opens only an existing database
     result = CliRunner().invoke(main, ["tui", "--db", str(tmp_path / "x.db"), "--config",
                                        str(config)], catch_exceptions=False)
     return config, result

@@ -401,3 +401,48 @@ def test_backup_refuses_to_copy_over_itself(tmp_path):
             backup(store.db, db)
     finally:
         store.close()
+
+
+def test_the_team_database_is_named_once_in_the_config(tmp_path):
+    """``database`` in the config file (relative to it) is what every command uses without
+    --db; $NEWSMARK_DB and --db win over it."""
+    team = tmp_path / "srv"
+    team.mkdir()
+    make_db(team / "team.db")
+    config = tmp_path / "config.toml"
+    config.write_text('database = "srv/team.db"\n', "utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "NEWSMARK_DB"}
+    env["NEWSMARK_CONFIG"] = str(config)
+    listed = run("list", env=env)
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 3, listed.stderr
+    other = tmp_path / "other.db"
+    make_db(other, TEXTS[:1])
+    assert len(run("list", env={**env, "NEWSMARK_DB": str(other)}).stdout.splitlines()) == 1
+    assert len(run("--db", other, "list", env=env).stdout.splitlines()) == 1
+    config.write_text("database = 3\n", "utf-8")
+    bad = run("list", env=env)
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == (f"Error: {config}: database: expected the path of a database "
+                                  "file, got 3")
+
+
+def test_an_unexpected_crash_exits_non_zero(tmp_path, monkeypatch):
+    """A bug that escapes (here: the library failing as it opens) ends the TUI with Textual's
+    traceback and a non-zero status, not 0."""
+    from click.testing import CliRunner
+
+    from tui.app import NewsmarkApp
+    from tui.cli import main
+    from tui.screens.library import LibraryScreen
+
+    db = tmp_path / "crash.db"
+    make_db(db)
+
+    def broken(self) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(LibraryScreen, "on_mount", broken)
+    real_run = NewsmarkApp.run
+    monkeypatch.setattr(NewsmarkApp, "run", lambda app: real_run(app, headless=True))
+    result = CliRunner().invoke(main, ["tui", "--db", str(db)])
+    assert result.exit_code == 1

@@ -9,9 +9,11 @@ import threading
 import time
 from pathlib import Path
 
-from storage.repo import Store
 from test_tui_tmux import NEWSMARK, Tmux, wait_until
+from test_tui_tmux import spans_on_disk as spans
 from tui_helpers import make_article
+
+from storage.repo import Store
 
 TEXT = ("Olaf Scholz sagt, er treffe Emmanuel Macron am Montag in Paris.\n\n"
         "Cars und Busse standen vor dem Haus.")
@@ -23,18 +25,6 @@ def build(db: Path) -> list[int]:
         return [store.add_article(make_article(f"{TEXT}\n\nArtikel {i}.", title=f"Artikel {i}",
                                                published=f"2025-06-0{i + 1}"))[0].id
                 for i in range(2)]
-    finally:
-        store.close()
-
-
-def spans(db: Path, annotator: str) -> list[tuple[str, str]]:
-    store = Store(db)
-    try:
-        out = []
-        for article_id in store.library_ids(annotator):
-            text = store.article(article_id).text
-            out += [(text[s.start:s.end], s.label) for s in store.spans(article_id, annotator)]
-        return sorted(out)
     finally:
         store.close()
 

@@ -121,11 +121,24 @@ class StoreCalls:
             await asyncio.sleep(0.002)
 
     def close(self, timeout: float = 30.0) -> None:
-        """Let the queued writes finish (they are never dropped), then stop the store thread."""
+        """Let the queued writes finish (they are never dropped), then stop the store thread.
+        Writes queued after the thread stopped (a screen saving its position while the app
+        shuts down) run here, in order."""
         if self._thread is not None:
             self._queue.put(None)
             self._thread.join(timeout)
             self._thread = None
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                continue
+            try:
+                item[0](self.writer)
+            except Exception:  # noqa: BLE001 - the app is gone: nothing to show it on
+                log.exception("store call at exit failed")
         if self._writer is not None:
             self._writer.close()
             self._writer = None

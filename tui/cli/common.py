@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -69,20 +70,53 @@ def default_annotator() -> str:
         return "annotator"
 
 
+def default_config_path() -> Path:
+    """``$NEWSMARK_CONFIG``, else ``config.toml`` in the platform's user-config directory."""
+    from platformdirs import user_config_path
+
+    env = os.environ.get("NEWSMARK_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return user_config_path("newsmark", appauthor=False) / "config.toml"
+
+
+def database_path(given: Path | None, config_path: Path | None = None) -> Path:
+    """Which database a command uses: ``--db``; else ``$NEWSMARK_DB``; else the config file's
+    ``database`` (``--config`` for ``tui``, else ``$NEWSMARK_CONFIG`` or the user-config
+    directory's ``config.toml``); else ``newsmark.db`` in the user-data directory."""
+    if given:
+        return given
+    if os.environ.get("NEWSMARK_DB"):
+        return default_db_path()
+    from newsmark.config import ConfigError, load_config
+
+    explicit = config_path is not None or bool(os.environ.get("NEWSMARK_CONFIG"))
+    try:
+        config = load_config(config_path or default_config_path(), must_exist=explicit)
+    except ConfigError as exc:
+        raise Fail(str(exc)) from None
+    return config.database or default_db_path()
+
+
+DB_HELP = ("Database file. [default: $NEWSMARK_DB, else the config file's database, else "
+           "newsmark.db in the user-data directory]")
+
+
 def db_option(fn):
-    """``--db PATH`` on every command; ``$NEWSMARK_DB`` and then the user-data directory otherwise."""
+    """``--db PATH`` on every command; else ``$NEWSMARK_DB``, the config file's ``database``,
+    the user-data directory (``database_path``)."""
 
     @click.option(
         "--db",
         "db_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help="Database file. [default: $NEWSMARK_DB, else newsmark.db in the user-data directory]",
+        help=DB_HELP,
     )
     @functools.wraps(fn)
     def wrapper(*args, db_path=None, **kwargs):
         root = click.get_current_context().find_root()
-        db_path = db_path or root.params.get("db_path") or default_db_path()
+        db_path = database_path(db_path or root.params.get("db_path"), kwargs.get("config_path"))
         return fn(*args, db_path=db_path, **kwargs)
 
     return wrapper

@@ -7,7 +7,6 @@ import json
 import sys
 from collections import Counter
 
-
 from newsmark.sources import Outcome
 from newsmark.text import escape_controls
 from newsmark.urls import host_of

@@ -9,7 +9,7 @@ import click
 from newsmark import __version__
 from storage.errors import StorageError
 
-from .common import Fail, escaped
+from .common import DB_HELP, Fail, escaped
 
 
 class Newsmark(click.Group):
@@ -41,8 +41,7 @@ class Newsmark(click.Group):
     "db_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Database file for every command. [default: $NEWSMARK_DB, else newsmark.db in the "
-    "user-data directory]",
+    help=DB_HELP.replace("Database file.", "Database file for every command."),
 )
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None) -> None:

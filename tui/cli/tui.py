@@ -10,20 +10,8 @@ import click
 from newsmark.config import default_schema, load_schema
 from newsmark.model import SchemaError
 
-from .common import Fail, db_option, default_annotator, open_store
+from .common import Fail, db_option, default_annotator, default_config_path, open_store
 from .root import main
-
-
-def default_config_path() -> Path:
-    """``$NEWSMARK_CONFIG``, else ``config.toml`` in the platform's user-config directory."""
-    import os
-
-    from platformdirs import user_config_path
-
-    env = os.environ.get("NEWSMARK_CONFIG")
-    if env:
-        return Path(env).expanduser()
-    return user_config_path("newsmark", appauthor=False) / "config.toml"
 
 
 @main.command()
@@ -66,6 +54,7 @@ def tui(db_path: Path, annotator: str | None, schema_path: Path | None,
     except ConfigError as exc:
         raise Fail(str(exc)) from None
     store = open_store(db_path)
+    app = None
     try:
         app = NewsmarkApp(store=store, annotator=annotator or config.annotator or default_annotator(),
                           schema=schema, keymap=keymap, fetch_config=fetch_config_from(config))
@@ -73,9 +62,11 @@ def tui(db_path: Path, annotator: str | None, schema_path: Path | None,
             app.theme = config.theme
         app.run()
     finally:
+        if app is not None:
+            app.calls.close()  # what the screens queued on their way out
         store.close()
     # Textual restores the terminal on the way out; an unexpected crash (a bug) has printed its
     # traceback and must not look like success
-    if app.return_code:
+    if app is not None and app.return_code:
         sys.exit(app.return_code)
 

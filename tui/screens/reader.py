@@ -313,7 +313,12 @@ class ReaderScreen(Screen):
         article = loaded.article
         app = self.app
         self.article = article
-        self.session = AnnotationSession(app.calls.writer, article_id, app.annotator, app.schema)
+        try:
+            writer = app.calls.writer
+        except Exception as exc:  # noqa: BLE001 - cannot write (a newer database, …): read-only
+            app.calls.report(exc)
+        else:
+            self.session = AnnotationSession(writer, article_id, app.annotator, app.schema)
         self.older_versions = loaded.older
         self.flag_note = loaded.flag
         self.status = loaded.status
