@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -23,7 +24,6 @@ from textual.message import Message
 from textual.screen import Screen
 
 from newsmark.config import Config, ConfigError, default_schema
-from newsmark.fetch import FetchConfig
 from newsmark.model import Schema
 from storage.repo import Store
 
@@ -31,6 +31,9 @@ from storage.repo import Store
 from .keymap import binding_classes, binding_ids, check_keymap, keymap_from_config  # noqa: F401
 from .screens import HelpScreen, LibraryScreen
 from .store import StoreCalls
+
+if TYPE_CHECKING:
+    from newsmark.fetch import FetchConfig
 
 # Bindings that are not commands: the palette itself.
 _NOT_COMMANDS = {"command_palette", "app.command_palette"}
@@ -67,10 +70,14 @@ class NewsmarkApp(App):
         keymap: Keymap | None = None,
         theme: str | None = None,
         fetch_config: FetchConfig | None = None,
+        settings: Config | None = None,
     ) -> None:
         super().__init__()
-        # how the library's i and R fetch (the config file's [fetch] table; None: the defaults)
+        # how the library's i and R fetch: ``fetch_config``, else the config file's [fetch]
+        # table (``settings``), else the defaults (tui.sources.fetch_config_for; httpx is
+        # imported only when something is fetched)
         self.fetch_config = fetch_config
+        self.settings = settings
         self.store = store
         self.annotator = annotator
         self.schema = schema or default_schema()

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from newsmark.config import Config
-from newsmark.fetch import FetchConfig
+
+if TYPE_CHECKING:
+    from newsmark.fetch import FetchConfig
 
 CONFIG_HINT = "allow_private = true under [fetch] in the config file allows it"
 
 
 def fetch_config_from(config: Config) -> FetchConfig:
     """The TUI's ``FetchConfig``: the defaults, with ``[fetch]`` ``allow_private`` and ``timeout``."""
+    from newsmark.fetch import FetchConfig
+
     settings = FetchConfig(allow_private=config.allow_private, private_hint=CONFIG_HINT)
     if config.timeout is not None:
         settings.total_timeout = config.timeout
@@ -18,7 +24,9 @@ def fetch_config_from(config: Config) -> FetchConfig:
 
 def fetch_config_for(app) -> FetchConfig:
     """The settings for the app's fetches (``i``, ``R``): the ``fetch_config`` the app was
-    built with (``newsmark tui`` builds it from the config file's ``[fetch]`` table), else the
-    defaults, which refuse non-public addresses."""
+    built with; else the ``[fetch]`` table of the config the app was built with (``newsmark
+    tui`` passes its config file); else the defaults, which refuse non-public addresses."""
     given = getattr(app, "fetch_config", None)
-    return given if isinstance(given, FetchConfig) else fetch_config_from(Config())
+    if given is not None:
+        return given
+    return fetch_config_from(getattr(app, "settings", None) or Config())

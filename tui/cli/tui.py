@@ -39,7 +39,6 @@ def tui(db_path: Path, annotator: str | None, schema_path: Path | None,
     except (ConfigError, SchemaError) as exc:
         raise Fail(str(exc)) from None
     from tui.app import NewsmarkApp, check_theme, keymap_from_config
-    from tui.sources import fetch_config_from
     from tui.widgets.labels import unknown_colours
 
     bad = unknown_colours(schema)
@@ -57,7 +56,7 @@ def tui(db_path: Path, annotator: str | None, schema_path: Path | None,
     app = None
     try:
         app = NewsmarkApp(store=store, annotator=annotator or config.annotator or default_annotator(),
-                          schema=schema, keymap=keymap, fetch_config=fetch_config_from(config))
+                          schema=schema, keymap=keymap, settings=config)
         if config.theme:
             app.theme = config.theme
         app.run()
