@@ -27,7 +27,7 @@ from pathlib import Path
 from platformdirs import user_data_path
 from sqlite_utils import Database
 
-from .errors import NewerDatabase, NoDatabase, StorageError, is_busy, translate
+from .errors import NewerDatabase, NoDatabase, NotNewsmark, StorageError, is_busy, translate
 from .schema import KNOWN, migrations
 
 BUSY_TIMEOUT_MS = 5000
@@ -72,6 +72,11 @@ def connect(path: str | Path, create: bool = True) -> Database:
     )
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # before anything that could write (journal_mode = WAL does, on a rollback-journal
+        # file): a newer newsmark's database, or another program's, is left exactly as it is
+        check_version(conn, path)
+        if not memory:
+            check_ours(conn, path)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a commit is on disk (the WAL synced) before the screen shows what it saved, so a
@@ -82,7 +87,6 @@ def connect(path: str | Path, create: bool = True) -> Database:
         # connection, and finding them (scanning every installed package's entry points) cost
         # 35 ms of every start of the TUI
         db = Database(conn, execute_plugins=False)
-        check_version(conn, path)
         if _pending(db):
             with write(db, path):
                 if _pending(db):  # another process may have migrated while we waited
@@ -137,6 +141,25 @@ def check_version(conn: sqlite3.Connection, where: str | Path = "database") -> N
         raise NewerDatabase(
             f"{where}: the database is at schema version {theirs}, newer than this newsmark's "
             f"{SCHEMA_VERSION}{what}: upgrade newsmark to use it (nothing was written)")
+
+
+def check_ours(conn: sqlite3.Connection, where: str | Path = "database") -> None:
+    """Refuse an SQLite file that holds tables but no newsmark migrations: another program's
+    database is never turned into a newsmark one (a typo in ``--db`` must not do that)."""
+    tables = [r[0] for r in conn.execute(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' "
+        "order by name")]
+    if not tables:
+        return  # a new, empty database
+    try:
+        ours = conn.execute("select count(*) from _sqlite_migrations "
+                            "where migration_set = 'newsmark'").fetchone()[0]
+    except sqlite3.OperationalError:
+        ours = 0
+    if not ours:
+        shown = ", ".join(tables[:3]) + (", …" if len(tables) > 3 else "")
+        raise NotNewsmark(f"{where}: not a newsmark database (it has tables {shown}); "
+                          "nothing was changed")
 
 
 @contextmanager
@@ -222,9 +245,9 @@ def backup(db: Database, target: str | Path) -> None:
     target = Path(target)
     if target.exists():
         raise StorageError(f"{target}: exists already (choose a new file name)")
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         dest = sqlite3.connect(str(partial))
         try:
             db.conn.backup(dest)
@@ -240,5 +263,5 @@ def backup(db: Database, target: str | Path) -> None:
         for leftover in (partial, Path(f"{partial}-journal")):
             try:
                 leftover.unlink()
-            except FileNotFoundError:
+            except OSError:  # never there (or its directory is not one)
                 pass

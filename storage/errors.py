@@ -18,6 +18,10 @@ class NoDatabase(StorageError):
     """A read asked for a database file that does not exist (nothing was created)."""
 
 
+class NotNewsmark(StorageError):
+    """The file is another program's SQLite database: newsmark leaves it alone."""
+
+
 class NewerDatabase(StorageError):
     """The database was migrated by a newer newsmark: this code must not write to it."""
 
@@ -45,17 +49,20 @@ def is_busy(exc: BaseException) -> bool:
         "database is locked" in str(exc) or "database is busy" in str(exc))
 
 
-def translate(exc: sqlite3.Error, waited: float | None = None) -> StorageError:
-    """A ``StorageError`` that says what happened to the last action, in one line."""
+def translate(exc: sqlite3.Error, waited: float | None = None, reading: bool = False
+              ) -> StorageError:
+    """A ``StorageError`` that says what happened to the last action (or, ``reading``, to a
+    read), in one line."""
+    lost = "not read" if reading else "not saved"
     name = getattr(exc, "sqlite_errorname", "") or ""
     if is_busy(exc):
         how_long = f" for {waited:.0f} s" if waited else ""
         return DatabaseBusy(f"the database is busy (another annotator, an ingest or an import "
-                            f"held its write lock{how_long}): not saved, try again")
+                            f"held its write lock{how_long}): {lost}, try again")
     if name == "SQLITE_FULL" or "database or disk is full" in str(exc):
-        return DiskFull("disk full: not saved (free some space, then try again)")
+        return DiskFull(f"disk full: {lost} (free some space, then try again)")
     if name.startswith("SQLITE_READONLY") or "readonly database" in str(exc):
-        return DatabaseFailure(f"the database is read-only for you ({exc}): not saved")
+        return DatabaseFailure(f"the database is read-only for you ({exc}): {lost}")
     if name.startswith("SQLITE_IOERR") or "disk I/O error" in str(exc):
-        return DatabaseFailure(f"disk I/O error ({exc}): not saved")
+        return DatabaseFailure(f"disk I/O error ({exc}): {lost}")
     return DatabaseFailure(f"database error: {exc}")

@@ -239,8 +239,8 @@ class AnnotationSession:
         exactly the selection, becomes a ``role_name`` argument of the event being annotated.
         With no such span, one is created first over the selection (or the token under the
         cursor), labelled with the role's first accepted label (a role that accepts any label:
-        ``fallback_label``, the label used last): two undoable actions. The event's own trigger
-        is refused."""
+        ``fallback_label``, the label used last): two undoable actions. A filler that is the
+        event's own trigger, or any part of it, is refused."""
         event, etype = self._building()
         role = etype.role(role_name) if etype is not None else None
         if role is None:
@@ -255,9 +255,9 @@ class AnnotationSession:
         where = (span.start, span.end) if span is not None else at.target
         if where is None:
             return self._say("")
-        if where == (event.start, event.end):
-            return self._say(f"The trigger cannot be an argument of its own event "
-                             f"({role.name} not assigned)")
+        if where[0] < event.end and event.start < where[1]:
+            return self._say(f"The trigger cannot be an argument of its own event: this "
+                             f"overlaps it ({role.name} not assigned)")
         created = None
         if span is None:
             label = self._label_for(role, fallback_label)

@@ -446,3 +446,46 @@ def test_an_unexpected_crash_exits_non_zero(tmp_path, monkeypatch):
     monkeypatch.setattr(NewsmarkApp, "run", lambda app: real_run(app, headless=True))
     result = CliRunner().invoke(main, ["tui", "--db", str(db)])
     assert result.exit_code == 1
+
+
+def digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_refusing_a_newer_database_leaves_its_file_as_it_was(tmp_path):
+    """Even its journal mode: the check comes before anything that writes."""
+    db = tmp_path / "newer.db"
+    make_db(db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("pragma journal_mode = delete")
+    migrate_ahead(db)
+    before = digest(db)
+    result = run("--db", db, "list")
+    assert result.returncode == 1 and "newer than this newsmark" in result.stderr
+    assert digest(db) == before and not Path(f"{db}-wal").exists()
+
+
+@pytest.mark.parametrize("args", [["list"], ["ingest", "SEEDS"], ["tui"]])
+def test_another_programs_sqlite_file_is_left_alone(tmp_path, args):
+    db = tmp_path / "notes.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("create table notes (x)")
+        conn.execute("insert into notes values ('mine')")
+    before = digest(db)
+    args = [str(ROOT / "seeds") if a == "SEEDS" else a for a in args]
+    result = run("--db", db, *args)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"Error: {db}: not a newsmark database (it has tables "
+                                     "notes); nothing was changed")
+    assert digest(db) == before
+
+
+def test_a_backup_into_a_path_under_a_file_is_one_line(tmp_path):
+    db = tmp_path / "x.db"
+    make_db(db)
+    (tmp_path / "plain").write_text("x")
+    result = run("--db", db, "backup", tmp_path / "plain" / "b.db")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "cannot write the backup" in result.stderr

@@ -174,3 +174,13 @@ def test_undo_redo_status_and_flag(session):
 def test_undoing_the_event_being_built_ends_argument_mode(session):
     session.new_event("MEET", at("Treffen"))
     assert session.undo().state.building is None
+
+
+def test_no_part_of_a_multi_token_trigger_fills_a_role(session):
+    session.new_event("MEET", at("Montag in Paris"))
+    for cursor in (token("Montag"), token("Paris"), selected("in Paris"),
+                   selected("Macron am Montag")):
+        out = session.assign_role("Place", cursor)
+        assert not out.changed and "overlaps" in out.message
+    assert labels(session) == [] and session.state().events[0].arguments == []
+    assert session.assign_role("Place", token("Paris", 1)).changed  # the other Paris is fine

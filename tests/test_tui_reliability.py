@@ -231,3 +231,98 @@ async def test_a_busy_database_waits_and_then_saves(tmp_path, make_app):
         await pilot.pause()
         assert ("Macron", "LOC") in db_spans(db, first)
         assert any(view.text[s.start:s.end] == "Macron" for s in view.spans)
+
+
+async def test_keys_right_after_enter_wait_for_the_article(tmp_path, make_app):
+    """enter (open) and '/Cars' at once: the find prompt of the article just opened gets them
+    ('s' must not skip it, 'C'… nothing else)."""
+    db = tmp_path / "r.db"
+    build(db)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(pilot.app, "\r/Cars")
+        await pilot.pause()
+        await settle(pilot)
+        screen = reader(pilot)
+        assert screen.find_input.value == "Cars" and screen.find_input.has_focus
+        opened = screen.article_id
+    assert status_of(db, opened) == "todo" and actions(db) == []
+
+
+async def test_keys_right_after_enter_in_a_prompt_act_on_the_screen_it_leaves(tmp_path, make_app):
+    db = tmp_path / "r.db"
+    first, second = build(db)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        view = await open_article(pilot, first)
+        screen = reader(pilot)
+        burst(pilot.app, "/Cars\r3")  # find, then LOC on the match
+        await pilot.pause()
+        await settle(pilot)
+        assert ("Cars", "LOC") in db_spans(db, first)
+        burst(pilot.app, "fcheck\rd")  # flag with a note, then done
+        await pilot.pause()
+        await settle(pilot)
+        assert status_of(db, first) == "done"
+        assert screen.article_id != first or pilot.app.screen is not screen
+    store = Store(db)
+    try:
+        assert store.flagged(first, ANNOTATOR) == "check"
+    finally:
+        store.close()
+    assert view is not None
+
+
+async def test_keys_right_after_the_filter_act_on_the_filtered_list(tmp_path, make_app):
+    db = tmp_path / "r.db"
+    first, second = build(db)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        library = pilot.app.screen
+        burst(pilot.app, "/Artikel 0\r\r")  # filter, then open what it shows
+        await pilot.pause()
+        await settle(pilot)
+        assert reader(pilot).article_id == first
+        await pilot.press("escape")
+        await settle(pilot)
+        pilot.app.post_message(events.Key("escape", None))  # clear the filter…
+        burst(pilot.app, "o")  # …then sort the whole list
+        await pilot.pause()
+        await settle(pilot)
+        assert library.query_text == "" and library.sort == "title"
+
+
+async def test_a_failing_library_read_is_a_notice_not_a_crash(tmp_path, make_app):
+    db = tmp_path / "r.db"
+    build(db)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        def broken(*args, **kwargs):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        app.store.library_ids = broken  # the read behind the list's ids
+        await pilot.press("o")
+        await settle(pilot)
+        assert notified(pilot, "disk full")
+        assert app.is_running and isinstance(app.screen, LibraryScreen)
+
+
+async def test_a_failed_write_whose_read_back_fails_is_said_and_not_retried(tmp_path, make_app):
+    db = tmp_path / "r.db"
+    first, _ = build(db)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_article(pilot, first)
+
+        def broken(*args, **kwargs):
+            raise sqlite3.OperationalError("no such column: status")
+
+        writer = app.calls.writer
+        writer.add_span = broken
+        writer.spans = broken
+        await pilot.press("1")
+        await settle(pilot)
+        await asyncio.sleep(0.2)
+        assert app.calls.pending == 0 and app.calls.failures == 2  # the write, its read-back
+        assert app.is_running

@@ -38,17 +38,24 @@ if TYPE_CHECKING:
 # Bindings that are not commands: the palette itself.
 _NOT_COMMANDS = {"command_palette", "app.command_palette"}
 # A key whose end never reached the app (its widget went away meanwhile) stops holding the
-# keys after it after this long.
+# keys after it after this long; a screen not ready for keys holds them at most this long.
 KEY_GATE_TIMEOUT_S = 1.0
+SCREEN_READY_TIMEOUT_S = 3.0
+# How many times the marker follows a key's path: the key itself, then what handling it posted
+# (an Input's Submitted, a modal's dismiss callback), each one hop behind.
+KEY_PASSES = 2
 
 
 class KeyHandled(Message, bubble=True):
     """Posted to the widget a key went to, right behind the key: when it has bubbled up to the
-    app, everything that key did (bindings, actions, focus changes) has been done."""
+    app (``passes`` times), everything that key did (bindings, actions, the messages they
+    posted, focus changes) has been done."""
 
-    def __init__(self, token: object) -> None:
+    def __init__(self, token: object, target: DOMNode, passes: int) -> None:
         super().__init__()
         self.token = token
+        self.target = target
+        self.passes = passes
 
 
 class NewsmarkApp(App):
@@ -86,6 +93,7 @@ class NewsmarkApp(App):
         # The read connection is shared by the UI thread and read workers: one at a time.
         self.store_lock = self.calls.lock
         self._key_in_flight: object | None = None
+        self._key_routed_at = 0.0
         self._held_keys: deque[events.Key] = deque()
         self.selected_label: str | None = self.schema.labels[0].name if self.schema.labels else None
         # The ids of the library's current list (filtered, sorted), set by the library whenever
@@ -124,20 +132,47 @@ class NewsmarkApp(App):
     async def _route_key(self, event: events.Key) -> None:
         token = object()
         self._key_in_flight = token
+        self._key_routed_at = self._clock()
         target = self.focused or self.screen
         await super().on_event(event)
-        if not target.post_message(KeyHandled(token)):  # the widget has gone away
-            self._release_key(token)
-            return
+        self._follow(token, target, KEY_PASSES)
         self.set_timer(KEY_GATE_TIMEOUT_S, partial(self._release_key, token))
+
+    def _follow(self, token: object, target: DOMNode, passes: int) -> None:
+        """Send the marker after the key (again), down the same path."""
+        if not target.is_attached:  # gone meanwhile (a prompt closed, a screen popped)
+            target = self.focused or self.screen
+        if not target.post_message(KeyHandled(token, target, passes)):
+            self.call_later(self._release_key, token)
 
     def on_key_handled(self, message: KeyHandled) -> None:
         message.stop()
-        # behind whatever the key's action queued (a focus change, a screen's first focus)
-        self.call_later(self._release_key, message.token)
+        if message.token is not self._key_in_flight:
+            return
+        if message.passes > 1:
+            self._follow(message.token, message.target, message.passes - 1)
+        else:
+            # behind whatever the key's action queued (a focus change, a screen's first focus)
+            self.call_later(self._release_key, message.token)
+
+    def _ready_for_keys(self) -> bool:
+        """The screen on top is mounted and, if it says so, done loading (a reader whose
+        article is still being read is not: the keys typed after enter are for that article)."""
+        screen = self.screen
+        return screen.is_mounted and bool(getattr(screen, "ready_for_keys", True))
+
+    @staticmethod
+    def _clock() -> float:
+        import time
+
+        return time.monotonic()
 
     async def _release_key(self, token: object) -> None:
         if token is not self._key_in_flight:
+            return
+        if (self._held_keys and not self._ready_for_keys()
+                and self._clock() - self._key_routed_at < SCREEN_READY_TIMEOUT_S):
+            self.set_timer(0.01, partial(self._release_key, token))
             return
         self._key_in_flight = None
         if self._held_keys:

@@ -17,11 +17,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import queue
+import sqlite3
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from storage.errors import StorageError
+from storage.errors import StorageError, translate
 from storage.repo import Store
 
 if TYPE_CHECKING:
@@ -151,8 +152,22 @@ class StoreCalls:
             with self.lock:
                 return fn(self.store)
         except Exception as exc:  # noqa: BLE001
-            self.report(exc)
+            self.report(exc, reading=True)
             return default
+
+    def read_if_free(self, fn: Callable[[Store], T]) -> tuple[bool, T | None]:
+        """``(True, fn(store))`` right here when the read connection is free; ``(False, None)``
+        when a background read holds it (read in a worker then); ``(True, None)`` after an
+        error (the notice is shown)."""
+        if not self.lock.acquire(blocking=False):
+            return False, None
+        try:
+            return True, fn(self.store)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc, reading=True)
+            return True, None
+        finally:
+            self.lock.release()
 
     async def read(self, fn: Callable[[Store], T]) -> T:
         """``fn(store)`` in a thread; an error is raised to the caller (which may call
@@ -164,13 +179,12 @@ class StoreCalls:
 
         return await asyncio.to_thread(call)
 
-    def try_lock(self) -> bool:
-        return self.lock.acquire(blocking=False)
-
     # --- the one error handler ------------------------------------------------------------------
 
-    def report(self, exc: BaseException) -> None:
+    def report(self, exc: BaseException, reading: bool = False) -> None:
         """One notice line for a failed store call; the app stays."""
+        if isinstance(exc, sqlite3.Error):  # raised outside a transaction: a read, mostly
+            exc = translate(exc, reading=reading)
         if isinstance(exc, StorageError):
             message = str(exc)
         else:  # a bug, or an error storage did not translate: say so, keep running
@@ -178,5 +192,5 @@ class StoreCalls:
             message = f"could not save or read ({type(exc).__name__}: {exc})"
         from .widgets.safe import visible_line
 
-        self.app.notify(visible_line(message), title="Database",
-                        severity="error", timeout=8, markup=False)
+        self.app.notify(visible_line(message), title="Database", severity="error", timeout=8,
+                        markup=False)

@@ -42,6 +42,10 @@ T = TypeVar("T")
 REVERSIBLE = {"date"}
 
 
+class _ReadFailed(Exception):
+    """A library read failed; the app's one error handler has said why."""
+
+
 class LibraryScreen(Screen):
     """Lists the articles; ``enter`` opens one in the reader. Refreshes whenever it is shown."""
 
@@ -91,6 +95,7 @@ class LibraryScreen(Screen):
         self.warnings: WarningCounts | None = None  # the annotator's event warnings
         self._progress_stale = True
         self._first_page_shown = False
+        self._reloading = False  # a new list is being read (ready_for_keys)
         self.first_paint: float | None = None  # perf_counter() when rows were first painted
         self.last_paint: tuple[int, float] = (0, 0.0)  # (list generation, perf_counter())
 
@@ -143,18 +148,40 @@ class LibraryScreen(Screen):
         return (self.sort == "date") if self.descending is None else self.descending
 
     async def _read(self, fn: Callable[[Store], T]) -> T:
-        """``fn(store)`` in a thread, on the app's read connection."""
-        return await self.app.calls.read(fn)
+        """``fn(store)`` in a thread, on the app's read connection. A failure is shown by the
+        app's one error handler and ends the worker that read (``_ReadFailed``), never the
+        app."""
+        try:
+            return await self.app.calls.read(fn)
+        except Exception as exc:  # noqa: BLE001
+            self.app.calls.report(exc, reading=True)
+            raise _ReadFailed from exc
+
+    @property
+    def ready_for_keys(self) -> bool:
+        """False from a new filter or sort until its first rows are shown: the app holds the
+        keys typed meanwhile (``enter`` right after the filter opens the row the new list
+        shows, not the one the old list had there)."""
+        return not self._reloading
 
     def reload(self, keep_cursor: bool = False, progress: bool = False) -> None:
         """Show the list for the current filter and sort (again); ``progress``: the progress
         line too (the data changed)."""
         self._progress_stale = self._progress_stale or progress
         cursor = self.article_list.cursor if keep_cursor else 0
+        self._reloading = True
         self._load(cursor)
 
     @work(exclusive=True, group="library-list")
     async def _load(self, cursor: int = 0) -> None:
+        try:
+            await self._load_list(cursor)
+        except _ReadFailed:
+            pass
+        finally:
+            self._reloading = False
+
+    async def _load_list(self, cursor: int) -> None:
         """The first rows first (a LIMIT over an index); once they are on screen, the count,
         the progress line and the ids of the whole list (the slow parts at 100,000 articles)."""
         ann, q, sort, desc = self.app.annotator, self.filter_query, self.sort, self.effective_descending
@@ -166,6 +193,7 @@ class LibraryScreen(Screen):
             else:
                 rows = await self._read(lambda s: s.library(ann, q, sort, desc, 0, PAGE))
                 generation = article_list.reset(rows, None, cursor)
+            self._reloading = False  # the first rows are there: keys act on them
             self._show_header()
             await self._painted_or_timeout(generation)
             total = await self._read(lambda s: s.library_count(ann, q))
@@ -180,6 +208,7 @@ class LibraryScreen(Screen):
             total, first, here = await self._read(both)
             generation = article_list.reset(first, total, cursor)
             article_list.put_page(generation, cursor // PAGE, here)
+            self._reloading = False
         self._show_header()
         if self._progress_stale:
             self.progress = await self._read(lambda s: s.progress(ann))
@@ -197,8 +226,11 @@ class LibraryScreen(Screen):
         ann, schema = self.app.annotator, self.app.schema
         total, after = WarningCounts(), 0
         while after is not None:
-            part, after = await self._read(
-                lambda s, a=after: s.event_warnings_batch(ann, schema, a))
+            try:
+                part, after = await self._read(
+                    lambda s, a=after: s.event_warnings_batch(ann, schema, a))
+            except _ReadFailed:
+                return
             total += part
         self.warnings = total
         self._show_progress()
@@ -230,7 +262,10 @@ class LibraryScreen(Screen):
         else:
             def read(s: Store) -> list[ArticleRow]:
                 return s.library(ann, q, sort, desc, start, PAGE)
-        rows = await self._read(read)
+        try:
+            rows = await self._read(read)
+        except _ReadFailed:
+            return
         self.article_list.put_page(generation, page, rows)
 
     @on(ArticleList.Painted)
@@ -398,7 +433,10 @@ class LibraryScreen(Screen):
     @work(exclusive=True, group="library-next")
     async def action_next_todo(self) -> None:
         after = self.last_opened
-        article_id = await self._read(lambda s: s.next_todo(self.app.annotator, after))
+        try:
+            article_id = await self._read(lambda s: s.next_todo(self.app.annotator, after))
+        except _ReadFailed:
+            return
         if article_id is None:
             self.notify("Nothing left to do", markup=False)
             return

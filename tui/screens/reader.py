@@ -185,6 +185,13 @@ class ReaderScreen(Screen):
         self.spans_by_id: dict[int, Span] = {}
         self.building: _Building | None = None
         self._queued = 0  # this screen's session calls not landed yet
+        self._loading = True  # the article is being read: the keys typed meanwhile wait (app)
+
+    @property
+    def ready_for_keys(self) -> bool:
+        """False while the article is read: the app holds the keys typed meanwhile, which are
+        meant for this article (``enter`` then ``/…`` at once)."""
+        return not self._loading
 
     # --- composition and loading ----------------------------------------------------------------
 
@@ -247,7 +254,7 @@ class ReaderScreen(Screen):
     def on_mount(self) -> None:
         shown = self.app.size.width >= PANEL_MIN_WIDTH
         self.panel.display = self.events_panel.display = shown
-        self.view.focus()
+        self.set_focus(self.view)
         self._show_legend()
         self._show_title()
         self._show_status()
@@ -269,18 +276,14 @@ class ReaderScreen(Screen):
         responsive meanwhile. A read in a thread would also compete for the GIL with the
         screen's first paint, row by row (sqlite3 releases it for every row), and take several
         times as long on a busy frame."""
-        calls = self.app.calls
-        if not calls.try_lock():
+        self._loading = True
+        ran, loaded = self.app.calls.read_if_free(partial(self._query, article_id=article_id))
+        if not ran:
             self.run_worker(self._load(article_id), exclusive=True, group="reader")
-            return
-        try:
-            loaded = self._query(calls.store, article_id)
-        except Exception as exc:  # noqa: BLE001 - the one handler says what
-            self._load_failed(exc)
-            return
-        finally:
-            calls.lock.release()
-        self._show_loaded(article_id, loaded)
+        elif loaded is None:
+            self._load_failed()
+        else:
+            self._show_loaded(article_id, loaded)
 
     def _query(self, store: Store, article_id: int) -> _Loaded:
         who = self.app.annotator
@@ -294,8 +297,9 @@ class ReaderScreen(Screen):
             status=store.status(article_id, who),
         )
 
-    def _load_failed(self, exc: BaseException) -> None:
-        self.app.calls.report(exc)
+    def _load_failed(self) -> None:
+        """The read failed (the one handler has said why): back to the library."""
+        self._loading = False
         if self.article is None:
             self.call_later(self.app.pop_screen)
 
@@ -303,13 +307,15 @@ class ReaderScreen(Screen):
         try:
             loaded = await self.app.calls.read(partial(self._query, article_id=article_id))
         except Exception as exc:  # noqa: BLE001
-            self._load_failed(exc)
+            self.app.calls.report(exc, reading=True)
+            self._load_failed()
             return
         self._show_loaded(article_id, loaded)
 
     def _show_loaded(self, article_id: int, loaded: _Loaded) -> None:
         if article_id != self.article_id:  # another article was asked for meanwhile
             return
+        self._loading = False
         article = loaded.article
         app = self.app
         self.article = article
@@ -392,10 +398,17 @@ class ReaderScreen(Screen):
             then(outcome)
 
     def _failed(self, session: AnnotationSession, _exc: BaseException) -> None:
-        """A call failed (the notice is shown): show what is really stored."""
+        """A call failed (the notice is shown): show what is really stored. (When reading it
+        back fails too, that is said once more, and the screen keeps what it shows.)"""
         self._queued -= 1
         if session is self.session and self.is_attached:
-            self._call(lambda s: Outcome(s.state()))
+            self._queued += 1
+            self.app.calls.write(lambda _store: Outcome(session.state()),
+                                 done=partial(self._landed, session, None),
+                                 failed=partial(self._gave_up, session))
+
+    def _gave_up(self, session: AnnotationSession, _exc: BaseException) -> None:
+        self._queued -= 1
 
     def _show_state(self, state: State) -> None:
         """Show a state the store returned: spans, events, status, flag; argument mode follows
