@@ -10,8 +10,13 @@ mode (0666 less the umask), not ``mkstemp``'s 0600. A symbolic link is followed:
 points at is replaced, the link stays. An existing file we may not write is refused, as
 ``open(path, "w")`` would refuse it, although the directory would let us rename over it.
 
-Standard output (``-``), character and block devices and FIFOs are written directly, never
-renamed over (as root, a rename would replace ``/dev/null`` with a regular file).
+Standard output (``-``), open file descriptors named as files (``/dev/stdout``, ``/dev/stderr``,
+``/dev/fd/N``, ``/proc/self/fd/N``, and links to them), character and block devices, FIFOs and
+sockets are written directly, never renamed over (as root, a rename would replace ``/dev/null``
+with a regular file). Which is which is decided by the path as given, not by where it resolves
+to: ``-o /dev/stdout >> log`` appends to ``log`` (through the descriptor the shell opened, so
+its offset and append mode hold) instead of replacing it, and with standard output a pipe,
+``/dev/stdout`` (which resolves to ``pipe:[N]``) is the pipe.
 
 ``all_or_nothing()`` groups outputs: inside it every ``atomic_output`` is written and fsynced
 as above, but the renames wait until the group ends without an error; on an error every
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import stat
 import sys
@@ -121,12 +127,25 @@ def _fsync_directory(directory: str) -> None:
         os.close(fd)
 
 
+# the temporary name adds 14 bytes (".", ".<8 hex>.tmp") to the target's: cut it to stay well
+# within NAME_MAX (255 bytes on every common file system)
+_BASE_BYTES = 200
+
+
+def _cut(base: str, limit: int = _BASE_BYTES) -> str:
+    """``base`` cut to at most ``limit`` bytes in the file system's encoding, at a character."""
+    while len(os.fsencode(base)) > limit:
+        base = base[:-1]
+    return base
+
+
 def _temporary(directory: str, base: str) -> tuple[int, str]:
-    """A new file ``.<base>.<random>.tmp`` in ``directory``, created with mode 0666 less the
-    umask (as ``open`` creates files)."""
+    """A new file ``.<base>.<random>.tmp`` in ``directory`` (``base`` cut to 200 bytes),
+    created with mode 0666 less the umask (as ``open`` creates files)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    base = _cut(base)
     for _ in range(100):
-        tmp = os.path.join(directory, f".{base[:200]}.{secrets.token_hex(4)}.tmp")
+        tmp = os.path.join(directory, f".{base}.{secrets.token_hex(4)}.tmp")
         try:
             return os.open(tmp, flags, 0o666), tmp
         except FileExistsError:
@@ -143,9 +162,45 @@ def _writable(target: str) -> None:
     raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), target)
 
 
+# /proc/<pid>/fd, /proc/<pid>/task/<tid>/fd (what /proc/self/fd, /proc/thread-self/fd and
+# Linux's /dev/fd resolve to), and /dev/fd where it is a file system of its own (BSD, macOS)
+_FD_DIRECTORY = re.compile(r"/proc/(\d+)(?:/task/\d+)?/fd|/dev/fd")
+
+
+class _Descriptor:
+    """An open file descriptor named as a file: ``fd`` of this process (``own``), or another
+    process's, reached through ``path``."""
+
+    __slots__ = ("fd", "own", "path")
+
+    def __init__(self, fd: int, own: bool, path: str) -> None:
+        self.fd, self.own, self.path = fd, own, path
+
+
+def _descriptor(name: str) -> _Descriptor | None:
+    """The file descriptor ``name`` names (``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``,
+    a link to one of those), found by following links one at a time up to the descriptor's
+    own entry (which is not followed: it may point at ``pipe:[N]``); else None."""
+    path = os.path.abspath(name)
+    for _ in range(40):  # SYMLOOP_MAX
+        directory, base = os.path.split(path)
+        parent = os.path.realpath(directory)
+        found = _FD_DIRECTORY.fullmatch(parent)
+        if found and base.isdigit():
+            own = found.group(1) is None or int(found.group(1)) == os.getpid()
+            return _Descriptor(int(base), own, os.path.join(parent, base))
+        try:
+            link = os.readlink(path)
+        except OSError:  # not a link (or not there): an ordinary path
+            return None
+        path = os.path.join(parent, link)  # relative to the link's (resolved) directory
+    return None
+
+
 def writes_directly(output: str) -> bool:
-    """Is ``output`` written in place (standard output, a device, a FIFO) rather than replaced?"""
-    if output == STDOUT:
+    """Is ``output`` written in place (standard output, a file descriptor, a device, a FIFO, a
+    socket) rather than replaced?"""
+    if output == STDOUT or _descriptor(output) is not None:
         return True
     try:
         mode = os.stat(output).st_mode
@@ -199,8 +254,8 @@ def all_or_nothing() -> Iterator[None]:
 def atomic_output(path: str | os.PathLike, mode: str = "w", *, encoding: str = "utf-8",
                   newline: str | None = "\n") -> Iterator[IO]:
     """A file object to write ``path`` through (``mode`` ``"w"``: UTF-8 text with ``newline``;
-    ``"wb"``: bytes), replaced atomically or, for ``-``, devices and FIFOs, written directly.
-    Missing parent directories are created."""
+    ``"wb"``: bytes), replaced atomically or, for ``-``, file descriptors, devices, FIFOs and
+    sockets, written directly. Missing parent directories are created."""
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_output writes 'w' or 'wb', not {mode!r}")
     binary = mode == "wb"
@@ -217,19 +272,23 @@ def atomic_output(path: str | os.PathLike, mode: str = "w", *, encoding: str = "
         return
 
     try:
+        descriptor = _descriptor(name)
+        st = None
+        if descriptor is None:
+            try:
+                st = os.stat(name)  # the path as given: what it is decides, not where it leads
+            except FileNotFoundError:
+                st = None
+            if st is not None and stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), name)
         target = os.path.realpath(name)  # a link's file is replaced, in its own directory
-        try:
-            st = os.stat(target)
-        except FileNotFoundError:
-            st = None
-        if st is not None and stat.S_ISDIR(st.st_mode):
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), name)
     except OSError as exc:
         _reraise(exc, name, own=True)
 
-    if st is not None and not stat.S_ISREG(st.st_mode):  # a device or a FIFO: in place
+    if descriptor is not None or (st is not None and not stat.S_ISREG(st.st_mode)):
+        # a file descriptor, a device, a FIFO, a socket: written in place, never renamed over
         try:
-            fh = open(target, mode, **text_args)
+            fh = _open_in_place(name, descriptor, mode, text_args)
         except OSError as exc:
             _reraise(exc, name, own=True)
         try:
@@ -286,6 +345,23 @@ def atomic_output(path: str | os.PathLike, mode: str = "w", *, encoding: str = "
     if older is not None:  # written twice in one group: the newer content wins
         older.discard()
     group[pending.target] = pending
+
+
+def _open_in_place(name: str, descriptor: _Descriptor | None, mode: str, text_args: dict) -> IO:
+    """``name`` opened for writing in place: one of our own descriptors duplicated (its offset
+    and O_APPEND are the shell's: ``>> log`` appends, and a pipe stays the pipe), anything else
+    opened by its name."""
+    if descriptor is None or not descriptor.own:
+        return open(descriptor.path if descriptor else name, mode, **text_args)
+    for stream in (sys.stdout, sys.stderr):  # what they hold goes first, in order
+        if stream is not None:
+            stream.flush()
+    fd = os.dup(descriptor.fd)
+    try:
+        return os.fdopen(fd, mode, **text_args)
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _owner(fd: int) -> tuple[int, int]:

@@ -120,6 +120,68 @@ def test_dev_null_and_stdout_still_work(corpus, tmp_path):
     assert to_stdout.stdout == out.read_text("utf-8") != ""
 
 
+def shell(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    """``sh -c script`` with ``$NEWSMARK`` the console script: the shell opens the redirections."""
+    return subprocess.run(["sh", "-c", script], cwd=cwd, capture_output=True, timeout=120,
+                          env={**os.environ, "NEWSMARK": str(NEWSMARK), **env})
+
+
+@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "link"])
+def test_a_file_descriptor_as_output_is_written_through_not_replaced(corpus, tmp_path, name):
+    """``-o /dev/stdout`` (and its kin, and a link to it) writes the descriptor the shell
+    opened: into a pipe (it resolves to ``pipe:[N]``, which is no path), appended with ``>>``,
+    at the offset of ``>``; never renamed over the file it leads to."""
+    (tmp_path / "link").symlink_to("/dev/stdout")
+    expected = {}
+    for fmt in ("prodigy", "conll", "spacy"):
+        expected[fmt] = subprocess.run(
+            [str(NEWSMARK), *output_args(fmt, "-"), "--db", str(corpus)], capture_output=True,
+            check=True).stdout
+
+    for fmt in ("prodigy", "conll", "spacy"):  # a pipe
+        result = subprocess.run([str(NEWSMARK), *output_args(fmt, name), "--db", str(corpus)],
+                                capture_output=True, cwd=tmp_path, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == expected[fmt] != b""
+
+    log = tmp_path / "app.log"
+    log.write_bytes(b"first line\n")
+    inode = log.stat().st_ino
+    result = shell(f'"$NEWSMARK" export --format conll -o {name} --db "$DB" >> app.log && '
+                   f'"$NEWSMARK" export --format conll -o {name} --db "$DB" >> app.log',
+                   tmp_path, DB=str(corpus))
+    assert result.returncode == 0, result.stderr
+    assert log.read_bytes() == b"first line\n" + 2 * expected["conll"]  # appended, twice
+    assert log.stat().st_ino == inode  # the same file, not one renamed over it
+
+    result = shell(f'echo earlier > out.jsonl; "$NEWSMARK" export -o {name} --db "$DB" > out.jsonl',
+                   tmp_path, DB=str(corpus))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out.jsonl").read_bytes() == expected["prodigy"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.log", "link", "out.jsonl"]
+
+
+def test_hf_next_to_a_file_descriptor_writes_labels_here(corpus, tmp_path):
+    result = shell('"$NEWSMARK" export --format hf -o /dev/stdout --db "$DB" > out.jsonl',
+                   tmp_path, DB=str(corpus))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["labels.json", "out.jsonl"]
+    assert (tmp_path / "out.jsonl").read_bytes().startswith(b'{"id":')
+
+
+def test_the_longest_legal_names_get_a_temporary_file(corpus, tmp_path):
+    """The temporary name is the target's cut to 200 bytes (not characters) plus 14: a
+    246-byte name of two-byte characters still fits NAME_MAX (255 bytes)."""
+    names = ["\u00e4" * 120 + ".jsonl", "\u20ac" * 83 + ".jsonl", "a" * 249 + ".jsonl"]
+    assert [len(n.encode()) for n in names] == [246, 255, 255]
+    for name in names:
+        (tmp_path / name).write_bytes(b"old\n")
+        result = newsmark("export", "-o", tmp_path / name, "--db", corpus)
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / name).read_bytes().startswith(b'{"text":')
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+
+
 # --- a file size limit part-way: the earlier file stays -----------------------------------------
 
 
