@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
@@ -105,23 +106,38 @@ def parse_opml(data: bytes, where: str = "OPML") -> list[Subscription]:
     return subs
 
 
+# what XML 1.0 cannot hold, not even as a character reference: C0 controls but tab, LF and CR,
+# lone surrogates, U+FFFE and U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` with every character XML 1.0 forbids replaced by U+FFFD, so the document
+    parses (ours and every other reader's); everything else, C1 and bidi controls included,
+    is kept as it is."""
+    return _NOT_XML.sub("\ufffd", value)
+
+
 def write_opml(subs: list[Subscription], title: str = "newsmark feeds") -> str:
-    """OPML 2.0, one folder per first tag (other tags in a ``category`` attribute)."""
+    """OPML 2.0, one folder per first tag (other tags in a ``category`` attribute). Characters
+    XML 1.0 forbids (ESC, BEL, …) are written as U+FFFD: ``parse_opml`` reads the file back."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
-    ET.SubElement(head, "title").text = title
+    ET.SubElement(head, "title").text = xml_text(title)
     body = ET.SubElement(root, "body")
     folders: dict[str, ET.Element] = {}
     for sub in subs:
         parent = body
-        if sub.tags:
-            tag = sub.tags[0]
+        tags = [xml_text(t) for t in sub.tags]
+        if tags:
+            tag = tags[0]
             if tag not in folders:
                 folders[tag] = ET.SubElement(body, "outline", text=tag, title=tag)
             parent = folders[tag]
-        attrs = {"type": "rss", "text": sub.name, "title": sub.name, "xmlUrl": sub.url}
-        if len(sub.tags) > 1:
-            attrs["category"] = ",".join(sub.tags[1:])
+        name = xml_text(sub.name)
+        attrs = {"type": "rss", "text": name, "title": name, "xmlUrl": xml_text(sub.url)}
+        if len(tags) > 1:
+            attrs["category"] = ",".join(tags[1:])
         ET.SubElement(parent, "outline", attrs)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

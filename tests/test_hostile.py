@@ -257,7 +257,8 @@ def test_import_list_and_stats_show_hostile_names_visibly(tmp_path, db_path):
     assert_shown(result.output)
     (line,) = result.output.splitlines()
     assert line.endswith("Title " + "".join(SHOWN) + " end")
-    assert "done" in line and "src\\x1b]0;pwn" in line  # the source, cut to its column
+    # the source cut to its 16 characters, then escaped: never in the middle of an escape
+    assert "done" in line and "  src\\x1b]0;pwned\\x07\\x1b[2  Title " in line
 
     result = invoke("stats", db=db_path)
     assert result.exit_code == 0
@@ -370,3 +371,36 @@ def test_the_progress_bar_on_a_terminal_shows_file_names_escaped(tmp_path):
         assert raw not in out, (raw, out)
     assert f"added: {d}/a" + "".join(SHOWN) + ".txt -> #1" in out
     assert f"failed: {d}/b" + "".join(SHOWN) + ".txt: empty input" in out
+
+
+def test_export_opml_writes_what_xml_cannot_hold_as_u_fffd_and_reads_back(tmp_path, db_path):
+    """XML 1.0 forbids ESC and BEL even as character references: ``export-opml`` writes them as
+    U+FFFD, so ``import-opml`` (or any other reader) takes the file back; C1 and bidi controls
+    are legal XML and survive as they are."""
+    from storage.repo import Store
+
+    store = Store(db_path)
+    try:
+        store.add_feed("https://example.org/rss", f"evil{EVIL}\r\t", [f"tag{EVIL}", f"more{EVIL}"])
+        store.add_feed("https://example.com/atom", "plain", [])
+    finally:
+        store.close()
+    opml = tmp_path / "feeds.opml"
+    result = newsmark("feed", "export-opml", opml, db=db_path)
+    assert result.returncode == 0, result.stderr
+    data = opml.read_text("utf-8")
+    assert "\x1b" not in data and "\x07" not in data
+    again = tmp_path / "again.db"
+    result = newsmark("feed", "import-opml", opml, db=again)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"2 feeds added from {opml}\n"
+
+    legal = EVIL.replace("\x1b", "\ufffd").replace("\x07", "\ufffd")
+    store = Store(again)
+    try:
+        feeds = {f.url: f for f in store.feeds()}
+    finally:
+        store.close()
+    assert feeds["https://example.org/rss"].name == f"evil{legal}\r\t"  # CR and tab as &#13; &#09;
+    assert feeds["https://example.org/rss"].tags == [f"tag{legal}", f"more{legal}"]
+    assert feeds["https://example.com/atom"].name == "plain"

@@ -45,8 +45,9 @@ def list_(db_path: Path, annotator: str) -> None:
     store = open_store(db_path)
     for row in store.list_articles(annotator):
         echo(
-            f"{row.id:>6}  {row.status:<11} {row.spans:>4}  {field(row.published)[:10]:<10}  "
-            f"{field(row.source)[:16]:<16}  {field(row.title)}"
+            # cut to the column before escaping: never in the middle of an escape
+            f"{row.id:>6}  {row.status:<11} {row.spans:>4}  {field((row.published or '')[:10]):<10}  "
+            f"{field((row.source or '')[:16]):<16}  {field(row.title)}"
         )
 
 
