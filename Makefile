@@ -1,10 +1,11 @@
-# newsmark: `make run` opens the TUI on the bundled seeds, `make test` runs everything.
+# newsmark: `make run` opens the TUI on the bundled seeds, `make test` runs every test (it needs nothing
+# beside the repository), `make quality` runs the quality guards on the development sets in ../shared.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test quality lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +22,14 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
+# The extraction F1 floors, on the development sets in ../shared (not in the repository).
+SHARED := ../shared
+quality: $(STAMP)
+	@test -d $(SHARED)/bench || { echo "make quality needs $(SHARED)/bench (the development sets) beside the repository"; exit 1; }
+	$(BIN)/python -m pytest -q quality
+
 # Every benchmark prints measured ratios; none is a timed test. BENCH=name runs one.
+# extraction and dump_cleaner read ../shared/bench.
 BENCH ?= extraction dump_cleaner fetch memory library startup keystrokes events export concurrency
 bench: $(STAMP)
 	@for b in $(BENCH); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done

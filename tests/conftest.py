@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared"
+SEEDS_GOLD = Path(__file__).parent / "fixtures" / "seeds-gold"  # a copy of ../shared/seeds-gold
 SEED_000 = SEEDS / "000_71f70b58b3c77997.txt"
 SEED_004 = SEEDS / "004_a3ab11ef8939880d.txt"
 GOLDEN = Path(__file__).parent / "golden"

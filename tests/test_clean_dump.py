@@ -1,7 +1,7 @@
 """clean_dump: plain-text web dumps down to the article.
 
-Gold files: the seeds' gold lives in ``../shared/seeds-gold`` (next to the repository); the other
-layouts are ``tests/fixtures/dumps/NAME.txt`` + ``NAME.json`` in the same format (``body``,
+Gold files: the seeds' gold is ``tests/fixtures/seeds-gold/`` (a copy of ``../shared/seeds-gold``); the
+other layouts are ``tests/fixtures/dumps/NAME.txt`` + ``NAME.json`` in the same format (``body``,
 ``title``, ``kicker``, ``author``, ``published``, ``boilerplate_examples``, optionally
 ``standfirst``). Every case is checked the same way: exact body, metadata where the gold gives
 it, and no boilerplate example anywhere in the body.
@@ -24,7 +24,7 @@ from newsmark.text import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
-SEEDS_GOLD = ROOT.parent / "shared" / "seeds-gold"
+SEEDS_GOLD = Path(__file__).resolve().parent / "fixtures" / "seeds-gold"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dumps"
 
 
@@ -39,7 +39,7 @@ CASES = _cases()
 
 
 def _load(txt: Path, gold: Path) -> tuple[str, dict]:
-    assert gold.exists(), f"gold missing: {gold} (the seeds' gold lives in ../shared/seeds-gold)"
+    assert gold.exists(), f"gold missing: {gold} (the seeds' gold lives in tests/fixtures/seeds-gold)"
     return normalize(txt.read_text(encoding="utf-8")), json.loads(gold.read_text(encoding="utf-8"))
 
 

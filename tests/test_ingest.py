@@ -9,13 +9,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from conftest import SEED_000, SEED_004, SEEDS, SHARED, check_golden
+from conftest import SEED_000, SEED_004, SEEDS, SEEDS_GOLD, check_golden
 
 from newsmark.ingest import output_name
 from newsmark.text import text_hash, tokenize
 from storage.repo import Store
 
-GOLD = SHARED / "seeds-gold"
+GOLD = SEEDS_GOLD
 
 
 def gold(seed: Path) -> dict:
