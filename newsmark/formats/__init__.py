@@ -9,18 +9,26 @@ Every file a format writes goes through ``newsmark.atomic.atomic_output`` (``tex
 text): complete or untouched, and an error writing it is an ``OutputError`` naming the file.
 ``export`` runs a format inside ``all_or_nothing``: the files of one export (hf's JSONL and its
 ``labels.json``, brat's directory) are renamed into place together, once all are written.
+
+An output that is a terminal (``-o -`` on one, ``/dev/tty``) never gets raw control characters
+from the data: ``text_output`` writes through ``TerminalText``, which escapes C0/C1 controls,
+DEL and bidi controls (JSON formats as ``\\uXXXX`` escapes, so the JSON still decodes to the
+same strings; conll as the CLI writes them, ``\\x1b``, ``\\u202e``), and a binary format refuses
+a terminal (``TerminalError``). A pipe or a file gets the exact bytes.
 """
 
 from __future__ import annotations
 
 import importlib
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import IO
 
-from ..atomic import all_or_nothing, atomic_output
+from ..atomic import all_or_nothing, atomic_output, display_name
 from ..model import Article, Event, Schema, Span
+from ..text import escape_controls, escape_json
 
 # name -> module; the CLI offers exactly these
 FORMATS = {
@@ -52,9 +60,52 @@ def export(fmt: str, records: Iterable[Record], output: str, schema: Schema, **o
         return module.export(records, output, schema, **options)
 
 
+class TerminalError(ValueError):
+    """A binary format was asked to write to a terminal."""
+
+    def __init__(self, output: str, fmt: str) -> None:
+        super().__init__(f"{display_name(output)} is a terminal: {fmt} is binary output: "
+                         "use -o FILE or a pipe")
+
+
+def escape_text(text: str) -> str:
+    """Plain text (conll) for a terminal: controls and bidi controls written out as the CLI
+    writes them (``\\x1b``, ``\\u202e``); tab and LF kept."""
+    return escape_controls(text, one_line=False)
+
+
+class TerminalText:
+    """A text stream to a terminal: everything written passes through ``escape`` (a function
+    of each string, character by character, so how the writes are cut does not matter).
+    Closing it leaves the terminal's stream to its owner."""
+
+    def __init__(self, stream: IO[str], escape: Callable[[str], str]) -> None:
+        self._stream, self._escape = stream, escape
+
+    def write(self, text: str) -> int:
+        self._stream.write(self._escape(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return True
+
+
 @contextmanager
-def text_output(output: str) -> Iterator[io.TextIOBase]:
+def text_output(output: str, terminal: Callable[[str], str] = escape_json
+                ) -> Iterator[io.TextIOBase | TerminalText]:
     """A text stream for ``output`` (``-`` is standard output), UTF-8, LF line endings; a file
-    is replaced atomically (see ``newsmark.atomic``)."""
+    is replaced atomically (see ``newsmark.atomic``). On a terminal, a ``TerminalText``
+    escaping through ``terminal`` (``escape_json`` for JSON, ``escape_text`` for plain text)."""
     with atomic_output(output, "w", encoding="utf-8", newline="\n") as fh:
-        yield fh
+        yield TerminalText(fh, terminal) if fh.isatty() else fh
+
+
+def to_terminal(out: object) -> bool:
+    """Is ``out`` (from ``text_output``) a terminal, to be written as text, never as bytes?"""
+    return isinstance(out, TerminalText)

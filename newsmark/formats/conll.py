@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model import Article, Schema, Span
-from . import Record, text_output
+from . import Record, escape_text, text_output
 
 DOCSTART = "-DOCSTART- -X- -X- O"
 _LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -118,7 +118,7 @@ def lines(article: Article, spans: list[Span]) -> tuple[list[str], list[Span]]:
 
 def export(records: Iterable[Record], output: str, schema: Schema, **_options) -> dict:
     n = n_spans = n_dropped = 0
-    with text_output(output) as out:
+    with text_output(output, terminal=escape_text) as out:
         for r in records:
             body, dropped = lines(r.article, r.spans)
             out.write(DOCSTART + "\n\n")

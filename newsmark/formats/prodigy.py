@@ -17,7 +17,7 @@ import orjson
 from ..events import validate
 from ..model import Article, Event, Schema, Span
 from ..text import token_bounds, token_bounds_finder
-from . import Record, text_output
+from . import Record, text_output, to_terminal
 
 
 def stable_hash(*parts: str) -> int:
@@ -181,8 +181,9 @@ def export(records: Iterable[Record], output: str, schema: Schema,
         n = 0
         with text_output(output) as out:
             out.flush()
+            as_text = output == "-" or to_terminal(out)
             for data, count in rendered:
-                if output == "-":
+                if as_text:
                     out.write(data.decode("utf-8"))
                 else:
                     out.buffer.write(data)
@@ -191,7 +192,7 @@ def export(records: Iterable[Record], output: str, schema: Schema,
     n = 0
     article = tokens = None
     with text_output(output) as out:
-        if output == "-":  # standard output: its own encoding and newlines
+        if output == "-" or to_terminal(out):  # standard output: its own encoding and newlines
             write = out.write
             line = _line_str
         else:  # our UTF-8 file with LF newlines: orjson's bytes as they are

@@ -37,7 +37,7 @@ from typing import BinaryIO
 
 from ..atomic import OutputError, atomic_output, reason
 from ..model import Schema
-from . import Record
+from . import Record, TerminalError
 from .conll import resolve_overlaps
 from .prodigy import _bounds, _event
 
@@ -224,6 +224,8 @@ class DocBinWriter:
 def export(records: Iterable[Record], output: str, schema: Schema, **_options) -> dict:
     n = n_spans = n_ents = n_events = 0
     with atomic_output(output, "wb") as out:
+        if out.isatty():  # compressed msgpack is no text: a terminal would interpret it
+            raise TerminalError(output, "spacy")
         writer = DocBinWriter(out)
         try:
             for r in records:

@@ -107,6 +107,7 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
     from importlib import import_module
 
     from newsmark.atomic import all_or_nothing
+    from newsmark.formats import TerminalError
     from newsmark.formats import export as run_export
     from newsmark.formats.brat import BratError
     from newsmark.formats.prodigy import AlignmentError
@@ -140,7 +141,7 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
                 else:
                     summary = run_export(fmt, store.records(sel), out, schema, relations=relations)
                 done.append((out, summary))
-    except (AlignmentError, BratError) as exc:
+    except (AlignmentError, BratError, TerminalError) as exc:
         raise Fail(str(exc)) from None
     except OSError as exc:  # a full disk, a file size limit, no permission, …
         raise cannot_write(exc, out) from None
