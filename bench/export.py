@@ -1,7 +1,7 @@
 """Export at scale: peak memory at 100,000 articles versus 10,000, and prodigy throughput versus
 a bare loop over the same rows.
 
-Two generated databases (``storage.bulk.generate``: articles of 150 words, 20 spans and 2 events
+Two generated databases (``storage._bulk.generate``: articles of 150 words, 20 spans and 2 events
 with two arguments each, a third of them done) are written once into a temporary directory.
 Every measurement runs in a fresh subprocess:
 
@@ -10,7 +10,7 @@ Every measurement runs in a fresh subprocess:
   (the export renders batches in worker processes, one per core up to 4). Target:
   peak(100,000) ÷ peak(10,000) ≤ 1.2.
 - ``export1``: the same with ``--jobs 1``, everything in one process: the single-core figures.
-- ``bare``: ``storage.bulk.iter_bare`` (one ordered cursor per table, merged by article id) and a
+- ``bare``: ``storage._bulk.iter_bare`` (one ordered cursor per table, merged by article id) and a
   ``json.dumps`` per article of its rows, written to /dev/null: the floor. Target: export
   throughput ÷ bare throughput ≥ 0.5.
 - ``read`` (for reference): ``Store.records()`` alone, no format: what reading costs.
@@ -52,7 +52,7 @@ def child(mode: str, db: str) -> None:
         except SystemExit:
             pass
     elif mode == "bare":
-        from storage.bulk import iter_bare
+        from storage._bulk import iter_bare
 
         with open(os.devnull, "w", encoding="utf-8") as out:
             for row in iter_bare(db):
@@ -127,7 +127,7 @@ def main() -> None:
         return
     if args.generate:
         sys.path.insert(0, str(ROOT))
-        from storage.bulk import generate
+        from storage._bulk import generate
 
         generate(args.generate[1], int(args.generate[0]))
         return

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 
 from newsmark.formats import Record
-from newsmark.model import Argument, Event, PackedArticle, Span
+from newsmark.model import Argument, Event, Span
 from newsmark.query import Query
 from newsmark.split import split_of
+
+from ._packed import PackedArticle
 
 BATCH = 500
 _ANN = re.compile(r":ann\b")

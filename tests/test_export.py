@@ -196,7 +196,8 @@ def test_dumps_is_json_dumps(value):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=unicode_text, data=st.data())
 def test_packed_article_exports_as_the_article(text: str, data):
-    from newsmark.model import Event, PackedArticle, Span
+    from newsmark.model import Event, Span
+    from storage._packed import PackedArticle
     from storage.repo import _tokens_to_json
 
     text = normalize(text)

@@ -1,9 +1,10 @@
-"""Bulk rows for benchmarks: a synthetic annotated library written fast, and a bare reader.
+"""Bulk rows for benchmarks and tests: a synthetic annotated library written fast, and a bare
+reader. Private (not newsmark's API) and not used by newsmark itself.
 
-Not used by newsmark itself. ``generate`` writes articles, spans, events, arguments and
-attributes with ``insert_all`` in one transaction (explicit ids, no per-row queries);
-``iter_bare`` reads the same rows an export reads, merged by article id with one streaming
-cursor per table, and nothing else: the floor an export's speed is compared with.
+``generate`` writes articles, spans, events, arguments and attributes with ``insert_all`` in one
+transaction (explicit ids, no per-row queries); ``iter_bare`` reads the same rows an export
+reads, merged by article id with one streaming cursor per table, and nothing else: the floor an
+export's speed is compared with.
 """
 
 from __future__ import annotations
