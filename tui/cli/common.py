@@ -32,17 +32,66 @@ def field(value: object) -> str:
 def echo(message: str = "", err: bool = False, nl: bool = True, data: bool = False) -> None:
     """``click.echo`` with every control character but LF and tab escaped. ``data``: the
     command's output itself (extract's text, OPML): escaped on a terminal only, so a pipe or a
-    redirect gets it byte for byte."""
+    redirect gets it byte for byte (UTF-8, whatever the locale; click would strip the escape
+    sequences it recognises from a stream that is not a terminal).
+
+    An error writing is a ``StreamError`` naming the stream (the root group reports it)."""
     stream = sys.stderr if err else sys.stdout
-    if data and not stream.isatty():
-        click.echo(message, err=err, nl=nl)
+    try:
+        if data and not stream.isatty():
+            _write_bytes(stream, (message + ("\n" if nl else "")).encode("utf-8"))
+        else:
+            click.echo(escape_controls(message, one_line=False), err=err, nl=nl)
+    except OSError as exc:
+        raise StreamError(exc, err) from exc
+
+
+def _write_bytes(stream, data: bytes) -> None:
+    binary = getattr(stream, "buffer", None)
+    if binary is None:  # a text-only stream (a test's): as text, nothing stripped
+        stream.write(data.decode("utf-8"))
+        stream.flush()
         return
-    click.echo(escape_controls(message, one_line=False), err=err, nl=nl)
+    stream.flush()  # what was written as text goes first
+    binary.write(data)
+    binary.flush()
 
 
 def echo_json(text: str) -> None:
     """JSON text, with the characters ``echo`` escapes written as ``\\uXXXX`` (the same JSON)."""
-    click.echo(escape_json(text))
+    try:
+        click.echo(escape_json(text))
+    except OSError as exc:
+        raise StreamError(exc, False) from exc
+
+
+class StreamError(OSError):
+    """Writing standard output (``err`` False) or standard error failed: ``str`` is one line,
+    ``standard output: cannot write (No space left on device)``."""
+
+    def __init__(self, cause: OSError, err: bool) -> None:
+        from newsmark.atomic import reason
+
+        super().__init__(cause.errno, reason(cause))
+        self.err = err
+
+    @property
+    def stream(self) -> str:
+        return "standard error" if self.err else "standard output"
+
+    def __str__(self) -> str:
+        return f"{self.stream}: cannot write ({self.strerror})"
+
+
+def flush_standard_streams() -> None:
+    """Flush standard output and standard error, an error as ``StreamError``: what a command
+    left buffered fails here, reported, rather than in the interpreter's flush at exit."""
+    for err, stream in ((False, sys.stdout), (True, sys.stderr)):
+        try:
+            if stream is not None:
+                stream.flush()
+        except OSError as exc:
+            raise StreamError(exc, err) from exc
 
 
 class Fail(click.ClickException):

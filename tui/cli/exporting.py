@@ -12,6 +12,7 @@ from newsmark.formats import FORMATS
 
 from .common import (
     Fail,
+    StreamError,
     db_option,
     default_annotator,
     echo,
@@ -106,7 +107,7 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
     from dataclasses import replace
     from importlib import import_module
 
-    from newsmark.atomic import all_or_nothing
+    from newsmark.atomic import STDOUT, all_or_nothing
     from newsmark.formats import TerminalError
     from newsmark.formats import export as run_export
     from newsmark.formats.brat import BratError
@@ -144,6 +145,8 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
     except (AlignmentError, BratError, TerminalError) as exc:
         raise Fail(str(exc)) from None
     except OSError as exc:  # a full disk, a file size limit, no permission, …
+        if exc.filename == STDOUT:  # as every command's standard output: a broken pipe is quiet
+            raise StreamError(exc, err=False) from None
         raise cannot_write(exc, out) from None
     for out, summary in done:
         where = f" -> {field(out)}" if split is not None else ""

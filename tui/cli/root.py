@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import errno
+import io
+import os
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from newsmark import __version__
 from storage.errors import StorageError
 
-from .common import DB_HELP, Fail, escaped
+from .common import DB_HELP, Fail, StreamError, escaped, flush_standard_streams
+
+# the exit status after a broken pipe on standard output (``newsmark list | head -1``): what a
+# program killed by SIGPIPE reports in the shell, 128 + 13; nothing is printed
+BROKEN_PIPE_STATUS = 141
 
 
 class Newsmark(click.Group):
     """The root group: a ``StorageError`` from any command (the database busy past the busy
     timeout, disk full, a newer schema, …) is one ``Error:`` line and exit status 1. Click's own
-    errors for what was typed (``No such option '--\\x1b[2J'``) are printed escaped too."""
+    errors for what was typed (``No such option '--\\x1b[2J'``) are printed escaped too.
+
+    Standard output that cannot be written (a full disk, ``> /dev/full``, an I/O error) is one
+    line, ``Error: standard output: cannot write (No space left on device)``, and exit status 1;
+    a broken pipe (the reader has gone: ``| head -1``) ends the command quietly with status 141.
+    Standard error that cannot be written: exit status 1, nothing more to say it with."""
 
     def make_context(self, *args, **kwargs) -> click.Context:
         try:
@@ -26,12 +40,52 @@ class Newsmark(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            flush_standard_streams()  # what is still buffered fails here, not at exit
+            return result
         except StorageError as exc:
             raise Fail(str(exc)) from None
         except click.ClickException as exc:
             escaped(exc)
             raise
+        except StreamError as exc:
+            stream_failed(exc)
+        except BaseExceptionGroup as group:  # from a task group (ingest's fetches)
+            found = _first(group, StreamError)
+            if found is None:
+                raise
+            stream_failed(found)
+
+
+def stream_failed(exc: StreamError) -> NoReturn:
+    """End the command after ``exc``: the broken stream is pointed at the null device (so the
+    interpreter's flush at exit has nowhere to fail: no "Exception ignored" message), then
+    quietly with status 141 for a broken pipe, else one ``Error:`` line and status 1."""
+    stream = sys.stderr if exc.err else sys.stdout
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, stream.fileno())
+        finally:
+            os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a file descriptor (a test's stream): nothing to silence
+    if exc.errno == errno.EPIPE:
+        sys.exit(BROKEN_PIPE_STATUS)
+    if exc.err:  # standard error itself: no line can say it
+        sys.exit(1)
+    raise Fail(str(exc)) from None
+
+
+def _first(group: BaseExceptionGroup, kind: type[BaseException]):
+    for exc in group.exceptions:
+        if isinstance(exc, kind):
+            return exc
+        if isinstance(exc, BaseExceptionGroup):
+            found = _first(exc, kind)
+            if found is not None:
+                return found
+    return None
 
 
 @click.group(cls=Newsmark, invoke_without_command=True)
