@@ -1,7 +1,8 @@
 """Exports are complete or untouched: a full disk (``/dev/full``), a file size limit
 (``RLIMIT_FSIZE``, as ``ulimit -f`` sets it) or an unwritable name ends the real ``newsmark``
 command with one ``Error:`` line and exit status 1, the earlier file byte for byte as it was and
-no temporary file left; devices and standard output are written in place, never replaced.
+no temporary file left; SIGTERM and SIGHUP part-way (a kill, a dropped SSH connection) leave the
+same; devices, file descriptors and standard output are written in place, never replaced.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -208,6 +210,94 @@ def test_write_past_the_file_size_limit_keeps_the_earlier_file(corpus, tmp_path)
             one_error(result, f"Error: {outs[fmt]}: cannot write (File too large)")
         assert listing(dirs[fmt]) == before[fmt], fmt  # byte-identical, no temporary beside it
     assert list(tmpdir.iterdir()) == []  # the DocBin's parts are gone too
+
+
+# --- SIGTERM and SIGHUP part-way: the earlier file stays -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory) -> Path:
+    """2,000 generated articles with spans and events: an export runs for a second or more."""
+    from storage._bulk import generate
+
+    path = tmp_path_factory.mktemp("big") / "big.db"
+    generate(path, 2000)
+    return path
+
+
+def wait_for(condition, proc: subprocess.Popen, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert proc.poll() is None, f"the export ended before {what}: {proc.stderr.read()!r}"
+        assert time.monotonic() < deadline, f"no {what} after {timeout} s"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("signum,fmt", [
+    (signal.SIGTERM, "conll"), (signal.SIGHUP, "conll"), (signal.SIGTERM, "spacy"),
+    (signal.SIGHUP, "spacy"), (signal.SIGTERM, "prodigy"), (signal.SIGHUP, "hf"),
+], ids=lambda v: v.name if isinstance(v, signal.Signals) else v)
+def test_sigterm_and_sighup_part_way_leave_no_temporary_file(big_corpus, tmp_path, signum, fmt):
+    """The signal arrives while the temporary file is being written (and, for spacy, the
+    DocBin's parts in $TMPDIR): the command unwinds, removes both, and exits 128 + signal; the
+    earlier output is byte for byte as it was."""
+    out_dir, tmpdir = tmp_path / "out", tmp_path / "tmp"
+    out_dir.mkdir()
+    tmpdir.mkdir()
+    out = out_dir / f"o.{fmt}"
+    out.write_bytes(b"the earlier export\n")
+    (out_dir / "labels.json").write_bytes(b'{"names": ["O"]}\n')  # hf's: as it was too
+    before = listing(out_dir)
+    proc = subprocess.Popen([str(NEWSMARK), *output_args(fmt, out), "--db", str(big_corpus)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            env={**os.environ, "TMPDIR": str(tmpdir)})
+    try:
+        def writing() -> bool:  # the temporary file has data in it: the export is under way
+            return any(p.name.endswith(".tmp") and p.stat().st_size > 0 for p in out_dir.iterdir())
+
+        if fmt == "spacy":  # the .spacy stays empty until the end: its parts grow meanwhile
+            def writing() -> bool:
+                parts = [p for d in tmpdir.glob("newsmark-docbin-*") for p in d.iterdir()]
+                return any(p.stat().st_size > 0 for p in parts) and any(
+                    p.name.endswith(".tmp") for p in out_dir.iterdir())
+
+        wait_for(writing, proc, "data written")
+        proc.send_signal(signum)
+        status = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    stderr = proc.stderr.read().decode()
+    proc.stdout.close()
+    proc.stderr.close()
+    assert status == 128 + signum, stderr
+    assert "Traceback" not in stderr, stderr
+    assert listing(out_dir) == before  # no .o.*.tmp, the earlier export untouched
+    assert list(tmpdir.iterdir()) == []  # no newsmark-docbin-* left
+
+
+def test_only_the_tui_keeps_its_own_signal_handling(cli):
+    """The commands turn SIGTERM and SIGHUP into an exit that unwinds (143, 129); the TUI's
+    signals are Textual's business. (The group's callback runs before a command's --help.)"""
+    signals = (signal.SIGTERM, signal.SIGHUP)
+    previous = {s: signal.getsignal(s) for s in signals}
+    try:
+        for s in signals:
+            signal.signal(s, signal.SIG_DFL)
+        assert cli("tui", "--help").exit_code == 0
+        assert [signal.getsignal(s) for s in signals] == [signal.SIG_DFL, signal.SIG_DFL]
+        assert cli("list", "--help").exit_code == 0
+        handlers = {s: signal.getsignal(s) for s in signals}
+        for s, handler in handlers.items():
+            assert callable(handler)
+            with pytest.raises(SystemExit) as info:
+                handler(s, None)
+            assert info.value.code == 128 + s
+            assert [signal.getsignal(s) for s in signals] == [signal.SIG_IGN] * 2  # once is enough
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 # --- brat: a directory replaced file by file, a user's files left alone -------------------------

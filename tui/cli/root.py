@@ -104,6 +104,8 @@ def main(ctx: click.Context, db_path: Path | None) -> None:
     Run without a command to open the TUI on the default database.
     """
     _ignore_sigxfsz()
+    if ctx.invoked_subcommand not in (None, "tui"):  # the TUI's signals are Textual's
+        _unwind_on_termination()
     if ctx.invoked_subcommand is None:
         from .tui import tui
 
@@ -122,4 +124,27 @@ def _ignore_sigxfsz() -> None:
         try:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         except ValueError:  # not the main thread: signals are the host's business
+            pass
+
+
+def _unwind_on_termination() -> None:
+    """SIGTERM (``kill``, a shutdown) and SIGHUP (a closed terminal, a dropped SSH connection)
+    raise ``SystemExit(128 + signal)`` in the command instead of killing the process where it
+    stands: every ``with`` and ``finally`` on the way out runs, so an export's temporary file
+    and the DocBin's parts are removed and the earlier output stays as it was; the exit status
+    is 143 or 129, as the shell reports a process killed by the signal. Once one has arrived,
+    further ones are ignored while the command unwinds (SIGKILL still ends it)."""
+    import signal
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+
+    def stop(signum: int, _frame) -> None:
+        for other in wanted:
+            signal.signal(other, signal.SIG_IGN)
+        raise SystemExit(128 + signum)
+
+    for signum in wanted:
+        try:
+            signal.signal(signum, stop)
+        except (ValueError, OSError):  # not the main thread: signals are the host's business
             pass
