@@ -111,6 +111,10 @@ def test_only_the_deliberate_default_pairs_share_a_key():
         ("the reader", "ctrl+c", "Textual's help_quit", "Textual's screen.copy_text"),
         ("the reader", "shift+tab", "Textual's app.focus_previous", "reader.prev_span"),
         ("the reader", "tab", "Textual's app.focus_next", "reader.next_span"),
+        # the raw source is a document view too: the same deliberate pairs
+        ("the raw source", "ctrl+c", "Textual's help_quit", "Textual's screen.copy_text"),
+        ("the raw source", "shift+tab", "Textual's app.focus_previous", "reader.prev_span"),
+        ("the raw source", "tab", "Textual's app.focus_next", "reader.next_span"),
     ])
 
 
@@ -156,9 +160,9 @@ async def test_the_scopes_are_the_binding_chains_of_the_running_app(seeded):
             await pilot.pause()
             await open_article(pilot, ids["000"])
             assert _chain(app) == expected["the reader"]
-            await pilot.press("r")  # the raw view: a DocumentView too
+            await pilot.press("r")  # the raw source: a DocumentView on a screen of its own
             await settle(pilot)
-            assert _chain(app) == expected["the reader"]
+            assert _chain(app) == expected["the raw source"]
             await pilot.press("r")
             await settle(pilot)
             await pilot.press("e")

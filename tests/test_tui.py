@@ -148,7 +148,7 @@ async def test_escape_back_to_library_refreshes_counts(seeded, make_app):
         row = next(r for r in article_list.loaded_rows() if r.id == ids["000"])
         cells = [c.plain for c in article_list.cells(row)]
         assert cells[3:] == ["in progress", "1"]
-        assert article_list.cursor == app.article_ids.index(ids["000"])
+        assert article_list.cursor == library.article_ids.index(ids["000"])
         del view
 
 

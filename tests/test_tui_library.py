@@ -54,7 +54,7 @@ def shown(app) -> list[str]:
     article_list = app.screen.query_one(ArticleList)
     rows = article_list.loaded_rows()
     assert len(rows) == article_list.total
-    assert [row.id for row in rows] == app.article_ids
+    assert [row.id for row in rows] == app.screen_stack[0].article_ids
     return [row.title for row in rows]
 
 
@@ -173,9 +173,9 @@ async def test_article_ids_follow_the_list(library_db, make_app):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.article_ids == [ids[t] for t in BY_DATE]
+        assert app.screen_stack[0].article_ids == [ids[t] for t in BY_DATE]
         await filter_by(pilot, "source:zeit")
-        assert app.article_ids == [ids["Alpha Berlin"], ids["Delta Hamburg"]]
+        assert app.screen_stack[0].article_ids == [ids["Alpha Berlin"], ids["Delta Hamburg"]]
 
 
 # --- filter ---------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from tui_helpers import (  # noqa: F401  (fixtures)
     SIZE,
     db_spans,
     find,
+    library_screen,
     make_app,
     make_article,
     notified,
@@ -397,7 +398,7 @@ async def test_brackets_go_to_the_next_and_previous_article_in_the_list(tmp_path
     ids = build_three(db)
     async with make_app(db).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        order = list(pilot.app.article_ids)
+        order = list(library_screen(pilot).article_ids)
         assert sorted(order) == sorted(ids)
         await open_article(pilot, order[0])
         await pilot.press("right_square_bracket")
@@ -416,11 +417,11 @@ async def test_brackets_go_to_the_next_and_previous_article_in_the_list(tmp_path
         assert reader(pilot).article.id == order[0]
         assert "Artikel" in reader(pilot).query_one("#reader-title").content.plain
         # the list the library set is what counts: reversed, ] goes the other way
-        pilot.app.article_ids = list(reversed(order))
+        library_screen(pilot).article_ids = list(reversed(order))
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert reader(pilot).article.id == order[0]  # it is the last of the reversed list
-        pilot.app.article_ids = [order[2], order[0], order[1]]
+        library_screen(pilot).article_ids = [order[2], order[0], order[1]]
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert reader(pilot).article.id == order[1]
@@ -507,6 +508,8 @@ RAW = b"<html><b>[bold]x[/]</b> \x1b[31mred\x1b[0m caf\xc3\xa9 bad\xff\n<p>zwei<
 
 
 async def test_r_toggles_the_raw_source_shown_literally(tmp_path, make_app):
+    from tui.screens.raw import RawScreen
+
     db = tmp_path / "r.db"
     store = Store(db)
     article = make_article(TEXT, title="Raw")
@@ -518,8 +521,10 @@ async def test_r_toggles_the_raw_source_shown_literally(tmp_path, make_app):
         screen = reader(pilot)
         await pilot.press("r")
         await settle(pilot)
-        raw = screen.query_one("#raw", DocumentView)
-        assert screen.raw_mode and raw.display and not view.display and raw.has_focus
+        raw_screen = pilot.app.screen
+        assert isinstance(raw_screen, RawScreen)
+        raw = raw_screen.query_one("#raw", DocumentView)
+        assert raw.has_focus
         lines = raw.rendered_lines()
         assert lines == [
             "<html><b>[bold]x[/]</b> ␛[31mred␛[0m café bad\ufffd",
@@ -529,7 +534,7 @@ async def test_r_toggles_the_raw_source_shown_literally(tmp_path, make_app):
             for segment in raw.render_document_line(y):
                 assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in segment.text)
                 assert not segment.style or not segment.style.link
-        assert "raw source" in screen.query_one("#reader-notes").content.plain
+        assert "raw source" in raw_screen.query_one("#raw-title").content.plain
         # the cursor moves in the raw source; labels do nothing there
         await pilot.press("right")
         assert surface(raw, raw.cursor_range) == "␛[31mred␛[0m".replace("␛", "\x1b")
@@ -537,9 +542,9 @@ async def test_r_toggles_the_raw_source_shown_literally(tmp_path, make_app):
         assert db_spans(db, stored.id) == []
         assert notified(pilot, "read-only")
         await pilot.press("r")
-        assert not screen.raw_mode and view.display and not raw.display and view.has_focus
+        assert pilot.app.screen is screen and view.has_focus
         await pilot.press("r", "escape")  # escape leaves the raw source too
-        assert not screen.raw_mode and isinstance(pilot.app.screen, ReaderScreen)
+        assert pilot.app.screen is screen
 
 
 async def test_r_without_a_raw_source_says_so(tmp_path, make_app):
@@ -548,7 +553,7 @@ async def test_r_without_a_raw_source_says_so(tmp_path, make_app):
     async with make_app(db).run_test(size=SIZE) as pilot:
         await open_article(pilot, aid)
         await pilot.press("r")
-        assert not reader(pilot).raw_mode
+        assert isinstance(pilot.app.screen, ReaderScreen)
         assert notified(pilot, "No raw source")
 
 
@@ -642,7 +647,7 @@ async def test_brackets_save_the_position_of_the_article_left(tmp_path, make_app
     ids = build_three(db)
     async with make_app(db).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        order = list(pilot.app.article_ids)
+        order = list(library_screen(pilot).article_ids)
         view = await open_article(pilot, order[0])
         await pilot.press("right", "right")
         offset = view.cursor_offset

@@ -136,7 +136,7 @@ async def test_role_keys_act_where_the_cursor_is_at_each_key(tmp_path, make_app)
         await pilot.pause()
         await settle(pilot)
         assert screen.building is not None and screen.building.type == "STATEMENT"
-        event = screen._building_event()
+        event = screen.events_mode.building_event()
         fillers = [(a.role, view.text[screen.spans_by_id[a.span_id].start:
                                       screen.spans_by_id[a.span_id].end])
                    for a in event.arguments]

@@ -111,7 +111,7 @@ async def open_article(pilot, article_id: int):
     await settle(pilot)
     library = pilot.app.screen
     assert isinstance(library, LibraryScreen)
-    target = pilot.app.article_ids.index(article_id)
+    target = library.article_ids.index(article_id)
     article_list = library.query_one(ArticleList)
     while article_list.cursor < target:
         await pilot.press("down")
@@ -135,6 +135,15 @@ async def find_and_label(pilot, query: str, key: str) -> None:
     await find(pilot, query)
     await pilot.press(key)
     await pilot.pause()
+
+
+def library_screen(pilot):
+    """The library screen (at the bottom of the app's screen stack)."""
+    from tui.screens import LibraryScreen
+
+    screen = pilot.app.screen_stack[0]
+    assert isinstance(screen, LibraryScreen)
+    return screen
 
 
 def reader(pilot):

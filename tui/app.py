@@ -96,9 +96,6 @@ class NewsmarkApp(App):
         self._key_routed_at = 0.0
         self._held_keys: deque[events.Key] = deque()
         self.selected_label: str | None = self.schema.labels[0].name if self.schema.labels else None
-        # The ids of the library's current list (filtered, sorted), set by the library whenever
-        # the list changes; the reader's next/previous article follow it.
-        self.article_ids: list[int] = []
         if keymap:
             self.set_keymap(keymap)
         if theme:

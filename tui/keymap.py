@@ -49,6 +49,7 @@ SCOPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the key list", ("DataTable", "HelpScreen", "App(priority)")),
     ("the confirm dialog", ("ConfirmScreen", "App(priority)")),
     ("the event type picker", ("EventTypeScreen", "App(priority)")),
+    ("the raw source", ("DocumentView", "RawScreen", "App")),
 )
 
 # Textual's scrolling actions inherited by scrollable widgets skip (let the key go on down the
@@ -205,6 +206,7 @@ def scopes() -> list[tuple[str, list[tuple[type[DOMNode], bool]]]]:
     from .screens.event_type import EventTypeScreen
     from .screens.help import HelpScreen
     from .screens.library import LibraryScreen
+    from .screens.raw import RawScreen
     from .screens.reader import ReaderScreen
     from .widgets.article_list import ArticleList
     from .widgets.document import DocumentView
@@ -212,7 +214,7 @@ def scopes() -> list[tuple[str, list[tuple[type[DOMNode], bool]]]]:
 
     classes = {cls.__name__: cls for cls in (
         NewsmarkApp, DataTable, ConfirmScreen, EventTypeScreen, HelpScreen, LibraryScreen,
-        ReaderScreen, ArticleList, DocumentView, EventList)}
+        ReaderScreen, RawScreen, ArticleList, DocumentView, EventList)}
     classes["App"] = NewsmarkApp
     return [(scope, [(classes[name.removesuffix("(priority)")], name.endswith("(priority)"))
                      for name in names])

@@ -4,8 +4,8 @@ The list shows pages of ``store.library(...)`` on demand (see ``ArticleList``), 
 scrolls the same at 100,000 articles as at 100. Reads run in thread workers on the app's read
 connection; each write (bulk status, undo, redo) goes to the store thread in key order
 (``app.calls``), and a failed one is one notice. Whenever
-the list changes, ``app.article_ids`` gets the ids of the whole filtered, sorted list (the reader
-uses it for the next and previous article).
+the list changes, ``article_ids`` gets the ids of the whole filtered, sorted list (the reader is
+given it for the next and previous article).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from storage.warnings import WarningCounts
 from ..widgets import ArticleList, visible_line
 from ..widgets.article_list import PAGE
 from .confirm import ConfirmScreen
+from .history import describe
 
 if TYPE_CHECKING:
     from storage.repo import Action, Store
@@ -96,6 +97,8 @@ class LibraryScreen(Screen):
         self._progress_stale = True
         self._first_page_shown = False
         self._reloading = False  # a new list is being read (ready_for_keys)
+        # the ids of the whole list as it is filtered and sorted (the reader's ] and [)
+        self.article_ids: list[int] = []
         self.first_paint: float | None = None  # perf_counter() when rows were first painted
         self.last_paint: tuple[int, float] = (0, 0.0)  # (list generation, perf_counter())
 
@@ -217,7 +220,7 @@ class LibraryScreen(Screen):
             self._count_warnings()
         ids = await self._read(lambda s: s.library_ids(ann, q, sort, desc))
         if generation == article_list.generation:
-            self.app.article_ids = ids
+            self.article_ids = ids
 
     @work(exclusive=True, group="library-warnings")
     async def _count_warnings(self) -> None:
@@ -402,7 +405,7 @@ class LibraryScreen(Screen):
         row = self.article_list.row(index)
         if row is not None:
             return row.id
-        ids = self.app.article_ids
+        ids = self.article_ids
         if self.article_list.total == len(ids) and 0 <= index < len(ids):
             return ids[index]
         return None
@@ -425,7 +428,7 @@ class LibraryScreen(Screen):
         from .reader import ReaderScreen
 
         self.last_opened = article_id
-        self.app.push_screen(ReaderScreen(article_id))
+        self.app.push_screen(ReaderScreen(article_id, lambda: self.article_ids))
 
     def action_open(self) -> None:
         self.article_list.action_select()
@@ -603,26 +606,6 @@ class LibraryScreen(Screen):
         widget = self.query_one("#library-sources", Static)
         widget.set_class(bool(feeds), "visible")
         widget.update(line)
-
-
-def describe(action: Action) -> str:
-    """One line about a logged action (for undo and redo notices)."""
-    p = action.payload
-    where = f" (article {action.article_id})" if action.article_id is not None else ""
-    if action.kind == "set_status":
-        n = len(p.get("old", {}))
-        return f"status {p.get('new', '?')} on {n:,} article{'s' if n != 1 else ''}"
-    if action.kind in ("add_span", "delete_span"):
-        span = p.get("span", {})
-        verb = "added" if action.kind == "add_span" else "deleted"
-        return f"{span.get('label', 'span')} span {verb}{where}"
-    if action.kind == "relabel_span":
-        return f"span relabelled {p.get('old')} → {p.get('new')}{where}"
-    if action.kind == "ops":
-        return f"{p.get('label', 'change')}{where}"
-    if action.kind == "flag":
-        return f"flag{where}"
-    return f"{action.kind.replace('_', ' ')}{where}"
 
 
 def _chip(color: str) -> Style:

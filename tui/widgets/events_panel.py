@@ -6,8 +6,9 @@ builds plain tuples (validation included, a few microseconds an event); only the
 are ever rendered into ``Text`` and cached, so an article with 200 events opens like one with 2.
 
 The list takes the keyboard when focused (``E`` in the reader, or a click): up/down move between
-events and arguments, and the keys below post ``EventsPanel.Requested``; the screen does the
-storage call. Moving the cursor posts ``EventsPanel.Highlighted`` so the screen can mark the
+events and arguments, and the keys below post one message per intent
+(``EventsPanel.DeleteRequested``, ``TypeRequested``, ``ArgumentsRequested``,
+``ModalityRequested``, ``ShowRequested``, ``BackRequested``); the screen does the rest. Moving the cursor posts ``EventsPanel.Highlighted`` so the screen can mark the
 event in the text. Trigger and argument text is web text: shown through ``visible_line`` inside
 ``Text`` objects, never as markup.
 """
@@ -293,15 +294,32 @@ class EventsPanel(SidePanel):
             super().__init__()
             self.event = event
 
-    class Requested(Message):
-        """A key in the list: ``what`` is delete, type, arguments, modality, show or back;
-        ``argument`` is the argument's id when the cursor is on an argument row."""
+    class EventRequest(Message):
+        """A key in the list about ``event``; ``argument`` is the argument's id when the
+        cursor is on an argument row. One subclass per intent."""
 
-        def __init__(self, what: str, event: Event | None, argument: int | None) -> None:
+        def __init__(self, event: Event, argument: int | None = None) -> None:
             super().__init__()
-            self.what = what
             self.event = event
             self.argument = argument
+
+    class DeleteRequested(EventRequest):
+        """``x``/``delete``: delete the event, or remove the argument under the cursor."""
+
+    class TypeRequested(EventRequest):
+        """``t``: change the event's type."""
+
+    class ArgumentsRequested(EventRequest):
+        """``a``: assign arguments to the event (argument mode)."""
+
+    class ModalityRequested(EventRequest):
+        """``m``: cycle the event's modality."""
+
+    class ShowRequested(EventRequest):
+        """``enter``: back to the text, the cursor on the event's trigger."""
+
+    class BackRequested(Message):
+        """``escape``: back to the text."""
 
     def __init__(self, schema: Schema, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -466,6 +484,15 @@ class EventsPanel(SidePanel):
 
     def on_event_list_request(self, message: EventList.Request) -> None:
         message.stop()
+        if message.what == "back":
+            self.post_message(self.BackRequested())
+            return
+        event = self.current_event()
+        if event is None:
+            return
         row = None if message.row is None else self.list.rows[message.row]
         argument = row.argument if row is not None and row.kind == ARGUMENT else None
-        self.post_message(self.Requested(message.what, self.current_event(), argument))
+        request = {"delete": self.DeleteRequested, "type": self.TypeRequested,
+                   "arguments": self.ArgumentsRequested, "modality": self.ModalityRequested,
+                   "show": self.ShowRequested}[message.what]
+        self.post_message(request(event, argument))
