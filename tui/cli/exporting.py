@@ -87,7 +87,8 @@ def selection_options(fn):
 @click.option("-o", "--output", default="-", show_default=True,
               help="Output file (a directory for brat), or - for standard output. A file is "
               "replaced only once the export is complete (a temporary file beside it, renamed "
-              "over it); devices and FIFOs are written directly.")
+              "over it); /dev/stdout, devices and FIFOs are written directly. On a terminal, "
+              "the data's control characters are escaped (spacy: refused).")
 @click.option("--annotator", "annotators", multiple=True,
               help="Only this annotator's work (repeatable). [default: everyone]")
 @schema_option("Label schema TOML file (for validation warnings). [default: the news schema]")
