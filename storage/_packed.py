@@ -1,5 +1,5 @@
 """``PackedArticle``: an ``Article`` as an export reads it, its tokens still the JSON text
-storage keeps them in (``[[start, end, ws], ...]``) until something reads ``tokens``.
+storage keeps them in (``storage.rows.tokens_to_json``) until something reads ``tokens``.
 
 Private to storage (``storage.export`` builds them): the domain's ``Article`` knows nothing of
 how storage packs tokens.
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsmark.model import Article, Token
+
+from .rows import tokens_from_json
 
 try:
     from orjson import loads as _loads
@@ -41,7 +43,7 @@ class PackedArticle(Article):
     def tokens(self) -> list[Token]:
         packed = self._packed
         if packed is not None:
-            _slot_set(self, _unpack_tokens(packed))
+            _slot_set(self, tokens_from_json(packed))
             self._packed = None
         return _slot_get(self)
 
@@ -81,23 +83,3 @@ class PackedArticle(Article):
 
 
 _ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
-
-
-_new = object.__new__
-if Token.__slots__ == ("start", "end", "ws"):
-    _set_start, _set_end, _set_ws = Token.start.__set__, Token.end.__set__, Token.ws.__set__
-
-    def _unpack_tokens(data: str) -> list[Token]:
-        """``[Token(s, e, bool(w)) for s, e, w in loads(data)]``, twice as fast: the frozen
-        dataclass's ``__init__`` (three ``object.__setattr__`` calls) is most of the cost."""
-        out = []
-        for s, e, w in _loads(data):
-            t = _new(Token)
-            _set_start(t, s)
-            _set_end(t, e)
-            _set_ws(t, bool(w))
-            out.append(t)
-        return out
-else:  # pragma: no cover - Token changed: the plain way
-    def _unpack_tokens(data: str) -> list[Token]:
-        return [Token(s, e, bool(w)) for s, e, w in _loads(data)]

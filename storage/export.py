@@ -1,4 +1,4 @@
-"""Selecting and streaming records for export. Mixed into ``storage.repo.Store``.
+"""Selecting and streaming records for export.
 
 ``records(selection)`` walks the articles in id order, 500 at a time, and reads each batch's
 spans, events, arguments and attributes with one query each (by id range when every article of
@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import gc
 import re
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 
 from newsmark.formats import Record
-from newsmark.model import Argument, Event, Span
+from newsmark.model import Argument, Article, Event, Span
 from newsmark.query import Query
 from newsmark.split import split_of
 
 from ._packed import PackedArticle
+from .annotations import Annotations
+from .articles import Articles
+from .events import Events
+from .library import query_where
 
 BATCH = 500
 _ANN = re.compile(r":ann\b")
@@ -80,14 +85,21 @@ def _marks(prefix: str, values: list, args: dict) -> str:
     return ", ".join(names)
 
 
-class ExportMixin:
-    db: object
+class Exports:
+    """Records read for export, on one connection."""
+
+    def __init__(self, conn: sqlite3.Connection, articles: Articles, annotations: Annotations,
+                 events: Events) -> None:
+        self.conn = conn
+        self.articles = articles
+        self.annotations = annotations
+        self.events = events
 
     def id_ranges(self, batch: int = BATCH) -> Iterator[tuple[int, int]]:
         """(first, last) article ids of consecutive batches of ``batch`` articles."""
         last = 0
         while True:
-            ids = [r[0] for r in self.db.execute(
+            ids = [r[0] for r in self.conn.execute(
                 "select id from articles where id > ? order by id limit ?", [last, batch])]
             if not ids:
                 return
@@ -102,7 +114,7 @@ class ExportMixin:
         last = 0 if lo is None else lo - 1
         bound = "" if hi is None else f" and id <= {int(hi)}"
         while True:
-            ids = [r[0] for r in self.db.execute(
+            ids = [r[0] for r in self.conn.execute(
                 f"select id from articles where id > ?{bound} order by id limit ?", [last, sel.batch])]
             if not ids:
                 return
@@ -148,7 +160,7 @@ class ExportMixin:
             )
         if sel.query is not None and not sel.query.empty:
             # the library's filter, with its one annotator replaced by each record's annotator
-            qwhere, qargs = self._where("", sel.query)
+            qwhere, qargs = query_where(self.conn, "", sel.query)
             qargs.pop("ann", None)
             where.append("(" + _ANN.sub("pairs.annotator", qwhere) + ")")
             args.update(qargs)
@@ -165,7 +177,7 @@ class ExportMixin:
             where {' and '.join(where)}
             order by pairs.article_id, pairs.annotator
         """
-        return [tuple(r) for r in self.db.execute(sql, args).fetchall()]
+        return [tuple(r) for r in self.conn.execute(sql, args).fetchall()]
 
     def _load_records(self, pairs: list[tuple[int, str, str, str]], sel: Selection,
                       whole: tuple[int, int] | None = None) -> Iterator[Record]:
@@ -184,7 +196,7 @@ class ExportMixin:
         articles = {}
         packed = PackedArticle.from_packed
         for (aid, url, source, title, kicker, author, published, language, text, text_hash,
-             tokens, origin, version, ingested, parent_id, feed_id) in self.db.execute(
+             tokens, origin, version, ingested, parent_id, feed_id) in self.conn.execute(
             "select id, url, source, title, kicker, author, published, language, text, text_hash, "
             f"tokens, origin, version, ingested, parent_id, feed_id from articles where id {in_ids}",
             args,
@@ -200,7 +212,7 @@ class ExportMixin:
         key_aid = key_ann = add = None
         # one annotator (the usual case): not read again with every span
         one = annotators[0] if len(annotators) == 1 else None
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f"select s.id, s.article_id, {'' if one else 's.annotator, '}s.start, s.end, s.label, "
             f"s.text_hash, s.origin, s.created, s.updated from spans s where s.article_id {in_ids} "
             f"and s.annotator in ({in_ann}){label_filter} "
@@ -222,7 +234,7 @@ class ExportMixin:
 
         events: dict[tuple[int, str], list[Event]] = {}
         by_id: dict[int, Event] = {}
-        for r in self.db.execute(
+        for r in self.conn.execute(
             "select id, article_id, annotator, type, start, end, text_hash, created, updated "
             f"from events where article_id {in_ids} and annotator in ({in_ann}) "
             "order by article_id, annotator, start, end, id", args
@@ -231,14 +243,14 @@ class ExportMixin:
             events.setdefault((r[1], r[2]), []).append(ev)
             by_id[ev.id] = ev
         if by_id:
-            for aid, eid, role, span_id in self.db.execute(
+            for aid, eid, role, span_id in self.conn.execute(
                 "select a.id, a.event_id, a.role, a.span_id from event_arguments a "
                 "join events e on e.id = a.event_id join spans s on s.id = a.span_id "
                 f"where e.article_id {in_ids} and e.annotator in ({in_ann}){label_filter} "
                 "order by s.start, a.id", args
             ):
                 by_id[eid].arguments.append(Argument(role, span_id, aid))
-            for eid, name, value in self.db.execute(
+            for eid, name, value in self.conn.execute(
                 "select t.event_id, t.name, t.value from event_attributes t "
                 "join events e on e.id = t.event_id "
                 f"where e.article_id {in_ids} and e.annotator in ({in_ann}) order by t.name",
@@ -251,3 +263,43 @@ class ExportMixin:
             yield Record(articles[article_id], annotator, status, spans.get(key, []),
                          events.get(key, []))
 
+    # --- one record at a time (the simple reader the batched one is tested against) --------------
+
+    def iter_records(
+        self, annotators: list[str] | None = None, done_only: bool = False
+    ) -> Iterator[Record]:
+        """Every annotator's work on every article that has spans, events or is done, in article
+        order, one at a time (exports stream: nothing is materialised)."""
+        for article, annotator, status, spans in self.iter_annotated(annotators, done_only):
+            yield Record(article, annotator, status, spans,
+                         self.events.events(article.id, annotator))
+
+    def iter_annotated(
+        self, annotators: list[str] | None = None, done_only: bool = False
+    ) -> Iterator[tuple[Article, str, str, list[Span]]]:
+        """(article, annotator, status, spans) for every annotator's work on every article that
+        has spans or is done, in article order."""
+        where = [("(st.status = 'done' or exists (select 1 from spans s where s.article_id = a.id "
+                  "and s.annotator = pairs.annotator) or exists (select 1 from events e where "
+                  "e.article_id = a.id and e.annotator = pairs.annotator))")]
+        args: list = []
+        if done_only:
+            where.append("st.status = 'done'")
+        if annotators:
+            where.append(f"pairs.annotator in ({', '.join('?' for _ in annotators)})")
+            args.extend(annotators)
+        sql = f"""
+            with pairs as (
+                select article_id, annotator from spans
+                union select article_id, annotator from events
+                union select article_id, annotator from status where status = 'done'
+            )
+            select pairs.article_id, pairs.annotator, coalesce(st.status, 'todo')
+            from pairs join articles a on a.id = pairs.article_id
+            left join status st on st.article_id = a.id and st.annotator = pairs.annotator
+            where {' and '.join(where)}
+            order by pairs.article_id, pairs.annotator
+        """
+        for article_id, annotator, status in self.conn.execute(sql, args).fetchall():
+            yield (self.articles.article(article_id), annotator, status,
+                   self.annotations.spans(article_id, annotator))

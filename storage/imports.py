@@ -1,4 +1,4 @@
-"""Importing annotations: one transaction for a whole file. Mixed into ``storage.repo.Store``.
+"""Importing annotations: one transaction for a whole file (``Store.import_records``).
 
 Every line is checked before anything of it is written; a line that fails is reported with its
 number and reasons. Unless ``skip_invalid``, one bad line rolls the whole file back, so the
@@ -12,6 +12,7 @@ database exports again byte for byte. Otherwise they get new ids.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -19,7 +20,13 @@ from newsmark.formats import importers
 from newsmark.formats.importers import ImportRecord
 from newsmark.model import Schema
 
-from .db import transaction
+from .articles import Articles
+from .events import Events
+from .rows import insert, now, tokens_from_json, tokens_to_json
+from .status import touch_status
+
+Items = (Callable[[], Iterable[tuple[int, ImportRecord | str]]]
+         | Iterable[tuple[int, ImportRecord | str]])
 
 
 @dataclass(slots=True)
@@ -36,40 +43,26 @@ class ImportReport:
     rejected: bool = False  # nothing was written
 
 
-class _Rollback(Exception):
+class Rejected(Exception):
+    """The file had invalid lines and ``skip_invalid`` was not given: raised out of the
+    transaction, which rolls everything back; ``report`` says why."""
+
     def __init__(self, report: ImportReport):
         self.report = report
 
 
-class ImportsMixin:
-    db: object
+class Imports:
+    """Writing imported records, on one connection."""
 
-    def import_records(
-        self,
-        items: Callable[[], Iterable[tuple[int, ImportRecord | str]]]
-        | Iterable[tuple[int, ImportRecord | str]],
-        schema: Schema,
-        annotator: str | None = None,
-        fallback_annotator: str = "annotator",
-        add_labels: bool = False,
-        skip_invalid: bool = False,
-    ) -> ImportReport:
-        """Store ``items`` (from ``importers.read``) for ``annotator``, else each record's own
-        annotator, else ``fallback_annotator``, in one write transaction.
+    def __init__(self, conn: sqlite3.Connection, articles: Articles, events: Events) -> None:
+        self.conn = conn
+        self.articles = articles
+        self.events = events
 
-        ``items`` is best a callable that reads them: when the database stays busy past the
-        busy timeout, the whole import is tried again, reading the items again."""
-        try:
-            return self._import(items, schema, annotator, fallback_annotator, add_labels,
-                                skip_invalid)
-        except _Rollback as rollback:
-            return rollback.report
-
-    @transaction
-    def _import(self, items, schema: Schema, annotator: str | None, fallback_annotator: str,
-                add_labels: bool, skip_invalid: bool) -> ImportReport:
-        from .repo import _tokens_from_json
-
+    def run(self, items: Items, schema: Schema, annotator: str | None, fallback_annotator: str,
+            add_labels: bool, skip_invalid: bool) -> ImportReport:
+        """Store ``items`` (see ``Store.import_records``), inside the caller's transaction;
+        ``Rejected`` when a line is invalid and not ``skip_invalid``."""
         report = ImportReport()
         for lineno, item in (items() if callable(items) else items):
             report.lines += 1
@@ -79,10 +72,10 @@ class ImportsMixin:
             if not item.accepted:
                 report.ignored += 1
                 continue
-            row = self.db.execute(
+            row = self.conn.execute(
                 "select id, tokens from articles where text_hash = ?", [item.text_hash]
             ).fetchone()
-            tokens = _tokens_from_json(row[1]) if row else importers.tokens_for(item)
+            tokens = tokens_from_json(row[1]) if row else importers.tokens_for(item)
             problems = importers.check(item, tokens, schema, add_labels)
             if problems:
                 report.invalid.append((lineno, importers.join_reasons(problems)))
@@ -99,17 +92,15 @@ class ImportsMixin:
             report.new_labels |= importers.new_labels(item, schema)
         if report.invalid and not skip_invalid:
             report.rejected = True
-            raise _Rollback(report)  # the transaction is rolled back: nothing written
+            raise Rejected(report)  # the transaction is rolled back: nothing written
         return report
 
     def _id_free(self, table: str, wanted: int | None) -> bool:
-        return bool(wanted) and self.db.execute(
+        return bool(wanted) and self.conn.execute(
             f"select 1 from [{table}] where id = ?", [wanted]).fetchone() is None
 
     def _import_article(self, item: ImportRecord, tokens) -> int:
-        from .repo import _tokens_to_json, now
-
-        latest = self.latest_version(item.url) if item.url else None
+        latest = self.articles.latest_version(item.url) if item.url else None
         stamp = now()
         row = {
             "url": item.url,
@@ -119,7 +110,7 @@ class ImportsMixin:
             "raw": item.text.encode("utf-8"),
             "text": item.text,
             "text_hash": item.text_hash,
-            "tokens": _tokens_to_json(tokens),
+            "tokens": tokens_to_json(tokens),
             "origin": "import",
             "version": latest.version + 1 if latest else 1,
             "parent_id": latest.id if latest else None,
@@ -128,27 +119,25 @@ class ImportsMixin:
         }
         if self._id_free("articles", item.article_id):
             row["id"] = item.article_id
-        return self.db["articles"].insert(row).last_pk
+        return insert(self.conn, "articles", row)
 
     def _import_annotations(self, article_id: int, annotator: str, item: ImportRecord,
                             schema: Schema, report: ImportReport) -> None:
-        from .repo import now
-
         stamp = now()
         count = "select count(*) from spans where article_id = ? and annotator = ?"
-        before = self.db.execute(count, [article_id, annotator]).fetchone()[0]
-        self.db.conn.executemany(
+        before = self.conn.execute(count, [article_id, annotator]).fetchone()[0]
+        self.conn.executemany(
             "insert or ignore into spans (article_id, annotator, start, end, label, text_hash, "
             "origin, created, updated) values (?, ?, ?, ?, ?, ?, 'manual', ?, ?)",
             [(article_id, annotator, s.start, s.end, s.label, item.text_hash, stamp, stamp)
              for s in item.spans],
         )
-        report.spans += self.db.execute(count, [article_id, annotator]).fetchone()[0] - before
+        report.spans += self.conn.execute(count, [article_id, annotator]).fetchone()[0] - before
 
         if item.events:
             span_ids: dict[tuple[int, int, str], int] = {}
             span_keys: dict[int, tuple[int, int, str]] = {}
-            for sid, start, end, label in self.db.execute(
+            for sid, start, end, label in self.conn.execute(
                 "select id, start, end, label from spans where article_id = ? and annotator = ?",
                 [article_id, annotator],
             ):
@@ -158,7 +147,7 @@ class ImportsMixin:
                 _signature(e.type, e.start, e.end,
                            [(a.role, *span_keys.get(a.span_id, (-1, -1, ""))) for a in e.arguments],
                            e.attributes, schema)
-                for e in self.events(article_id, annotator)
+                for e in self.events.events(article_id, annotator)
             }
             for e in item.events:
                 attrs = _without_defaults(e.attributes, schema)
@@ -171,19 +160,19 @@ class ImportsMixin:
                        "created": stamp, "updated": stamp}
                 if self._id_free("events", e.id):
                     row["id"] = e.id
-                event_id = self.db["events"].insert(row).last_pk
-                self.db.conn.executemany(
+                event_id = insert(self.conn, "events", row)
+                self.conn.executemany(
                     "insert into event_arguments (event_id, role, span_id) values (?, ?, ?)",
                     [(event_id, a.role, span_ids[(a.start, a.end, a.label)]) for a in e.arguments],
                 )
-                self.db.conn.executemany(
+                self.conn.executemany(
                     "insert into event_attributes (event_id, name, value) values (?, ?, ?)",
                     [(event_id, k, v) for k, v in sorted(attrs.items())],
                 )
                 report.events += 1
 
         if item.done:
-            self.db.execute(
+            self.conn.execute(
                 """insert into status (article_id, annotator, status, updated)
                    values (?, ?, 'done', ?)
                    on conflict (article_id, annotator) do update
@@ -191,7 +180,7 @@ class ImportsMixin:
                 [article_id, annotator, stamp],
             )
         elif item.status in ("in_progress", "skipped"):  # as the export said
-            self.db.execute(
+            self.conn.execute(
                 """insert into status (article_id, annotator, status, updated) values (?, ?, ?, ?)
                    on conflict (article_id, annotator) do update
                    set status = excluded.status, updated = excluded.updated
@@ -199,7 +188,7 @@ class ImportsMixin:
                 [article_id, annotator, item.status, stamp],
             )
         elif item.status is None and (item.spans or item.events):
-            self._touch_status(article_id, annotator)
+            touch_status(self.conn, article_id, annotator)
 
 
 def _without_defaults(attributes: dict[str, str], schema: Schema) -> dict[str, str]:

@@ -9,14 +9,15 @@ size.
 from __future__ import annotations
 
 import multiprocessing
-from collections import deque
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from newsmark.formats import Record
 
 from .export import Selection
+from .repo import Store
 
 Render = Callable[[Iterable[Record]], tuple[bytes, int]]
 
@@ -24,8 +25,6 @@ _worker: dict = {}
 
 
 def _init(db_path: str, selection: Selection, render: Render) -> None:
-    from .repo import Store
-
     _worker.update(store=Store(db_path), selection=selection, render=render)
 
 
@@ -41,8 +40,6 @@ def default_jobs() -> int:
 def rendered(db_path: str | Path, selection: Selection, render: Render, jobs: int | None = None
              ) -> Iterator[tuple[bytes, int]]:
     """(rendered bytes, record count) per batch of articles, in article order."""
-    from .repo import Store
-
     jobs = default_jobs() if jobs is None else jobs
     store = Store(db_path)
     try:

@@ -1,4 +1,4 @@
-"""Counts for ``newsmark stats``. Mixed into ``storage.repo.Store``.
+"""Counts for ``newsmark stats``.
 
 Status counts are over the newest version of each article (what the library lists: what is left
 to do). Span and event counts are over every stored annotation (what an export contains), and a
@@ -8,6 +8,8 @@ Events are validated against the schema batch by batch, never all in memory.
 
 from __future__ import annotations
 
+import sqlite3
+
 from newsmark.events import validate
 from newsmark.model import STATUSES, Argument, Event, Schema, Span
 
@@ -15,11 +17,14 @@ EVENT_BATCH = 1000
 _NEWEST = "not exists (select 1 from articles newer where newer.parent_id = a.id)"
 
 
-class StatsMixin:
-    db: object
+class Stats:
+    """``newsmark stats``'s counts, on one connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
 
     def stats(self, schema: Schema) -> dict:
-        q = self.db.execute
+        q = self.conn.execute
         articles = q(f"select count(*) from articles a where {_NEWEST}").fetchone()[0]
         names = [r[0] for r in q(
             "select annotator from status union select annotator from spans "
@@ -81,7 +86,7 @@ class StatsMixin:
         """(event with arguments and attributes, {span id: span} of its arguments), by event id."""
         last = 0
         while True:
-            rows = self.db.execute(
+            rows = self.conn.execute(
                 "select id, type, start, end from events where id > ? order by id limit ?",
                 [last, EVENT_BATCH],
             ).fetchall()
@@ -91,7 +96,7 @@ class StatsMixin:
             last = hi
             events = {r[0]: Event(start=r[2], end=r[3], type=r[1], id=r[0]) for r in rows}
             spans: dict[int, dict[int, Span]] = {}
-            for eid, aid, role, sid, label, start, end in self.db.execute(
+            for eid, aid, role, sid, label, start, end in self.conn.execute(
                 "select a.event_id, a.id, a.role, a.span_id, s.label, s.start, s.end "
                 "from event_arguments a left join spans s on s.id = a.span_id "
                 "where a.event_id between ? and ? order by a.event_id, a.id", [lo, hi]
@@ -99,7 +104,7 @@ class StatsMixin:
                 events[eid].arguments.append(Argument(role, sid, aid))
                 if label is not None:
                     spans.setdefault(eid, {})[sid] = Span(start, end, label, id=sid)
-            for eid, name, value in self.db.execute(
+            for eid, name, value in self.conn.execute(
                 "select event_id, name, value from event_attributes where event_id between ? and ?",
                 [lo, hi],
             ):

@@ -1,5 +1,4 @@
-"""Event validation warnings per annotator (for the library's progress line). Mixed into
-``storage.repo.Store``.
+"""Event validation warnings per annotator (for the library's progress line).
 
 Validation never blocks (``newsmark.events.validate``); this only counts. Events are read in
 batches by id with their arguments' span labels and their attributes, never all at once; a caller
@@ -9,6 +8,7 @@ connection is free in between (100,000 events take about a second in all).
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from newsmark.events import validate
@@ -28,8 +28,11 @@ class WarningCounts:
                              self.warnings + other.warnings)
 
 
-class WarningsMixin:
-    db: object
+class Warnings:
+    """Counting validation warnings, on one connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
 
     def event_warnings(self, annotator: str, schema: Schema) -> WarningCounts:
         """How many of ``annotator``'s events there are, how many have validation warnings
@@ -45,7 +48,7 @@ class WarningsMixin:
         """``event_warnings`` over the next ``limit`` events with ids above ``after``; and the
         ``after`` to ask with next, or None when there are no more."""
         events = flagged = warnings = 0
-        q = self.db.execute
+        q = self.conn.execute
         rows = q("select id, type, start, end from events where annotator = ? and id > ? "
                  "order by id limit ?", [annotator, after, limit]).fetchall()
         if rows:

@@ -198,13 +198,13 @@ def test_dumps_is_json_dumps(value):
 def test_packed_article_exports_as_the_article(text: str, data):
     from newsmark.model import Event, Span
     from storage._packed import PackedArticle
-    from storage.repo import _tokens_to_json
+    from storage.rows import tokens_to_json
 
     text = normalize(text)
     tokens = tokenize(text, "de")
     fields = dict(text=text, text_hash=text_hash(text), id=7, title="t", url="u", source="s")
     plain = Article(tokens=tokens, **fields)
-    packed = PackedArticle.from_packed(_tokens_to_json(tokens), **fields)
+    packed = PackedArticle.from_packed(tokens_to_json(tokens), **fields)
     spans = []
     for k in range(data.draw(st.integers(0, 4))):
         i = data.draw(st.integers(0, len(tokens) - 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from newsmark.model import Article
 from newsmark.query import parse_query
 from newsmark.text import text_hash, tokenize
+from storage.library import fts_common
 
 
 def add(store, text: str, published: str) -> int:
@@ -21,9 +22,9 @@ def test_common_and_rare_words_page_alike(store):
         if i == 7:
             words.append("Seltenheit")
         ids[i] = add(store, " ".join(words) + ".", f"2025-06-{1 + i % 28:02d}T{i % 24:02d}:00")
-    assert store._fts_common(["gemeinsam"]) and not store._fts_common(["Seltenheit"])
-    assert store._fts_common(["Gémeinsam"])  # folded like the FTS tokenizer folds
-    assert not store._fts_common(["gemeinsam Bericht"])  # several words: never probed
+    assert fts_common(store.conn, ["gemeinsam"]) and not fts_common(store.conn, ["Seltenheit"])
+    assert fts_common(store.conn, ["Gémeinsam"])  # folded like the FTS tokenizer folds
+    assert not fts_common(store.conn, ["gemeinsam Bericht"])  # several words: never probed
     by_date = store.library_ids("x", parse_query(""))
     expected_common = [a for a in by_date if store.article(a).text.find("Gemeinsam") >= 0]
     for offset in (0, 10, 25):

@@ -80,7 +80,7 @@ def test_label_keeps_only_those_spans(cli, db_path):
 
 
 def test_since(cli, db_path):
-    from storage.repo import now
+    from storage.rows import now
 
     store = events_corpus(db_path)
     assert len(lines(cli("export", "--since", "2000-01-01"))) == 5
