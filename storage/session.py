@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from newsmark.events import validate
-from newsmark.model import Event, EventType, Role, Schema, Span, inner_first
+from newsmark.model import Article, Event, EventType, Role, Schema, Span, inner_first
 
 from .errors import StorageError
 from .repo import Action, Store
@@ -93,6 +93,35 @@ class Outcome:
     action: Action | None = None  # undo / redo: the action undone or redone
     next_article: int | None = None  # finish: the next article still to do
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """An article as a reader opens it for one annotator: its text and tokens, the annotator's
+    spans, events, status, flag and remembered position, and older annotated versions."""
+
+    article: Article
+    spans: list[Span]
+    events: list[Event]
+    position: tuple[int, int] | None
+    older: list[int]
+    flag: str | None
+    status: str
+
+
+def open_article(store: Store, article_id: int, annotator: str) -> Opened:
+    """Everything a reader shows of ``article_id`` for ``annotator``: reads only."""
+    return Opened(store.article(article_id), store.spans(article_id, annotator),
+                  store.events(article_id, annotator), store.position(article_id, annotator),
+                  store.older_annotated_versions(article_id), store.flagged(article_id, annotator),
+                  store.status(article_id, annotator))
+
+
+def others_annotations(store: Store, article_id: int, annotator: str
+                       ) -> dict[str, tuple[list[Span], list[Event]]]:
+    """Every other annotator's spans and events on the article (to show them read-only)."""
+    return {who: (store.spans(article_id, who), store.events(article_id, who))
+            for who in store.annotators(article_id) if who != annotator}
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,7 +75,7 @@ async def test_keys_right_after_slash_land_in_the_find_prompt(tmp_path, make_app
         await pilot.pause()
         await settle(pilot)
         assert pilot.app.screen is screen and screen.article_id == first
-        assert screen.find_input.value == "Cars" and screen.find_input.has_focus
+        assert screen.prompts.prompt("find").value == "Cars" and screen.prompts.prompt("find").has_focus
         assert screen.panel.display == panels
         burst(pilot.app, "\r")
         await pilot.pause()
@@ -137,8 +137,8 @@ async def test_role_keys_act_where_the_cursor_is_at_each_key(tmp_path, make_app)
         await settle(pilot)
         assert screen.building is not None and screen.building.type == "STATEMENT"
         event = screen.events_mode.building_event()
-        fillers = [(a.role, view.text[screen.spans_by_id[a.span_id].start:
-                                      screen.spans_by_id[a.span_id].end])
+        fillers = [(a.role, view.text[screen.events_mode.spans_by_id[a.span_id].start:
+                                      screen.events_mode.spans_by_id[a.span_id].end])
                    for a in event.arguments]
         assert fillers == [("Speaker", "er")]
         assert notified(pilot, "The trigger cannot be an argument of its own event")
@@ -244,7 +244,7 @@ async def test_keys_right_after_enter_wait_for_the_article(tmp_path, make_app):
         await pilot.pause()
         await settle(pilot)
         screen = reader(pilot)
-        assert screen.find_input.value == "Cars" and screen.find_input.has_focus
+        assert screen.prompts.prompt("find").value == "Cars" and screen.prompts.prompt("find").has_focus
         opened = screen.article_id
     assert status_of(db, opened) == "todo" and actions(db) == []
 

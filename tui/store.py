@@ -20,10 +20,13 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
+from newsmark.model import Schema
 from storage.errors import StorageError, translate
 from storage.repo import Store
+from storage.session import AnnotationSession, Outcome
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -57,12 +60,26 @@ class StoreCalls:
             self._writer = Store(self.store.path, create=False, attempts=self.store.attempts)
         return self._writer
 
+    def session(self, article_id: int, annotator: str, schema: Schema
+                ) -> AnnotationSession | None:
+        """``annotator``'s session on ``article_id``, on the store thread's connection; None
+        (after the notice) when the database cannot be written to (a newer one, …)."""
+        try:
+            return AnnotationSession(self.writer, article_id, annotator, schema)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc)
+            return None
+
     def write(self, fn: Callable[[Store], T], done: Callable[[T], object] | None = None,
               failed: Callable[[BaseException], object] | None = None) -> None:
         """Queue ``fn(store)`` behind every write made before it; ``done(result)`` or, after
         the one error notice, ``failed(exc)`` run on the UI thread when it has run."""
         if self._thread is None:
-            self._loop = asyncio.get_running_loop()
+            try:
+                self._loop = asyncio.get_running_loop()
+            except RuntimeError:  # no loop (the app is gone): run it at close, in order
+                self._queue.put((fn, done, failed))
+                return
             self._thread = threading.Thread(target=self._run, name="newsmark-store", daemon=True)
             self._thread.start()
         self.pending += 1
@@ -169,6 +186,27 @@ class StoreCalls:
         finally:
             self.lock.release()
 
+    def read_soon(self, fn: Callable[[Store], T], done: Callable[[T], object],
+                  failed: Callable[[], object]) -> None:
+        """``done(fn(store))``: on the spot when the read connection is free (a first frame
+        can show the result), else in a worker once a background read lets go of it; after an
+        error (the notice is shown), ``failed()``."""
+        ran, result = self.read_if_free(fn)
+        if ran:
+            (failed() if result is None else done(result))
+            return
+
+        async def later() -> None:
+            try:
+                value = await self.read(fn)
+            except Exception as exc:  # noqa: BLE001
+                self.report(exc, reading=True)
+                failed()
+                return
+            done(value)
+
+        self.app.run_worker(later(), group="store-read")
+
     async def read(self, fn: Callable[[Store], T]) -> T:
         """``fn(store)`` in a thread; an error is raised to the caller (which may call
         ``report``)."""
@@ -194,3 +232,53 @@ class StoreCalls:
 
         self.app.notify(visible_line(message), title="Database", severity="error", timeout=8,
                         markup=False)
+
+
+class SessionCalls:
+    """A screen's calls to its annotation session (``storage.session``), on the store path.
+
+    ``call(fn, then)`` queues ``fn(session)`` behind every earlier write. When it lands, its
+    message is shown, and, unless the screen has moved on to another session meanwhile,
+    ``show(outcome, settled)`` (``settled``: no other call of the screen is on its way) and then
+    ``then(outcome)``. When it fails (the one handler has said why), the session's stored state
+    is read back once and shown, so the screen shows what is really stored.
+    """
+
+    def __init__(self, calls: StoreCalls, current: Callable[[], AnnotationSession | None],
+                 show: Callable[[Outcome, bool], object]) -> None:
+        self.calls = calls
+        self.current = current  # the screen's session now (None: none, or the screen is gone)
+        self.show = show
+        self.queued = 0
+
+    def call(self, fn: Callable[[AnnotationSession], Outcome],
+             then: Callable[[Outcome], object] | None = None) -> None:
+        session = self.current()
+        if session is None:
+            return
+        self.queued += 1
+        self.calls.write(lambda _store: fn(session), done=partial(self._landed, session, then),
+                         failed=partial(self._failed, session))
+
+    def _landed(self, session: AnnotationSession, then, outcome: Outcome) -> None:
+        self.queued -= 1
+        if outcome.message:
+            from .widgets.safe import visible_line
+
+            self.calls.app.notify(visible_line(outcome.message), severity=outcome.severity,
+                                  markup=False)
+        if session is not self.current():  # moved on meanwhile
+            return
+        self.show(outcome, self.queued == 0)
+        if then is not None:
+            then(outcome)
+
+    def _failed(self, session: AnnotationSession, _exc: BaseException) -> None:
+        self.queued -= 1
+        if session is self.current():
+            self.queued += 1
+            self.calls.write(lambda _store: Outcome(session.state()),
+                             done=partial(self._landed, session, None), failed=self._gave_up)
+
+    def _gave_up(self, _exc: BaseException) -> None:  # reading back failed too: said once
+        self.queued -= 1

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from newsmark.model import Event, Schema, Span
+
+from ..widgets.events_panel import surface
+from ..widgets.labels import label_style
+from ..widgets.safe import visible_line
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -43,3 +51,28 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def delete_span_question(schema: Schema, text: str, span: Span,
+                         uses: Iterable[tuple[Event, str]]) -> Text:
+    """"Delete PER Olaf Scholz? It is an argument of: • Speaker of STATEMENT sagt …": the
+    question ``x`` asks when events use the span (web text shown literally)."""
+    uses = list(uses)
+    question = Text(end="")
+    question.append("Delete ")
+    question.append(f" {visible_line(span.label)} ", label_style(schema.color(span.label)))
+    question.append(" ")
+    question.append(surface(text, span.start, span.end), "bold")
+    question.append("? It is an argument of:\n")
+    for event, role in uses:
+        question.append("  • ")
+        question.append(visible_line(role), "bold")
+        question.append(" of ")
+        question.append(visible_line(event.type), "bold")
+        question.append(" ")
+        question.append(surface(text, event.start, event.end), "italic")
+        question.append("\n")
+    n = len(uses)
+    question.append(f"The span and {'this argument' if n == 1 else f'these {n} arguments'} "
+                    "are removed together (u brings them back).")
+    return question

@@ -19,16 +19,19 @@ from textual.events import Key
 from newsmark.events import validate
 from newsmark.model import Event, EventType, Role, Span
 
-from ..widgets.events_panel import surface
+from ..widgets.events_panel import EventsPanel, surface
 from .event_type import EventTypeScreen
 
 if TYPE_CHECKING:
+    from textual.app import SystemCommand
+    from textual.binding import Binding
+
     from storage.session import AnnotationSession
 
     from .reader import ReaderScreen
 
 # Keys that leave the article or change what is shown: off while an event's arguments are assigned.
-NOT_WHILE_BUILDING = {"done", "skip", "flag", "article", "raw", "other_annotator", "new_event"}
+NOT_WHILE_BUILDING = {"finish", "flag", "article", "raw", "other_annotator", "new_event"}
 
 
 @dataclass
@@ -232,6 +235,21 @@ class EventsMode:
 
     # --- the events panel's requests ------------------------------------------------------------
 
+    def request(self, message: EventsPanel.EventRequest) -> None:
+        """A key in the events panel about one event."""
+        event, screen = message.event, self.screen
+        if isinstance(message, EventsPanel.ShowRequested):
+            screen.view.move_to_offset(event.start)
+            screen.set_focus(screen.view)
+        elif isinstance(message, EventsPanel.ModalityRequested):
+            self.cycle_modality(event)
+        elif isinstance(message, EventsPanel.TypeRequested):
+            self.change_type(event)
+        elif isinstance(message, EventsPanel.ArgumentsRequested):
+            self.edit_arguments(event)
+        elif isinstance(message, EventsPanel.DeleteRequested):
+            self.delete(event, message.argument)
+
     def change_type(self, event: Event) -> None:
         screen = self.screen
         if screen.read_only():
@@ -264,3 +282,28 @@ class EventsMode:
         if self.building is not None and self.building.event_id == event.id:
             self.stop()
         screen.call(lambda s: s.delete_event(event.id))
+
+    # --- help and the palette -------------------------------------------------------------------
+
+    def help_description(self, binding: Binding) -> str | None:
+        """What ``enter`` and ``escape`` do in argument mode (for the help screen)."""
+        if self.building is None:
+            return None
+        if binding.action == "label_selected":
+            return "Finish the event"
+        if binding.action == "escape":
+            return "Cancel the event" if self.building.new else "Stop editing the event"
+        return None
+
+    def commands(self) -> list[SystemCommand]:
+        """In argument mode: each role of the event's type, finish and cancel."""
+        from textual.app import SystemCommand
+
+        etype = self.building_type()
+        if etype is None:
+            return []
+        return [SystemCommand(f"Assign {role.name}",
+                              f"The span under the cursor as {role.name} (key {role.key})",
+                              partial(self.assign, role)) for role in etype.roles] + [
+            SystemCommand("Finish event", "Leave argument mode (key enter)", self.finish),
+            SystemCommand("Cancel event", "Delete the event being annotated", self.cancel)]
