@@ -244,8 +244,11 @@ async def test_escape_closes_the_prompt_then_clears_the_filter(library_db, make_
         assert len(shown(app)) == 3
         await pilot.press("slash")
         field = app.screen.query_one("#filter")
-        assert field.value == "lang:de"  # the prompt starts from the current filter
-        await type_text(pilot, " q D")  # typed into the prompt, not taken as keys
+        assert field.value == "lang:de"  # the prompt starts from the current filter, selected:
+        await type_text(pilot, "q D")  # typing replaces it (keys into the prompt, not commands)
+        assert field.value == "q D" and app.is_running
+        await pilot.press("escape", "slash", "end")  # to extend it: end, then type
+        await type_text(pilot, " q D")
         assert field.value == "lang:de q D" and app.is_running
         await pilot.press("escape")
         await settle(pilot)

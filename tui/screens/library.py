@@ -14,7 +14,6 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Callable, TypeVar
 
-from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,8 +27,17 @@ from storage.warnings import WarningCounts
 
 from ..widgets import ArticleList, visible_line
 from ..widgets.article_list import PAGE
+from ..widgets.library_bars import (
+    FeedsLine,
+    HeaderInfo,
+    LibraryHeader,
+    Progress,
+    ProgressLine,
+)
 from .confirm import ConfirmScreen
 from .history import describe
+from .library_keys import LIBRARY_BINDINGS, LIBRARY_HELP
+from .library_sources import Sources
 
 if TYPE_CHECKING:
     from storage.repo import Action, Store
@@ -50,38 +58,8 @@ class _ReadFailed(Exception):
 class LibraryScreen(Screen):
     """Lists the articles; ``enter`` opens one in the reader. Refreshes whenever it is shown."""
 
-    BINDINGS = [
-        Binding("slash", "filter", "Filter", id="library.filter"),
-        Binding("escape", "escape", "Clear filter", show=False, id="library.escape"),
-        Binding("o", "sort", "Sort", id="library.sort"),
-        Binding("O", "reverse", "Reverse", show=False, id="library.reverse"),
-        Binding("N", "next_todo", "Next to do", id="library.next_todo"),
-        Binding("D", "bulk('done')", "Mark shown done", show=False, id="library.bulk_done"),
-        Binding("S", "bulk('skipped')", "Mark shown skipped", show=False,
-                id="library.bulk_skipped"),
-        Binding("T", "bulk('todo')", "Mark shown to do", show=False, id="library.bulk_todo"),
-        Binding("u", "undo", "Undo", id="library.undo"),
-        Binding("ctrl+r", "redo", "Redo", show=False, id="library.redo"),
-        Binding("r", "refresh", "Refresh", show=False, id="library.refresh"),
-        Binding("i", "add_source", "Add URL/feed", id="library.add_source"),
-        Binding("R", "refresh_feeds", "Refresh feeds", id="library.refresh_feeds"),
-    ]
-
-    HELP = {
-        "library.open": "Open the highlighted article",
-        "library.filter": 'Filter: status: source: lang: label: after: before: "text"',
-        "library.escape": "Close the filter prompt, or clear the filter",
-        "library.reverse": "Reverse the sort order",
-        "library.next_todo": "Open the next article still to do",
-        "library.bulk_done": "Mark every listed article done (asks first)",
-        "library.bulk_skipped": "Mark every listed article skipped (asks first)",
-        "library.bulk_todo": "Mark every listed article to do (asks first)",
-        "library.undo": "Undo the last action (any article, bulk changes too)",
-        "library.redo": "Redo the last undone action",
-        "library.refresh": "Reload the list and the progress",
-        "library.add_source": "Add a page URL (fetched and cleaned) or a feed URL (subscribed)",
-        "library.refresh_feeds": "Refresh every feed in the background; the list fills in",
-    }
+    BINDINGS = LIBRARY_BINDINGS
+    HELP = LIBRARY_HELP
 
     app: NewsmarkApp
 
@@ -99,15 +77,16 @@ class LibraryScreen(Screen):
         self._reloading = False  # a new list is being read (ready_for_keys)
         # the ids of the whole list as it is filtered and sorted (the reader's ] and [)
         self.article_ids: list[int] = []
+        self.sources = Sources(self)
         self.first_paint: float | None = None  # perf_counter() when rows were first painted
         self.last_paint: tuple[int, float] = (0, 0.0)  # (list generation, perf_counter())
 
     # --- composition ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="library-header")
-        yield Static(id="library-progress")
-        yield Static(id="library-sources")
+        yield LibraryHeader(id="library-header")
+        yield ProgressLine(self.app.schema, id="library-progress")
+        yield FeedsLine(id="library-sources")
         yield Static(id="library-columns")
         yield ArticleList(id="articles")
         yield Static(id="filter-error")
@@ -125,6 +104,10 @@ class LibraryScreen(Screen):
     def filter_input(self) -> Input:
         return self.query_one("#filter", Input)
 
+    @property
+    def feeds_line(self) -> FeedsLine:
+        return self.query_one(FeedsLine)
+
     def on_mount(self) -> None:
         # The first page is read right here (a LIMIT over the date index: about a millisecond at
         # any size), so the first frame already shows rows; the rest comes from ``_load``.
@@ -136,7 +119,7 @@ class LibraryScreen(Screen):
         self.article_list.focus()
         self._show_header()
         self._show_progress()
-        self._show_sources()
+        self.sources.show()
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._show_columns)
@@ -282,58 +265,26 @@ class LibraryScreen(Screen):
 
     def _show_header(self) -> None:
         article_list = self.article_list
-        n = article_list.total
-        count = f"{n:,}" if article_list.total_known else f"{n:,}+"
-        header = Text(end="")
-        header.append("newsmark", "bold")
-        header.append(f"  {count} article{'s' if n != 1 else ''}  ·  annotator ")
-        header.append(visible_line(self.app.annotator), "bold")
-        header.append("  ·  sort ")
-        header.append(f"{self.sort} {'↓' if self.effective_descending else '↑'}", "bold")
-        if self.query_text:
-            header.append("  ·  filter ")
-            header.append(visible_line(self.query_text), "bold italic")
-        self.query_one("#library-header", Static).update(header)
+        self.query_one(LibraryHeader).info = HeaderInfo(
+            article_list.total, article_list.total_known, self.app.annotator, self.sort,
+            self.effective_descending, self.query_text)
         self._show_columns()
 
     def _show_columns(self) -> None:
         self.query_one("#library-columns", Static).update(self.article_list.header())
 
     def _show_progress(self) -> None:
-        line = Text(end="")
-        if self.progress is None:
-            line.append("progress …", "dim")
-        else:
+        if self.progress is not None:
             done, total, labels = self.progress
-            percent = f" ({100 * done / total:.0f}%)" if total else ""
-            line.append("done ")
-            line.append(f"{done:,}/{total:,}", "bold")
-            line.append(percent)
-            line.append("  ·  spans ")
-            if not labels:
-                line.append("none", "dim")
-            schema = self.app.schema
-            for i, (label, count) in enumerate(labels.items()):
-                if i:
-                    line.append(" ")
-                line.append(f" {visible_line(label)} ", _chip(schema.color(label)))
-                line.append(f" {count:,}")
-            warnings = self.warnings
-            if warnings is not None and warnings.events:
-                line.append("  ·  events ")
-                line.append(f"{warnings.events:,}", "bold")
-                if warnings.warnings:
-                    line.append(f"  ⚠ {warnings.warnings:,} warning"
-                                f"{'s' if warnings.warnings != 1 else ''} in {warnings.flagged:,}",
-                                "bold")
-        self.query_one("#library-progress", Static).update(line)
+            self.query_one(ProgressLine).progress = Progress(done, total,
+                                                             tuple(labels.items()), self.warnings)
 
     # --- filter ---------------------------------------------------------------------------------
 
     def action_filter(self) -> None:
         field = self.filter_input
         field.value = self.query_text
-        field.cursor_position = len(field.value)
+        field.select_all()  # typing replaces the filter; an arrow key keeps it to edit
         field.add_class("visible")
         self.set_focus(field)  # now: the keys already on their way belong to the prompt
 
@@ -505,7 +456,7 @@ class LibraryScreen(Screen):
     def action_refresh(self) -> None:
         self.reload(keep_cursor=True, progress=True)
 
-    # --- sources: URLs and feeds, fetched in the background -------------------------------------
+    # --- sources: URLs and feeds, fetched in the background (library_sources) ----------------
 
     def action_add_source(self) -> None:
         field = self.query_one("#source", Input)
@@ -518,99 +469,8 @@ class LibraryScreen(Screen):
         event.stop()
         event.input.remove_class("visible")
         self.set_focus(self.article_list)
-        url = event.value.strip()
-        if url:
-            from newsmark.sources import add_source
-
-            self.notify(f"Fetching {visible_line(url)}", markup=False)
-            self._fetch(lambda fetcher, repo, report: add_source(url, fetcher, repo, report))
+        if event.value.strip():
+            self.sources.add(event.value.strip())
 
     def action_refresh_feeds(self) -> None:
-        feeds = self.app.calls.read_now(lambda s: s.feeds(), default=None)
-        if feeds is None:
-            return
-        if not feeds:
-            self.notify("No feeds: add one with i", markup=False)
-            return
-        from newsmark.sources import refresh_feed
-
-        self.notify(f"Refreshing {len(feeds)} feed{'s' if len(feeds) != 1 else ''}", markup=False)
-
-        async def run(fetcher, repo, report) -> None:
-            await asyncio.gather(*(refresh_feed(f, fetcher, repo, report) for f in feeds))
-
-        self._fetch(run)
-
-    @work(group="library-fetch", thread=True)
-    def _fetch(self, pipeline) -> None:
-        """Run a fetch pipeline in a thread of its own, with its own event loop and its own
-        connection (as an ingest beside the TUI would): the list stays usable, a busy database
-        delays only the fetch, and the list is reloaded (at most twice a second) as articles
-        arrive."""
-        from newsmark.fetch import Fetcher
-        from storage.repo import Store
-
-        from ..sources import fetch_config_for
-
-        app = self.app
-        settings = fetch_config_for(app)
-        counts: dict[str, int] = {}
-
-        async def run() -> None:
-            store = Store(app.store.path, create=False)
-            try:
-                async with Fetcher(settings) as fetcher:
-                    await pipeline(fetcher, store, lambda o: app.call_from_thread(self._fetched, o))
-            finally:
-                store.close()
-
-        self._last_reload = 0.0
-        self._fetch_counts = counts
-        try:
-            asyncio.run(run())
-        except Exception as exc:  # noqa: BLE001 - the one handler says what
-            app.call_from_thread(app.calls.report, exc)
-        app.call_from_thread(self._fetch_finished, counts)
-
-    def _fetched(self, outcome) -> None:
-        counts = self._fetch_counts
-        counts[outcome.state] = counts.get(outcome.state, 0) + 1
-        if outcome.state == "failed":
-            self.notify(visible_line(f"{outcome.source}: {outcome.reason}"), title="Failed",
-                        severity="error", markup=False, timeout=8)
-        elif outcome.state in ("added", "version"):
-            now = time.perf_counter()
-            if now - self._last_reload > 0.5:
-                self._last_reload = now
-                self.reload(keep_cursor=True, progress=True)
-
-    def _fetch_finished(self, counts: dict[str, int]) -> None:
-        summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "nothing new"
-        self.notify(summary, title="Fetched", markup=False)
-        self.reload(keep_cursor=True, progress=True)
-        self._show_sources()
-
-    def _show_sources(self) -> None:
-        """The feeds, and every failing one with its reason (hidden when there are no feeds)."""
-        feeds = self.app.calls.read_now(lambda s: s.feeds(), default=[]) or []
-        line = Text(end="")
-        failing = [f for f in feeds if f.last_error]
-        if feeds:
-            line.append(f"feeds {len(feeds)}")
-            if not failing:
-                line.append("  ·  all fine", "dim")
-            for f in failing:
-                line.append("  ·  ")
-                line.append(visible_line(f.name), "bold red")
-                line.append(": " + visible_line(f.last_error or ""), "red")
-        widget = self.query_one("#library-sources", Static)
-        widget.set_class(bool(feeds), "visible")
-        widget.update(line)
-
-
-def _chip(color: str) -> Style:
-    """Dark text on a label colour (a colour Rich does not know falls back to grey)."""
-    try:
-        return Style(color="#1e2127", bgcolor=color)
-    except Exception:
-        return Style(color="#1e2127", bgcolor="#abb2bf")
+        self.sources.refresh_feeds()
