@@ -174,13 +174,13 @@ DEFAULT_EVENTS = (
     EventType("ATTACK", "a", "#be5046", (
         _r("Attacker", "a", "*", *_ACTORS), _r("Target", "g", "*"), _r("Instrument", "i", "*"),
         _r("Place", "l", "?", "LOC"), _r("Time", "t", "?", "DATE"))),
-    EventType("CEASEFIRE", "c", "#98c379", (
+    EventType("CEASEFIRE", "c", "#f7a8c8", (
         _r("Party", "p", "*", *_ACTORS), _r("Place", "l", "?", "LOC"), _r("Time", "t", "?", "DATE"))),
-    EventType("AGREEMENT", "g", "#61afef", (
+    EventType("AGREEMENT", "g", "#9aa5ce", (
         _r("Party", "p", "*", *_ACTORS), _r("Place", "l", "?", "LOC"), _r("Time", "t", "?", "DATE"))),
-    EventType("STATEMENT", "s", "#c678dd", (
+    EventType("STATEMENT", "s", "#b5bd68", (
         _r("Speaker", "s", "+", *_ACTORS), _r("Addressee", "r", "*", *_ACTORS), _r("Content", "c", "?"))),
-    EventType("DEMAND", "d", "#e5c07b", (
+    EventType("DEMAND", "d", "#ff8f40", (
         _r("Speaker", "s", "+", *_ACTORS), _r("Addressee", "r", "*", *_ACTORS), _r("Content", "c", "?"))),
 )
 DEFAULT_ATTRIBUTES = (Attribute("modality", ("asserted", "planned", "possible", "negated"), "asserted"),)

@@ -51,31 +51,42 @@ def _date(value: str, key: str) -> str:
 
 
 def parse_query(text: str) -> Query:
+    """The query ``text`` says; a ``QueryError`` naming every term that does not parse."""
     q = Query()
+    problems: list[str] = []
     for m in _TOKEN.finditer(text or ""):
-        neg, key, raw, quoted, phrase, word = m.groups()
-        if key is not None and key.lower() in KEYS:
-            key = key.lower()
-            value = quoted if quoted is not None else raw
-            if key == "status":
-                value = value.lower().replace("-", "_")
-                if value == "progress":
-                    value = "in_progress"
-                if value not in STATUSES:
-                    raise QueryError(f"status: expected one of {', '.join(STATUSES)}, got {value!r}")
-                (q.not_status if neg else q.status).append(value)
-            elif neg:
-                raise QueryError(f"-{key}: only status can be negated")
-            elif key in ("after", "before"):
-                setattr(q, key, _date(value, key))
-            elif key == "annotator":
-                raise QueryError("annotator: use --annotator (the library shows one annotator's work)")
-            else:
-                getattr(q, key).append(value)
-        elif key is not None:  # "word:thing" with an unknown key is plain text
-            q.text.append(m.group(0))
-        else:
-            value = phrase if phrase is not None else word
-            if value.strip():
-                q.text.append(value)
+        try:
+            _term(q, m)
+        except QueryError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise QueryError("; ".join(problems))
     return q
+
+
+def _term(q: Query, m: re.Match) -> None:
+    neg, key, raw, quoted, phrase, word = m.groups()
+    if key is not None and key.lower() in KEYS:
+        key = key.lower()
+        value = quoted if quoted is not None else raw
+        if key == "status":
+            value = value.lower().replace("-", "_")
+            if value == "progress":
+                value = "in_progress"
+            if value not in STATUSES:
+                raise QueryError(f"status: expected one of {', '.join(STATUSES)}, got {value!r}")
+            (q.not_status if neg else q.status).append(value)
+        elif neg:
+            raise QueryError(f"-{key}: only status can be negated")
+        elif key in ("after", "before"):
+            setattr(q, key, _date(value, key))
+        elif key == "annotator":
+            raise QueryError("annotator: use --annotator (the library shows one annotator's work)")
+        else:
+            getattr(q, key).append(value)
+    elif key is not None:  # "word:thing" with an unknown key is plain text
+        q.text.append(m.group(0))
+    else:
+        value = phrase if phrase is not None else word
+        if value.strip():
+            q.text.append(value)

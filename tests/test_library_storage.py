@@ -33,3 +33,15 @@ def test_common_and_rare_words_page_alike(store):
     assert [r.id for r in store.library("x", parse_query("Seltenheit"))] == [ids[7]]
     assert store.library_count("x", parse_query('gemeinsam "Nummer7"')) == 1
     assert store.library_count("x", parse_query("gemeinsam")) == 30
+
+
+def test_a_bad_filter_names_every_bad_term():
+    import pytest
+
+    from newsmark.query import QueryError
+
+    with pytest.raises(QueryError) as caught:
+        parse_query("status:nope lang:de after:june -source:x Berlin")
+    message = str(caught.value)
+    assert "status: expected one of" in message and "after: expected a date" in message
+    assert "-source: only status can be negated" in message and message.count(";") == 2

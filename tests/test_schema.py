@@ -80,3 +80,12 @@ def test_cli_unknown_colour_is_one_line(tmp_path):
     assert result.output.strip().splitlines() == [
         f"Error: {path}: unknown colour, label ORG: 'notacolour' (use \"#rrggbb\" or a colour name "
         "such as \"red\" or \"dark_orange\")"]
+
+
+def test_default_event_colours_are_not_label_colours():
+    """A trigger must not look like an entity span (STATEMENT was MISC's purple)."""
+    from newsmark.model import DEFAULT_EVENTS, DEFAULT_LABELS
+
+    labels = {lab.color.lower() for lab in DEFAULT_LABELS}
+    events = [e.color.lower() for e in DEFAULT_EVENTS]
+    assert not labels & set(events) and len(set(events)) == len(events)

@@ -326,3 +326,65 @@ async def test_a_failed_write_whose_read_back_fails_is_said_and_not_retried(tmp_
         await asyncio.sleep(0.2)
         assert app.calls.pending == 0 and app.calls.failures == 2  # the write, its read-back
         assert app.is_running
+
+
+async def test_the_key_list_scrolls_with_the_arrow_keys(tmp_path, make_app):
+    from textual.widgets import DataTable
+
+    db = tmp_path / "r.db"
+    first, _ = build(db)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        await open_article(pilot, first)
+        await pilot.press("question_mark")
+        table = pilot.app.screen.query_one(DataTable)
+        assert table.has_focus and table.max_scroll_y > 0
+        await pilot.press(*["down"] * table.row_count)
+        assert table.cursor_row == table.row_count - 1 and table.scroll_y == table.max_scroll_y
+
+
+async def test_find_shows_the_match_with_lines_above_it(tmp_path, make_app):
+    db = tmp_path / "r.db"
+    store = Store(db)
+    text = "\n\n".join(f"Absatz {n} mit Wörtern." for n in range(120)) + "\n\nDas Ziel steht hier."
+    text += "".join(f"\n\nNachsatz {n}." for n in range(60))
+    aid = store.add_article(make_article(text, title="Lang"))[0].id
+    store.close()
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        view = await open_article(pilot, aid)
+        await find(pilot, "Ziel")
+        line = view.line_of(text.index("Ziel")) - view.scroll_line
+        height = view.scrollable_content_region.height
+        assert 0 < line < height - 2  # not on the last rows of the view
+
+
+async def test_notices_move_to_the_top_in_argument_mode(tmp_path, make_app):
+    db = tmp_path / "r.db"
+    first, _ = build(db)
+    async with make_app(db).run_test(size=SIZE, notifications=True) as pilot:
+        await open_article(pilot, first)
+        await find(pilot, "sagt")
+        await pilot.press("e", "s")
+        screen = reader(pilot)
+        assert screen.has_class("-arguments")
+        rack = screen.query_one("ToastRack")
+        assert rack.styles.dock == "top"
+        await pilot.press("enter")
+        assert not screen.has_class("-arguments") and rack.styles.dock == "bottom"
+
+
+async def test_back_from_the_reader_the_highlight_is_on_the_article_shown_last(tmp_path,
+                                                                             make_app):
+    from tui.widgets import ArticleList
+
+    db = tmp_path / "r.db"
+    ids = build(db, 4)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        library = pilot.app.screen
+        order = list(library.article_ids)
+        await open_article(pilot, order[1])
+        await pilot.press("right_square_bracket")  # on to the next one in the list
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert library.query_one(ArticleList).cursor == 2 and sorted(order) == sorted(ids)

@@ -132,6 +132,7 @@ class EventsMode:
 
     def start(self, type_name: str, event_id: int | None, new: bool) -> None:
         self.building = Building(type_name, event_id, new)
+        self.screen.add_class("-arguments")
         self.show_bar()
         self.sync()
         self.screen.refresh_bindings()
@@ -140,6 +141,7 @@ class EventsMode:
         if self.building is None:
             return
         self.building = None
+        self.screen.remove_class("-arguments")
         self.screen.argument_bar.hide()
         self.sync()
         self.screen.refresh_bindings()

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from storage.repo import Action, Store
 
     from ..app import NewsmarkApp
+    from .reader import ReaderScreen
 
 T = TypeVar("T")
 
@@ -78,6 +79,8 @@ class LibraryScreen(Screen):
         # the ids of the whole list as it is filtered and sorted (the reader's ] and [)
         self.article_ids: list[int] = []
         self.sources = Sources(self)
+        self._reader: ReaderScreen | None = None  # the reader opened last
+        self._follow: int | None = None  # the article the highlight goes to once ids are read
         self.first_paint: float | None = None  # perf_counter() when rows were first painted
         self.last_paint: tuple[int, float] = (0, 0.0)  # (list generation, perf_counter())
 
@@ -125,6 +128,10 @@ class LibraryScreen(Screen):
         self.call_after_refresh(self._show_columns)
 
     def on_screen_resume(self) -> None:
+        # back from the reader: the highlight goes to the article shown last (d, s, ] and [
+        # may have moved on from the one opened here), once the list's ids are read
+        reader = self._reader
+        self._follow = reader.article_id if reader is not None else None
         self.reload(keep_cursor=True, progress=True)
 
     # --- loading --------------------------------------------------------------------------------
@@ -204,6 +211,9 @@ class LibraryScreen(Screen):
         ids = await self._read(lambda s: s.library_ids(ann, q, sort, desc))
         if generation == article_list.generation:
             self.article_ids = ids
+            if self._follow in ids:
+                article_list.move_cursor(ids.index(self._follow))
+            self._follow = None
 
     @work(exclusive=True, group="library-warnings")
     async def _count_warnings(self) -> None:
@@ -379,7 +389,8 @@ class LibraryScreen(Screen):
         from .reader import ReaderScreen
 
         self.last_opened = article_id
-        self.app.push_screen(ReaderScreen(article_id, lambda: self.article_ids))
+        self._reader = ReaderScreen(article_id, lambda: self.article_ids)
+        self.app.push_screen(self._reader)
 
     def action_open(self) -> None:
         self.article_list.action_select()

@@ -60,6 +60,8 @@ class ReaderScreen(Screen):
     DEFAULT_CSS = """
     ReaderScreen #reader-body { height: 1fr; }
     ReaderScreen #reader-side { width: auto; height: 1fr; }
+    /* in argument mode the bar at the bottom is read: notices go to the top */
+    ReaderScreen.-arguments ToastRack { dock: top; align: right top; margin-top: 2; }
     """
 
     BINDINGS = READER_BINDINGS

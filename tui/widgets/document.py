@@ -570,7 +570,18 @@ class DocumentView(ScrollView, can_focus=True):
         if match is None:
             return False
         snapped = snap_to_tokens(self._tokens, match.start(), match.end())
-        return snapped is not None and self.select_range(*snapped)
+        if snapped is None or not self.select_range(*snapped):
+            return False
+        self._bring_into_view(snapped[0])
+        return True
+
+    def _bring_into_view(self, offset: int) -> None:
+        """A match found off the screen is shown a third of the way down (with the lines
+        before it as context), not on the bottom row where moving there would leave it."""
+        y, height, top = self.line_of(offset), self.scrollable_content_region.height, round(
+            self.scroll_y)
+        if height and not top <= y < top + height - 2:
+            self.scroll_to(y=max(0, y - height // 3), animate=False)
 
     def _spans_over(self, start: int, end: int) -> list[Span]:
         """Spans overlapping [start, end) (which lies on one display line), innermost first."""
