@@ -489,3 +489,16 @@ def test_a_backup_into_a_path_under_a_file_is_one_line(tmp_path):
     result = run("--db", db, "backup", tmp_path / "plain" / "b.db")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "cannot write the backup" in result.stderr
+
+
+def test_list_says_whose_status_it_shows(tmp_path):
+    db = tmp_path / "l.db"
+    make_db(db)
+    config = tmp_path / "config.toml"
+    config.write_text('annotator = "alice"\n', "utf-8")
+    env = {**os.environ, "NEWSMARK_CONFIG": str(config)}
+    shown = run("--db", db, "list", env=env)
+    assert shown.returncode == 0 and len(shown.stdout.splitlines()) == 3
+    assert shown.stderr.strip() == "annotator alice (--annotator NAME for another)"
+    chosen = run("--db", db, "list", "--annotator", "bob", env=env)
+    assert chosen.stderr == "" and len(chosen.stdout.splitlines()) == 3

@@ -129,6 +129,18 @@ def default_config_path() -> Path:
     return user_config_path("newsmark", appauthor=False) / "config.toml"
 
 
+def configured_annotator(config_path: Path | None = None) -> str | None:
+    """The config file's ``annotator`` (``$NEWSMARK_CONFIG`` or the user-config directory's
+    ``config.toml``), if it names one."""
+    from newsmark.config import ConfigError, load_config
+
+    explicit = config_path is not None or bool(os.environ.get("NEWSMARK_CONFIG"))
+    try:
+        return load_config(config_path or default_config_path(), must_exist=explicit).annotator
+    except ConfigError as exc:
+        raise Fail(str(exc)) from None
+
+
 def database_path(given: Path | None, config_path: Path | None = None) -> Path:
     """Which database a command uses: ``--db``; else ``$NEWSMARK_DB``; else the config file's
     ``database`` (``--config`` for ``tui``, else ``$NEWSMARK_CONFIG`` or the user-config

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .common import (
+    configured_annotator,
     db_option,
     default_annotator,
     echo,
@@ -39,17 +40,24 @@ def stats(db_path: Path, as_json: bool, schema_path: Path | None) -> None:
 
 @main.command(name="list")
 @db_option
-@click.option("--annotator", default=default_annotator, show_default="your login name")
-def list_(db_path: Path, annotator: str) -> None:
-    """List the stored articles: id, status, spans, date, source and title."""
+@click.option("--annotator", default=None,
+              help="Whose status and spans to show. [default: the config file's annotator, "
+              "else your login name]")
+def list_(db_path: Path, annotator: str | None) -> None:
+    """List the stored articles: id, status, spans, date, source and title.
+
+    The first line (on standard error) names the annotator whose status and spans are shown.
+    """
     store = open_store(db_path)
+    if annotator is None:
+        annotator = configured_annotator() or default_annotator()
+        echo(f"annotator {field(annotator)} (--annotator NAME for another)", err=True)
     for row in store.list_articles(annotator):
         echo(
             # cut to the column before escaping: never in the middle of an escape
             f"{row.id:>6}  {row.status:<11} {row.spans:>4}  {field((row.published or '')[:10]):<10}  "
             f"{field((row.source or '')[:16]):<16}  {field(row.title)}"
         )
-
 
 
 @main.command()
