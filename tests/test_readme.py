@@ -19,8 +19,10 @@ def test_readme_opens_with_make_run_and_make_test():
 
 def all_commands() -> dict[str, click.Command]:
     """'ingest', 'feed add', … for every leaf command."""
+    ctx = click.Context(main)
     out = {}
-    for name, command in main.commands.items():
+    for name in main.list_commands(ctx):  # (loads each command's module)
+        command = main.get_command(ctx, name)
         if isinstance(command, click.Group):
             out.update({f"{name} {sub}": c for sub, c in command.commands.items()})
         else:
@@ -65,3 +67,15 @@ def test_the_readme_schema_example_loads(tmp_path):
     assert [(r.name, r.key, r.labels, r.cardinality) for r in meet.roles] == [
         ("Participant", "p", ("PER", "LOC"), "+"), ("Place", "l", ("LOC",), "?")]
     assert schema.attribute("modality").default == "asserted"
+
+
+def test_every_lazily_loaded_command_is_registered_where_root_says():
+    """root.COMMANDS names the module of every command; each module registers exactly its own."""
+    import importlib
+
+    from tui.cli.root import COMMANDS
+
+    for name, module in COMMANDS.items():
+        importlib.import_module(f"tui.cli.{module}")
+        assert name in main.commands, name
+    assert set(main.commands) == set(COMMANDS)

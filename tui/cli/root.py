@@ -6,6 +6,7 @@ import errno
 import io
 import os
 import sys
+from importlib import import_module
 from pathlib import Path
 from typing import NoReturn
 
@@ -21,6 +22,15 @@ from .common import DB_HELP, Fail, StreamError, escaped, flush_standard_streams
 BROKEN_PIPE_STATUS = 141
 
 
+# Each command's module, imported only when that command runs (or --help lists them): the TUI
+# does not load ingest's, export's or import's modules to start.
+COMMANDS = {
+    "backup": "reading", "export": "exporting", "extract": "ingesting", "feed": "feeds",
+    "import": "exporting", "ingest": "ingesting", "list": "reading", "stats": "reading",
+    "tui": "tui",
+}
+
+
 class Newsmark(click.Group):
     """The root group: a ``StorageError`` from any command (the database busy past the busy
     timeout, disk full, a newer schema, …) is one ``Error:`` line and exit status 1. Click's own
@@ -30,6 +40,14 @@ class Newsmark(click.Group):
     line, ``Error: standard output: cannot write (No space left on device)``, and exit status 1;
     a broken pipe (the reader has gone: ``| head -1``) ends the command quietly with status 141.
     Standard error that cannot be written: exit status 1, nothing more to say it with."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in COMMANDS:
+            import_module(f"{__package__}.{COMMANDS[name]}")  # registers it on ``main``
+        return self.commands.get(name)
 
     def make_context(self, *args, **kwargs) -> click.Context:
         try:
