@@ -1,15 +1,19 @@
 """Opening the database, and the one way to write to it.
 
-- ``connect`` opens (or, only when asked, creates) a database: foreign keys on, WAL, a busy
-  timeout, ``synchronous=FULL``; it refuses a database migrated by a newer newsmark and applies
-  pending migrations under the write lock, so two processes opening a new file at once do not
-  race.
+- ``open_connection`` opens (or, only when asked, creates) a database: foreign keys on, WAL, a
+  busy timeout, ``synchronous=FULL``; it refuses a database migrated by a newer newsmark and
+  applies pending migrations under the write lock, so two processes opening a new file at once
+  do not race. The store works on that sqlite3 connection; ``connect`` (and ``database``) wrap
+  it in a ``sqlite_utils.Database`` for whoever wants one (migrations, tools, tests).
 - ``write`` is every write transaction: ``BEGIN IMMEDIATE`` takes the write lock first, so
   SQLite's busy timeout applies (a deferred ``BEGIN`` that reads and then writes gets ``BUSY`` at
   once, without waiting, when another connection wrote meanwhile); then a cheap check that the
   database is still not newer than this code; then the body; then ``COMMIT``.
 - ``transaction`` makes a ``Store`` method one such transaction, retried whole with backoff for
   the rare ``BUSY`` that still escapes, and turns SQLite's errors into ``StorageError``\\ s.
+
+sqlite-utils is imported only when a ``Database`` is asked for or a database is migrated: it
+imports numpy and pandas when they are installed (0.3 s and more of every start of the TUI).
 """
 
 from __future__ import annotations
@@ -23,12 +27,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_path
-from sqlite_utils import Database
 
 from .errors import NewerDatabase, NoDatabase, NotNewsmark, StorageError, is_busy, translate
-from .schema import KNOWN, migrations
+from .schema import KNOWN, migration_set
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 5000
 SCHEMA_VERSION = len(KNOWN)
@@ -55,6 +62,20 @@ def exists(path: str | Path) -> bool:
 
 
 def connect(path: str | Path, create: bool = True) -> Database:
+    """``open_connection``, as a ``sqlite_utils.Database``."""
+    return database(open_connection(path, create))
+
+
+def database(conn: sqlite3.Connection) -> Database:
+    """A ``sqlite_utils.Database`` on an open connection (imports sqlite-utils)."""
+    from sqlite_utils import Database  # here, not on top: see the module's docstring
+
+    # no sqlite-utils plugins: whatever happens to be installed must not change newsmark's
+    # connection, and finding them scans every installed package's entry points
+    return Database(conn, execute_plugins=False)
+
+
+def open_connection(path: str | Path, create: bool = True) -> sqlite3.Connection:
     """A migrated database with foreign keys on, WAL and a busy timeout.
 
     ``create=False``: a missing file is ``NoDatabase`` and nothing is created (read commands).
@@ -83,14 +104,12 @@ def connect(path: str | Path, create: bool = True) -> Database:
         # power loss cannot take back an action the annotator saw land; NORMAL would only
         # survive a crash of the app
         conn.execute("PRAGMA synchronous = FULL")
-        # no sqlite-utils plugins: whatever happens to be installed must not change newsmark's
-        # connection, and finding them (scanning every installed package's entry points) cost
-        # 35 ms of every start of the TUI
-        db = Database(conn, execute_plugins=False)
-        if _pending(db):
-            with write(db, path):
-                if _pending(db):  # another process may have migrated while we waited
-                    migrations.apply(db)
+        # delete triggers fire for the rows INSERT OR REPLACE deletes (as sqlite-utils sets it)
+        conn.execute("PRAGMA recursive_triggers = ON")
+        if _pending(conn):
+            with write(conn, path):
+                if _pending(conn):  # another process may have migrated while we waited
+                    migration_set().apply(database(conn))
                     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.Error as exc:
         conn.close()
@@ -99,7 +118,7 @@ def connect(path: str | Path, create: bool = True) -> Database:
     except StorageError:
         conn.close()
         raise
-    return db
+    return conn
 
 
 def _create_file(path: Path) -> None:
@@ -120,8 +139,14 @@ def _create_file(path: Path) -> None:
         os.close(fd)
 
 
-def _pending(db: Database) -> bool:
-    return bool(migrations.pending(db)) or db.conn.execute(
+def _pending(conn: sqlite3.Connection) -> bool:
+    """A migration this code knows is not applied yet, or ``user_version`` is behind."""
+    try:
+        applied = {r[0] for r in conn.execute(
+            "select name from _sqlite_migrations where migration_set = 'newsmark'")}
+    except sqlite3.OperationalError:  # no migrations table yet: a new database
+        applied = set()
+    return not applied.issuperset(KNOWN) or conn.execute(
         "PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION
 
 
@@ -163,19 +188,19 @@ def check_ours(conn: sqlite3.Connection, where: str | Path = "database") -> None
 
 
 @contextmanager
-def write(db: Database, where: str | Path = "database") -> Iterator[Database]:
+def write(conn: sqlite3.Connection, where: str | Path = "database"
+          ) -> Iterator[sqlite3.Connection]:
     """One write transaction: ``BEGIN IMMEDIATE`` (so the busy timeout applies), the version
     check, the body, ``COMMIT``; any error rolls everything back. Inside another transaction it
     is a savepoint of that one."""
-    conn = db.conn
     if conn.in_transaction:
-        with db.atomic():
-            yield db
+        with _savepoint(conn):
+            yield conn
         return
     begin_immediate(conn)
     try:
         check_version(conn, where)
-        yield db
+        yield conn
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -184,6 +209,21 @@ def write(db: Database, where: str | Path = "database") -> Iterator[Database]:
             except sqlite3.Error:  # SQLite may have rolled back itself (disk full, I/O error)
                 pass
         raise
+
+
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("SAVEPOINT newsmark")
+    try:
+        yield
+    except BaseException:
+        # an error such as disk full can end the whole transaction, savepoints and all
+        if conn.in_transaction:
+            conn.execute("ROLLBACK TO SAVEPOINT newsmark")
+            conn.execute("RELEASE SAVEPOINT newsmark")
+        raise
+    else:
+        conn.execute("RELEASE SAVEPOINT newsmark")
 
 
 def begin_immediate(conn: sqlite3.Connection) -> None:
@@ -213,21 +253,21 @@ def begin_immediate(conn: sqlite3.Connection) -> None:
 
 
 def transaction(method):
-    """Make a ``Store`` method one write transaction (``write``), retried whole, with backoff,
-    when SQLite still answers BUSY after its busy timeout; SQLite errors become
-    ``StorageError``\\ s (busy, disk full, I/O) naming what happened. Called inside another
-    transaction, the method is part of that one."""
+    """Make a ``Store`` method (of anything with ``conn``, ``path`` and ``attempts``) one write
+    transaction (``write``), retried whole, with backoff, when SQLite still answers BUSY after
+    its busy timeout; SQLite errors become ``StorageError``\\ s (busy, disk full, I/O) naming
+    what happened. Called inside another transaction, the method is part of that one."""
 
     @functools.wraps(method)
     def run(self, *args, **kwargs):
-        db = self.db
-        if db.conn.in_transaction:
-            with write(db, self.path):
+        conn = self.conn
+        if conn.in_transaction:
+            with write(conn, self.path):
                 return method(self, *args, **kwargs)
         started = time.monotonic()
         for attempt in range(self.attempts):
             try:
-                with write(db, self.path):
+                with write(conn, self.path):
                     return method(self, *args, **kwargs)
             except sqlite3.Error as exc:
                 if is_busy(exc) and attempt + 1 < self.attempts:

@@ -10,14 +10,19 @@ through ``storage.rows`` and never import ``Store``.
 transaction (``storage.db.transaction``), in which the action is written to the action log too,
 so undo and redo survive restarts and never see half an action. A write method called inside
 another one's transaction is part of that one.
+
+The parts run their SQL on the sqlite3 connection (``conn``); ``db``, the same connection as a
+``sqlite_utils.Database``, is built when first asked for (tools, tests): sqlite-utils, and the
+numpy and pandas it imports when they are installed, stay out of the TUI's start and of every
+read and write of annotating.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from newsmark.formats import Record
 from newsmark.formats.importers import ImportRecord
@@ -27,7 +32,7 @@ from newsmark.query import Query
 from .actions import Action, ActionLog
 from .annotations import Annotations
 from .articles import Articles
-from .db import ATTEMPTS, connect, default_db_path, transaction
+from .db import ATTEMPTS, database, default_db_path, open_connection, transaction
 from .errors import StorageError
 from .events import Events
 from .export import BATCH, Exports, Selection
@@ -37,6 +42,9 @@ from .library import Library
 from .stats import Stats
 from .warnings import BATCH as WARNINGS_BATCH
 from .warnings import WarningCounts, Warnings
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 __all__ = ["Action", "StorageError", "Store"]
 
@@ -51,8 +59,7 @@ class Store:
         another connection keeps the database busy past the busy timeout."""
         self.path = Path(path) if path else default_db_path()
         self.attempts = attempts
-        self.db: Database = connect(self.path, create=create)
-        self.conn = conn = self.db.conn
+        self.conn = conn = open_connection(self.path, create=create)
         self._articles = Articles(conn)
         self._actions = ActionLog(conn)
         self._annotations = Annotations(conn, self._articles, self._actions)
@@ -63,6 +70,11 @@ class Store:
         self._imports = Imports(conn, self._articles, self._events)
         self._stats = Stats(conn)
         self._warnings = Warnings(conn)
+
+    @functools.cached_property
+    def db(self) -> Database:
+        """The store's connection as a ``sqlite_utils.Database`` (imports sqlite-utils)."""
+        return database(self.conn)
 
     def close(self) -> None:
         self.conn.close()

@@ -1,21 +1,43 @@
-"""The database schema, as a sequence of ``sqlite_utils.Migrations``.
+"""The database schema, as a sequence of migrations (``sqlite_utils.Migrations``).
 
 Never edit a migration that has shipped: add a new one. Each runs in its own transaction.
+
+Only migrating needs sqlite-utils, and importing it costs: it imports numpy and pandas when they
+are installed (0.3 s and more). So this module names the migrations without it (``KNOWN``, which
+``storage.db`` checks every database against) and ``migration_set`` imports it when a database
+is to be migrated.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-migrations = Migrations("newsmark")
+if TYPE_CHECKING:
+    from sqlite_utils import Database, Migrations
+
+_STEPS: list[Callable[[Database], None]] = []
 # The names of every migration this code knows, in order. A database holding a name not in it,
 # or a ``user_version`` above ``len(KNOWN)``, was migrated by a newer newsmark (storage.db).
 KNOWN: list[str] = []
 
 
-def migration(fn):
+def migration(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+    _STEPS.append(fn)
     KNOWN.append(fn.__name__)
-    return migrations()(fn)
+    return fn
+
+
+@functools.cache
+def migration_set() -> Migrations:
+    """newsmark's migrations as sqlite-utils' ``Migrations`` set ``newsmark``."""
+    from sqlite_utils import Migrations  # here, not on top: see the module's docstring
+
+    migrations = Migrations("newsmark")
+    for step in _STEPS:
+        migrations()(step)
+    return migrations
 
 
 @migration

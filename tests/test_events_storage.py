@@ -13,7 +13,9 @@ from newsmark.model import Argument, Article, Event, SchemaError
 from newsmark.query import parse_query
 from newsmark.text import text_hash, tokenize
 from storage.repo import Store
-from storage.schema import migrations
+from storage.schema import migration_set
+
+migrations = migration_set()
 
 TEXT = ("Vertreter:innen Russlands und der Ukraine sind am Montag (2. Juni) in Istanbul zu zweiten "
         "direkten Gesprächen zusammengetroffen.")

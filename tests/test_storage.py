@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 
 import pytest
+from conftest import ROOT
 
 from newsmark.model import Article
 from newsmark.text import text_hash, tokenize
 from storage.db import default_db_path
 from storage.repo import Store, StorageError
-from storage.schema import migrations
+from storage.schema import migration_set
+
+migrations = migration_set()
 
 
 def make_article(text: str, **kw) -> Article:
@@ -168,3 +173,34 @@ def test_flag_with_note_is_undoable(store: Store):
     store.redo("ann", art.id)
     assert store.flagged(art.id, "ann") == "Datum prüfen"
     assert store.status(art.id, "ann") == "todo"
+
+
+def test_the_store_reads_and_writes_without_sqlite_utils(db_path):
+    """sqlite-utils imports numpy and pandas when they are installed (0.3 s and more of a start):
+    opening a database, the TUI's reads and every write of annotating run on the sqlite3
+    connection without it; asking for ``store.db`` imports it."""
+    store = Store(db_path)  # creating the database migrates it: sqlite-utils, in this process
+    art, _ = store.add_article(make_article(TEXT))
+    store.close()
+    code = f"""
+import sys
+from newsmark.model import Schema
+from storage.repo import Store
+store = Store({str(db_path)!r}, create=False)
+aid = {art.id}
+store.library("ann"), store.library_count("ann"), store.progress("ann"), store.article(aid)
+store.event_warnings_batch("ann", Schema())
+span = store.add_span(aid, "ann", 0, 19, "PER")
+event = store.add_event(aid, "ann", "MEET", 20, 26, [("Participant", span.id)])
+store.set_attribute(event.id, "ann", "modality", "planned")
+store.relabel_span(span.id, "ann", "ORG")
+store.set_status([aid], "ann", "done"), store.flag(aid, "ann", "look again")
+store.undo("ann", aid), store.redo("ann", aid), store.save_position(aid, "ann", 3, 0)
+assert [r.spans[0].label for r in store.records()] == ["ORG"]
+print(",".join(m for m in ("sqlite_utils", "numpy", "pandas") if m in sys.modules))
+store.db.table_names()
+print("sqlite_utils" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["", "True"]
