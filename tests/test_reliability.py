@@ -491,14 +491,17 @@ def test_a_backup_into_a_path_under_a_file_is_one_line(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1 and "cannot write the backup" in result.stderr
 
 
-def test_list_says_whose_status_it_shows(tmp_path):
+def test_list_says_whose_status_it_shows(tmp_path, monkeypatch):
+    from test_progress import on_a_terminal
+
     db = tmp_path / "l.db"
     make_db(db)
     config = tmp_path / "config.toml"
     config.write_text('annotator = "alice"\n', "utf-8")
-    env = {**os.environ, "NEWSMARK_CONFIG": str(config)}
-    shown = run("--db", db, "list", env=env)
-    assert shown.returncode == 0 and len(shown.stdout.splitlines()) == 3
-    assert shown.stderr.strip() == "annotator alice (--annotator NAME for another)"
-    chosen = run("--db", db, "list", "--annotator", "bob", env=env)
-    assert chosen.stderr == "" and len(chosen.stdout.splitlines()) == 3
+    monkeypatch.setenv("NEWSMARK_CONFIG", str(config))
+    shown = on_a_terminal("--db", str(db), "list")
+    assert shown.splitlines()[0].strip() == "annotator alice (--annotator NAME for another)"
+    assert len(shown.strip().splitlines()) == 4
+    assert "annotator" not in on_a_terminal("--db", str(db), "list", "--annotator", "bob")
+    piped = run("--db", db, "list")  # a script gets the rows only
+    assert piped.stderr == "" and len(piped.stdout.splitlines()) == 3

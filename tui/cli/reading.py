@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -46,12 +47,14 @@ def stats(db_path: Path, as_json: bool, schema_path: Path | None) -> None:
 def list_(db_path: Path, annotator: str | None) -> None:
     """List the stored articles: id, status, spans, date, source and title.
 
-    The first line (on standard error) names the annotator whose status and spans are shown.
+    On a terminal, a first line (on standard error) names the annotator whose status and
+    spans are shown.
     """
     store = open_store(db_path)
     if annotator is None:
         annotator = configured_annotator() or default_annotator()
-        echo(f"annotator {field(annotator)} (--annotator NAME for another)", err=True)
+        if sys.stdout.isatty():  # a person reading: say whose; a script asked for the rows
+            echo(f"annotator {field(annotator)} (--annotator NAME for another)", err=True)
     for row in store.list_articles(annotator):
         echo(
             # cut to the column before escaping: never in the middle of an escape
