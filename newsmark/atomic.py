@@ -40,10 +40,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import IO, NoReturn
 
+from .errors import NewsmarkError
+
 STDOUT = "-"
 
 
-class OutputError(OSError):
+class OutputError(NewsmarkError, OSError):
     """Writing the output ``filename`` failed for the reason ``strerror``."""
 
     def __str__(self) -> str:

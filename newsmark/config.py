@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import NewsmarkError
 from .model import (
     CARDINALITIES,
     DEFAULT_ATTRIBUTES,
@@ -191,7 +192,7 @@ def _attributes(data, where: str) -> tuple[Attribute, ...]:
 # --- the config file ----------------------------------------------------------------------------
 
 
-class ConfigError(ValueError):
+class ConfigError(NewsmarkError, ValueError):
     """A config file that cannot be used; the message names the file and the key."""
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import feedparser
 
+from .errors import NewsmarkError
+
 MAX_ENTRIES = 500  # per feed and refresh: a size limit on what a feed can make us fetch
 
 
@@ -34,7 +36,7 @@ class Subscription:
     tags: list[str] = field(default_factory=list)
 
 
-class FeedError(ValueError):
+class FeedParseError(NewsmarkError, ValueError):
     pass
 
 
@@ -59,9 +61,9 @@ def parse_feed(body: bytes, url: str = "", content_type: str | None = None) -> P
     if parsed.get("bozo") and not isinstance(exc, feedparser.NonXMLContentType):
         warning = f"malformed feed ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
         if not parsed.entries:
-            raise FeedError(f"not a readable feed: {warning}")
+            raise FeedParseError(f"not a readable feed: {warning}")
     elif not parsed.get("version") and not parsed.entries:  # well-formed, but HTML or other XML
-        raise FeedError("not an RSS or Atom feed (no feed elements found)")
+        raise FeedParseError("not an RSS or Atom feed (no feed elements found)")
     entries = []
     for e in parsed.entries[:MAX_ENTRIES]:
         content = None
@@ -85,10 +87,10 @@ def parse_opml(data: bytes, where: str = "OPML") -> list[Subscription]:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise FeedError(f"{where}: not valid OPML/XML ({exc})") from None
+        raise FeedParseError(f"{where}: not valid OPML/XML ({exc})") from None
     body = root.find("body")
     if body is None:
-        raise FeedError(f"{where}: no <body> element")
+        raise FeedParseError(f"{where}: no <body> element")
     subs: list[Subscription] = []
 
     def walk(node: ET.Element, folders: list[str]) -> None:

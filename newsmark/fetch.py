@@ -47,6 +47,7 @@ import httpcore
 import httpx
 
 from . import __version__
+from .errors import NewsmarkError
 from .urls import PrivateAddressError, URLError, check_url, host_of, refused_address
 
 USER_AGENT = f"newsmark/{__version__} (terminal newsreader for annotators; +https://pypi.org/project/newsmark/)"
@@ -65,13 +66,16 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.I)
 
 
-class FetchError(Exception):
+class FetchError(NewsmarkError):
     """A URL could not be fetched; ``str(exc)`` is the one-line reason."""
 
     def __init__(self, reason: str, status: int | None = None, refused: bool = False):
         super().__init__(reason)
         self.status = status
         self.refused = refused  # the address is not public (and not allowed): nothing was fetched
+
+
+MAX_PAGE_BYTES = 10 * 1024 * 1024  # default size limit of a fetched page or feed, decompressed
 
 
 @dataclass(slots=True)
@@ -86,7 +90,7 @@ class FetchConfig:
     max_backoff: float = 30.0
     max_retry_after: float = 120.0
     max_redirects: int = 5
-    max_bytes: int = 10 * 1024 * 1024
+    max_bytes: int = MAX_PAGE_BYTES
     user_agent: str = USER_AGENT
     allow_private: bool = False  # fetch from loopback, private, link-local, … addresses too
     allow_networks: tuple[str, ...] = ()  # networks allowed even so ("10.1.0.0/16")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .clean import Cleaned
+from .errors import NewsmarkError
 from .model import Article
 from .text import DecodeError, decode, detect_language, normalize, text_hash, tokenize
 
@@ -26,7 +27,7 @@ KINDS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markd
 STRIP_SUFFIXES = (".gz", ".html", ".htm", ".xhtml", ".txt", ".text", ".md", ".markdown")
 
 
-class IngestError(Exception):
+class IngestError(NewsmarkError):
     """One input could not be used; ``str(exc)`` is the reason, on one line."""
 
 

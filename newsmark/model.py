@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .errors import NewsmarkError
+
 STATUSES = ("todo", "in_progress", "done", "skipped")
 Status = Literal["todo", "in_progress", "done", "skipped"]
 ORIGINS = ("manual", "suggestion")
@@ -88,7 +90,7 @@ def inner_first(span: Span) -> tuple[int, int, int]:
     return (span.end - span.start, -span.start, span.id or 0)
 
 
-class SchemaError(ValueError):
+class SchemaError(NewsmarkError, ValueError):
     """A label schema that cannot be used; the message names the file and the reason."""
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from .errors import NewsmarkError
 from .model import STATUSES
 
 KEYS = ("status", "source", "lang", "label", "after", "before", "annotator")
@@ -20,7 +21,7 @@ SORTS = ("date", "title", "source", "status")
 _TOKEN = re.compile(r'(-?)(\w+):("([^"]*)"|\S+)|"([^"]*)"|(\S+)')
 
 
-class QueryError(ValueError):
+class QueryError(NewsmarkError, ValueError):
     pass
 
 

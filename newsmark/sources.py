@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .feeds import FeedError, parse_feed
+from .errors import NewsmarkError
+from .feeds import FeedParseError, parse_feed
 from .fetch import FEED_TYPES, Fetcher, FetchError
-from .ingest import IngestError, build_article
+from .ingest import (
+    MAX_INPUT_BYTES,
+    IngestError,
+    Input,
+    article_from_file,
+    build_article,
+)
 from .model import Article, Feed
-from .urls import URLError, canonical_url, host_of
+from .urls import URLError, canonical_url, host_of, is_url
 
 
 @dataclass(slots=True)
@@ -101,6 +109,32 @@ async def run_bounded(items: Iterable, worker: Callable[..., Awaitable[None]], l
             tg.create_task(worker(item)).add_done_callback(lambda _task: gate.release())
 
 
+def split_inputs(inputs: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(urls, paths): an input that looks like a URL is one, unless a file of that name exists
+    (``a:b.txt``)."""
+    urls = [i for i in inputs if is_url(i) and not os.path.exists(i)]
+    return urls, [i for i in inputs if i not in urls]
+
+
+def ingest_files(items: Iterable[Input], repo: SourceRepository, report: Report,
+                 limit: int = MAX_INPUT_BYTES) -> None:
+    """Clean and store every discovered file, one by one as it is read; a file that fails is
+    reported with its reason, and a bug on one file (an unexpected error) never stops the
+    others."""
+    for item in items:
+        if item.error:
+            report(Outcome(item.name, "failed", item.error))
+            continue
+        try:
+            stored, state = repo.save_article(article_from_file(item.path, limit))
+        except NewsmarkError as exc:  # unreadable, not text, busy past every wait, disk full
+            report(Outcome(item.name, "failed", str(exc)))
+        except Exception as exc:  # noqa: BLE001
+            report(Outcome(item.name, "failed", _unexpected(exc)))
+        else:
+            report(Outcome(item.name, state, article=stored))
+
+
 async def ingest_urls(urls: list[str], fetcher: Fetcher, repo: SourceRepository, report: Report) -> None:
     """Fetch, clean and store every URL concurrently (the fetcher bounds the concurrency).
 
@@ -154,7 +188,7 @@ async def _refresh_feed(feed: Feed, fetcher: Fetcher, repo: SourceRepository, re
             report(Outcome(feed.url, "unchanged", "304 Not Modified", feed=feed.name))
             return
         parsed = await asyncio.to_thread(parse_feed, got.body, got.final_url, got.headers.get("content-type"))
-    except (FetchError, FeedError) as exc:
+    except (FetchError, FeedParseError) as exc:
         repo.feed_checked(feed.id, ok=False, error=str(exc))
         report(Outcome(feed.url, "failed", str(exc), feed=feed.name))
         return

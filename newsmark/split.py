@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .errors import NewsmarkError
 from .text import text_hash
 
 SPLIT_NAMES = ("train", "dev", "test")
@@ -18,7 +19,7 @@ _SPEC = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d
 _COMPRESSED = {".gz", ".bz2", ".xz", ".zst"}
 
 
-class SplitError(ValueError):
+class SplitError(NewsmarkError, ValueError):
     pass
 
 

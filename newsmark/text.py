@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+from .errors import NewsmarkError
 from .model import Token
 
 DEFAULT_LANGUAGE = "de"
@@ -28,7 +29,7 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class DecodeError(ValueError):
+class DecodeError(NewsmarkError, ValueError):
     pass
 
 

@@ -6,11 +6,13 @@ import ipaddress
 import re
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
+from .errors import NewsmarkError
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRACKING = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid"}
 
 
-class URLError(ValueError):
+class URLError(NewsmarkError, ValueError):
     pass
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 
+from newsmark.errors import NewsmarkError
 
-class StorageError(Exception):
+
+class StorageError(NewsmarkError):
     """Anything the store refuses or fails to do; ``str()`` is one line for the user."""
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 
+from newsmark.errors import NewsmarkError
 from newsmark.formats import Record
 from newsmark.model import Argument, Article, Event, Span
 from newsmark.query import Query
@@ -32,7 +33,7 @@ BATCH = 500
 _ANN = re.compile(r":ann\b")
 
 
-class SelectionError(ValueError):
+class SelectionError(NewsmarkError, ValueError):
     pass
 
 

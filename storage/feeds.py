@@ -11,7 +11,7 @@ from .errors import StorageError
 from .rows import insert, now, select, update
 
 
-class FeedError(StorageError, ValueError):
+class SubscriptionError(StorageError, ValueError):
     pass
 
 
@@ -38,9 +38,9 @@ class Feeds:
 
     def add_feed(self, url: str, name: str, tags: list[str] | None = None) -> Feed:
         if self.conn.execute("select 1 from feeds where url = ?", [url]).fetchone():
-            raise FeedError(f"{url}: already subscribed")
+            raise SubscriptionError(f"{url}: already subscribed")
         if self.conn.execute("select 1 from feeds where name = ?", [name]).fetchone():
-            raise FeedError(f"a feed named {name!r} exists already; choose another --name")
+            raise SubscriptionError(f"a feed named {name!r} exists already; choose another --name")
         feed_id = insert(self.conn, "feeds", {"url": url, "name": name,
                                               "tags": json.dumps(tags or []), "added": now()})
         return self.feed(feed_id)
@@ -49,7 +49,7 @@ class Feeds:
         column = "id" if isinstance(key, int) else "name"
         rows = select(self.conn, f"select * from feeds where {column} = ?", [key])
         if not rows:
-            raise FeedError(f"no feed {key!r}")
+            raise SubscriptionError(f"no feed {key!r}")
         return self._with_count(rows[0])
 
     def _with_count(self, row: dict) -> Feed:
@@ -87,4 +87,4 @@ class Feeds:
         try:
             update(self.conn, "feeds", {"id": feed_id}, changes)
         except StorageError:
-            raise FeedError(f"no feed {feed_id!r}") from None
+            raise SubscriptionError(f"no feed {feed_id!r}") from None

@@ -21,6 +21,7 @@ from newsmark.formats.importers import ImportRecord
 from newsmark.model import Schema
 
 from .articles import Articles
+from .errors import StorageError
 from .events import Events
 from .rows import insert, now, tokens_from_json, tokens_to_json
 from .status import touch_status
@@ -43,7 +44,7 @@ class ImportReport:
     rejected: bool = False  # nothing was written
 
 
-class Rejected(Exception):
+class Rejected(StorageError):
     """The file had invalid lines and ``skip_invalid`` was not given: raised out of the
     transaction, which rolls everything back; ``report`` says why."""
 

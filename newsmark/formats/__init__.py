@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from ..atomic import all_or_nothing, atomic_output, display_name
+from ..errors import NewsmarkError
 from ..model import Article, Event, Schema, Span
 from ..text import escape_controls, escape_json
 
@@ -60,7 +61,7 @@ def export(fmt: str, records: Iterable[Record], output: str, schema: Schema, **o
         return module.export(records, output, schema, **options)
 
 
-class TerminalError(ValueError):
+class TerminalError(NewsmarkError, ValueError):
     """A binary format was asked to write to a terminal."""
 
     def __init__(self, output: str, fmt: str) -> None:

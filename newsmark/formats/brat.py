@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..atomic import atomic_output
+from ..errors import NewsmarkError
 from ..events import attributes_with_defaults, validate
 from ..model import Event, Schema, Span
 from . import Record
@@ -43,7 +44,7 @@ _GAP = re.compile(rf"\s*[{_BREAK}]\s*")
 _CARD = {"?": "?", "1": "", "*": "*", "+": "+"}
 
 
-class BratError(ValueError):
+class BratError(NewsmarkError, ValueError):
     pass
 
 

@@ -34,11 +34,14 @@ def labels_path(output: str) -> Path:
     return Path(LABELS_FILE) if writes_directly(output) else Path(output).parent / LABELS_FILE
 
 
+MAX_LABELS_BYTES = 16 * 1024 * 1024  # an existing labels.json larger than this is not ours
+
+
 def _read_names(path: Path) -> list[str]:
     from ..ingest import IngestError, read_file
 
     try:  # a regular file of a sane size only (a FIFO there must not hang the export)
-        names = json.loads(read_file(path, 16 * 1024 * 1024).decode("utf-8"))["names"]
+        names = json.loads(read_file(path, MAX_LABELS_BYTES).decode("utf-8"))["names"]
     except (IngestError, OSError, ValueError, KeyError, TypeError):
         return []
     ok = (isinstance(names, list) and names[:1] == ["O"] and len(set(names)) == len(names)

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import NewsmarkError
 from ..events import attribute_problem
 from ..ingest import IngestError, NotRegularFile, open_regular
 from ..model import Schema, Token
@@ -32,11 +33,11 @@ MAX_REASONS = 5  # per line; the rest are summarised
 _DOCCANO_ID = re.compile(r"^([1-9][0-9]{0,17}):(.+)$", re.S)
 
 
-class ImportFileError(ValueError):
+class ImportFileError(NewsmarkError, ValueError):
     """The file as a whole cannot be read (missing, too large, a directory)."""
 
 
-class LineError(ValueError):
+class LineError(NewsmarkError, ValueError):
     pass
 
 

@@ -14,6 +14,7 @@ from itertools import count
 
 import orjson
 
+from ..errors import NewsmarkError
 from ..events import validate
 from ..model import Article, Event, Schema, Span
 from ..text import token_bounds, token_bounds_finder
@@ -26,7 +27,7 @@ def stable_hash(*parts: str) -> int:
     return int.from_bytes(digest[:4], "big", signed=True)
 
 
-class AlignmentError(ValueError):
+class AlignmentError(NewsmarkError, ValueError):
     pass
 
 

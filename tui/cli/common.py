@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from newsmark.config import default_schema, load_schema
+from newsmark.errors import NewsmarkError
 from newsmark.model import Schema, SchemaError
 from newsmark.text import escape_controls, escape_json
 from storage.db import default_db_path
@@ -65,7 +66,7 @@ def echo_json(text: str) -> None:
         raise StreamError(exc, False) from exc
 
 
-class StreamError(OSError):
+class StreamError(NewsmarkError, OSError):
     """Writing standard output (``err`` False) or standard error failed: ``str`` is one line,
     ``standard output: cannot write (No space left on device)``."""
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from newsmark.formats import FORMATS
+from newsmark.formats.importers import MAX_IMPORT_BYTES
 
 from .common import (
     Fail,
@@ -180,7 +181,7 @@ def cannot_write(exc: OSError, output: str | Path) -> Fail:
 @click.option("--skip-invalid", is_flag=True,
               help="Import the valid lines and report the invalid ones, instead of rejecting "
               "the whole file.")
-@click.option("--max-bytes", type=click.IntRange(1), default=200 * 1024 * 1024,
+@click.option("--max-bytes", type=click.IntRange(1), default=MAX_IMPORT_BYTES,
               show_default=True, help="Refuse larger files.")
 def import_(db_path: Path, file: Path, fmt: str, annotator: str | None, schema_path: Path | None,
             add_labels: bool, skip_invalid: bool, max_bytes: int) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from newsmark.fetch import MAX_PAGE_BYTES
 from newsmark.ingest import MAX_INPUT_BYTES, IngestError, read_file
 
 from .common import Fail, db_option, echo, field, open_store
@@ -36,7 +37,7 @@ def feed_add(db_path: Path, url: str, name: str | None, tags: tuple[str, ...],
     """
     from newsmark.fetch import FetchConfig, check_host
     from newsmark.urls import URLError, canonical_url, host_of
-    from storage.feeds import FeedError
+    from storage.feeds import SubscriptionError
 
     try:
         url = canonical_url(url)
@@ -48,7 +49,7 @@ def feed_add(db_path: Path, url: str, name: str | None, tags: tuple[str, ...],
     store = open_store(db_path, create=True)
     try:
         f = store.add_feed(url, name or host_of(url), list(tags))
-    except FeedError as exc:
+    except SubscriptionError as exc:
         raise Fail(str(exc)) from None
     echo(f"subscribed: {field(f.name)} {field(f.url)}"
          + (f" [{', '.join(map(field, f.tags))}]" if f.tags else ""))
@@ -71,7 +72,7 @@ def feed_list(db_path: Path) -> None:
 @click.argument("name", required=False)
 @click.option("--tag", help="Refresh the feeds with this tag.")
 @click.option("--all", "all_", is_flag=True, help="Refresh every feed.")
-@click.option("--max-bytes", type=click.IntRange(1), default=10 * 1024 * 1024, show_default=True,
+@click.option("--max-bytes", type=click.IntRange(1), default=MAX_PAGE_BYTES, show_default=True,
               help="Abandon feeds and pages larger than this, decompressed.")
 @fetch_options
 def feed_refresh(db_path: Path, name: str | None, tag: str | None, all_: bool, max_bytes: int,
@@ -86,7 +87,7 @@ def feed_refresh(db_path: Path, name: str | None, tag: str | None, all_: bool, m
     """
     from newsmark.fetch import Fetcher
     from newsmark.sources import refresh_feed
-    from storage.feeds import FeedError
+    from storage.feeds import SubscriptionError
 
     from .report import Reporter
 
@@ -95,7 +96,7 @@ def feed_refresh(db_path: Path, name: str | None, tag: str | None, all_: bool, m
     store = open_store(db_path)
     try:
         feeds = [store.feed(name)] if name else store.feeds(tag)
-    except FeedError as exc:
+    except SubscriptionError as exc:
         raise Fail(str(exc)) from None
     if not feeds:
         raise Fail(f"no feeds with tag {tag!r}" if tag else "no feeds subscribed")
@@ -122,11 +123,11 @@ def feed_refresh(db_path: Path, name: str | None, tag: str | None, all_: bool, m
 @click.argument("name")
 def feed_remove(db_path: Path, name: str) -> None:
     """Unsubscribe from feed NAME. Its articles stay."""
-    from storage.feeds import FeedError
+    from storage.feeds import SubscriptionError
 
     try:
         f = open_store(db_path).remove_feed(name)
-    except FeedError as exc:
+    except SubscriptionError as exc:
         raise Fail(str(exc)) from None
     echo(f"removed: {field(f.name)} ({f.articles} articles kept)")
 
@@ -136,10 +137,9 @@ def feed_remove(db_path: Path, name: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def feed_import_opml(db_path: Path, file: Path) -> None:
     """Subscribe to every feed in an OPML FILE; folders become tags."""
-    from newsmark.feeds import FeedError as ParseError
-    from newsmark.feeds import parse_opml
+    from newsmark.feeds import FeedParseError, parse_opml
     from newsmark.urls import URLError, canonical_url
-    from storage.feeds import FeedError
+    from storage.feeds import SubscriptionError
 
     try:  # a regular file only: a FIFO or a device is refused unopened
         data = read_file(file, MAX_INPUT_BYTES)
@@ -147,7 +147,7 @@ def feed_import_opml(db_path: Path, file: Path) -> None:
         raise Fail(f"{file}: {exc}") from None
     try:
         subs = parse_opml(data, str(file))
-    except ParseError as exc:
+    except FeedParseError as exc:
         raise Fail(str(exc)) from None
     store = open_store(db_path, create=True)
     added = 0
@@ -155,7 +155,7 @@ def feed_import_opml(db_path: Path, file: Path) -> None:
         try:
             store.add_feed(canonical_url(sub.url), sub.name, sub.tags)
             added += 1
-        except (FeedError, URLError) as exc:
+        except (SubscriptionError, URLError) as exc:
             echo(f"skipped: {field(sub.url)}: {field(exc)}", err=True)
     echo(f"{added} feeds added from {field(file)}")
     if subs and not added:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import click
 from newsmark.ingest import (
     MAX_INPUT_BYTES,
     IngestError,
-    article_from_file,
     discover,
     kind_of,
     output_name,
@@ -85,9 +83,8 @@ def ingest(db_path: Path, inputs: tuple[str, ...], if_empty: bool, max_bytes: in
     success: its article is already there). URLs whose host is a loopback, private, link-local
     or other non-public address are refused (failed: refused: ...) unless --allow-private.
     """
-    from newsmark.fetch import Fetcher
-    from newsmark.sources import Outcome, ingest_urls
-    from newsmark.urls import is_url
+    from newsmark.fetch import MAX_PAGE_BYTES, Fetcher
+    from newsmark.sources import ingest_files, ingest_urls, split_inputs
 
     from .report import Reporter
 
@@ -95,27 +92,14 @@ def ingest(db_path: Path, inputs: tuple[str, ...], if_empty: bool, max_bytes: in
     if if_empty and store.count_articles():
         echo(f"{field(db_path)}: already has {store.count_articles()} articles; nothing to do")
         return
-    urls = [i for i in inputs if is_url(i) and not os.path.exists(i)]  # "a:b.txt" may be a file
-    paths = [i for i in inputs if i not in urls]
+    urls, paths = split_inputs(inputs)
     items = list(discover(paths)) if paths else []  # the files first: the bar's total is known
     report = Reporter(mode or "lines", total=len(items) + len(urls) or None)
     try:
-        for item in items:
-            if item.error:
-                report(Outcome(item.name, "failed", item.error))
-                continue
-            try:
-                stored, state = store.save_article(article_from_file(item.path, max_bytes or MAX_INPUT_BYTES))
-            except IngestError as exc:
-                report(Outcome(item.name, "failed", str(exc)))
-                continue
-            except Exception as exc:  # a bug on one input must not stop the others
-                report(Outcome(item.name, "failed", f"unexpected {type(exc).__name__}: {exc}"))
-                continue
-            report(Outcome(item.name, state, article=stored))
+        ingest_files(items, store, report, max_bytes or MAX_INPUT_BYTES)
         if urls:
-            config = fetch_config(concurrency, per_host, timeout, retries, max_bytes or 10 * 1024 * 1024,
-                                  allow_private)
+            config = fetch_config(concurrency, per_host, timeout, retries,
+                                  max_bytes or MAX_PAGE_BYTES, allow_private)
 
             async def go() -> None:
                 async with Fetcher(config) as fetcher:
