@@ -388,3 +388,18 @@ async def test_back_from_the_reader_the_highlight_is_on_the_article_shown_last(t
         await pilot.press("escape")
         await settle(pilot)
         assert library.query_one(ArticleList).cursor == 2 and sorted(order) == sorted(ids)
+
+
+async def test_the_find_prompt_is_on_screen_where_it_can_be_seen(tmp_path, make_app):
+    """Found in a real terminal: a prompt inside a container that did not grow was invisible
+    while it had the focus."""
+    db = tmp_path / "r.db"
+    first, _ = build(db)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        await open_article(pilot, first)
+        await pilot.press("slash")
+        await pilot.pause()
+        prompt = reader(pilot).prompts.prompt("find")
+        assert prompt.has_focus and prompt.region.height > 0
+        widget, _ = pilot.app.screen.get_widget_at(*prompt.region.center)
+        assert widget is prompt or prompt in widget.ancestors

@@ -104,3 +104,15 @@ def test_reader_markup_and_ansi_shown_literally(snap_compare, tmp_path, make_app
         await pilot.press("end")
 
     assert snap_compare(make_app(db), terminal_size=SIZE, run_before=run_before)
+
+
+def test_reader_find_prompt_open(snap_compare, tmp_path, make_app):
+    """The find prompt under the text, above the footer, holding what was typed."""
+    db = tmp_path / "snap.db"
+    article_id = build_nested(db)
+
+    async def run_before(pilot) -> None:
+        await open_article(pilot, article_id)
+        await pilot.press("slash", "I", "s", "t")
+
+    assert snap_compare(make_app(db), terminal_size=SIZE, run_before=run_before)

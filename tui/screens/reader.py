@@ -36,7 +36,7 @@ from ..store import SessionCalls
 from ..widgets import DocumentView, visible_line
 from ..widgets.argument_bar import ArgumentBar
 from ..widgets.events_panel import EventsPanel
-from ..widgets.prompts import Prompts
+from ..widgets.prompts import Prompt, Prompts
 from ..widgets.reader_bars import Heading, StatusBar, StatusLine, TitleBar
 from ..widgets.span_panel import SpanPanel
 from .confirm import ConfirmScreen, delete_span_question
@@ -91,6 +91,7 @@ class ReaderScreen(Screen):
         self._calls: SessionCalls | None = None
         self._loading = True  # the article is being read: the keys typed meanwhile wait (app)
         self._view: DocumentView | None = None
+        self.prompts = Prompts(self, lambda: self.view)  # find, the flag's note
 
     def compute_heading(self) -> Heading:  # recomputed when any of its parts changes
         return Heading(self.article_title, self.article_source, self.showing,
@@ -118,7 +119,7 @@ class ReaderScreen(Screen):
                 yield SpanPanel({lab.name: lab.color for lab in schema.labels}, id="span-panel")
                 yield EventsPanel(schema, id="events-panel")
         yield ArgumentBar(id="argument-bar")
-        yield Prompts(lambda: self.view, id="prompts")
+        yield from self.prompts.widgets()
         yield Footer()
 
     @property
@@ -140,9 +141,6 @@ class ReaderScreen(Screen):
     def argument_bar(self) -> ArgumentBar:
         return self.query_one(ArgumentBar)
 
-    @property
-    def prompts(self) -> Prompts:
-        return self.query_one(Prompts)
 
     def on_mount(self) -> None:
         shown = self.app.size.width >= PANEL_MIN_WIDTH
@@ -282,8 +280,8 @@ class ReaderScreen(Screen):
         if self.article is not None:
             self.prompts.open("flag-note", self.flag_note or "")
 
-    @on(Prompts.Submitted)
-    def _prompted(self, event: Prompts.Submitted) -> None:
+    @on(Prompt.Done)
+    def _prompted(self, event: Prompt.Done) -> None:
         if event.kind == "find":
             self.last_query = event.value
             self._find(event.value)

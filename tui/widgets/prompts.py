@@ -1,9 +1,10 @@
 """The reader's one-line prompts under the text: find and the flag's note.
 
-``Prompts.open(kind, value)`` shows one and gives it the focus at once (the keys already on
-their way belong to it), its text selected so that typing replaces it; enter posts
-``Prompts.Submitted(kind, value)`` and closes it; ``close()`` hides whichever is open and gives
-the focus back to the widget ``home()`` names, at once.
+Each is a ``Prompt`` (an ``Input`` docked at the bottom, hidden until opened). ``Prompts``, a
+small helper over a screen's prompts, opens one and gives it the focus at once (the keys
+already on their way belong to it), its text selected so that typing replaces it, and closes
+whichever is open, giving the focus back to the widget ``home()`` names, at once. Enter in a
+prompt posts ``Prompt.Done(kind, value)`` after closing it.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual import on
-from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.message import Message
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -23,31 +23,44 @@ PLACEHOLDERS = {
 }
 
 
-class Prompts(Vertical):
-    """Holds the prompts; at most one is shown."""
+class Prompt(Input):
+    """One prompt, ``kind`` ``find`` or ``flag-note``."""
 
     DEFAULT_CSS = """
-    Prompts { dock: bottom; height: auto; margin-bottom: 1; }
-    Prompts Input { display: none; }
-    Prompts Input.visible { display: block; }
+    Prompt { display: none; dock: bottom; margin-bottom: 1; }
+    Prompt.visible { display: block; }
     """
 
-    class Submitted(Message):
+    class Done(Message):
         def __init__(self, kind: str, value: str) -> None:
             super().__init__()
             self.kind = kind
             self.value = value
 
-    def __init__(self, home: Callable[[], Widget], **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, kind: str, prompts: Prompts) -> None:
+        super().__init__(id=kind, classes="prompt", placeholder=PLACEHOLDERS[kind])
+        self.kind = kind
+        self.prompts = prompts
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.prompts.close()
+        self.post_message(self.Done(self.kind, event.value))
+
+
+class Prompts:
+    """The prompts of ``screen``; ``home()``: the widget that has the focus when none is open."""
+
+    def __init__(self, screen: Screen, home: Callable[[], Widget]) -> None:
+        self.screen = screen
         self.home = home
 
-    def compose(self) -> ComposeResult:
-        for kind, placeholder in PLACEHOLDERS.items():
-            yield Input(id=kind, classes="prompt", placeholder=placeholder)
+    def widgets(self) -> list[Prompt]:
+        return [Prompt(kind, self) for kind in PLACEHOLDERS]
 
-    def prompt(self, kind: str) -> Input:
-        return self.query_one(f"#{kind}", Input)
+    def prompt(self, kind: str) -> Prompt:
+        return self.screen.query_one(f"#{kind}", Prompt)
 
     def open(self, kind: str, value: str) -> None:
         self.close(refocus=False)
@@ -60,16 +73,10 @@ class Prompts(Vertical):
     def close(self, refocus: bool = True) -> bool:
         """Hide the open prompt (True when one was open); the focus goes back ``home``."""
         closed = False
-        for prompt in self.query(Input):
+        for prompt in self.screen.query(Prompt):
             if prompt.has_class("visible"):
                 prompt.remove_class("visible")
                 closed = True
         if closed and refocus:
             self.screen.set_focus(self.home())
         return closed
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.close()
-        self.post_message(self.Submitted(event.input.id or "", event.value))
