@@ -13,9 +13,8 @@ from textual.widgets import Static
 
 from newsmark.model import Event, Schema, Span
 
-from ..widgets.events_panel import surface
 from ..widgets.labels import label_style
-from ..widgets.safe import visible_line
+from ..widgets.safe import surface, visible_line
 
 
 class ConfirmScreen(ModalScreen[bool]):

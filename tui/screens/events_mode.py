@@ -19,7 +19,8 @@ from textual.events import Key
 from newsmark.events import validate
 from newsmark.model import Event, EventType, Role, Span
 
-from ..widgets.events_panel import EventsPanel, surface
+from ..widgets.events_panel import EventsPanel
+from ..widgets.safe import surface
 from .event_type import EventTypeScreen
 
 if TYPE_CHECKING:

@@ -16,9 +16,8 @@ from textual.widgets import Static
 
 from newsmark.model import Event, Schema, Span
 
-from .events_panel import surface
 from .labels import label_style
-from .safe import visible_line
+from .safe import surface, visible_line
 
 HINT = ("tab next span · role key: assign the span or selection · 1–9 label in place · "
         "m modality · enter finish · esc cancel")

@@ -33,10 +33,9 @@ from newsmark.events import validate
 from newsmark.model import Event, Schema, Span
 
 from .labels import label_style
-from .safe import visible_line
+from .safe import surface, visible_line
 from .side_panel import SidePanel
 
-SURFACE_CHARS = 60
 WIDTH = 36  # the list's width in the reader (before it is laid out)
 
 # Row kinds.
@@ -69,12 +68,6 @@ def wrap(line: str, width: int) -> list[str]:
             current = f"{current} {word}" if current else word
     out.append(current)
     return out
-
-
-def surface(text: str, start: int, end: int) -> str:
-    """``text[start:end]`` on one line, shortened to SURFACE_CHARS with an ellipsis."""
-    shown = visible_line(text[start : min(end, start + SURFACE_CHARS)])
-    return shown[:-1] + "…" if end - start > SURFACE_CHARS else shown
 
 
 class EventList(ScrollView, can_focus=True):

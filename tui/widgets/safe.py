@@ -38,3 +38,12 @@ def visible_line(text: str) -> str:
 def literal(text: str | None, style: str = "", overflow: str = "fold") -> Text:
     """A one-line ``Text`` showing ``text`` exactly as it is (no markup, no control codes)."""
     return Text(visible_line(text or ""), style=style, no_wrap=True, end="", overflow=overflow)
+
+
+SURFACE_CHARS = 60  # a span's or trigger's text where one line shows it
+
+
+def surface(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` on one line, shortened to SURFACE_CHARS with an ellipsis."""
+    shown = visible_line(text[start : min(end, start + SURFACE_CHARS)])
+    return shown[:-1] + "…" if end - start > SURFACE_CHARS else shown
