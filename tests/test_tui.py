@@ -471,7 +471,8 @@ async def test_q_quits_from_library_and_reader(seeded, make_app):
 
 
 def test_every_binding_has_an_id():
-    from tui.app import NewsmarkApp, binding_classes
+    from tui.app import NewsmarkApp
+    from tui.keymap import binding_classes
     from tui.screens import HelpScreen, LibraryScreen, ReaderScreen
     from tui.widgets import ArticleList, DocumentView
 

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from storage.repo import Store
-from tui.app import NewsmarkApp, binding_ids
+from tui.app import NewsmarkApp
+from tui.keymap import binding_ids
 from tui.screens import ConfirmScreen, HelpScreen, LibraryScreen, ReaderScreen
 from tui.widgets import ArticleList
 from tui_helpers import ANNOTATOR, SIZE, make_app, make_article, settle, type_text  # noqa: F401

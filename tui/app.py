@@ -27,8 +27,6 @@ from newsmark.config import Config, ConfigError, default_schema
 from newsmark.model import Schema
 from storage.repo import Store
 
-# The config's [keys] table is checked in tui.keymap (ids, key names, clashes); importable here too.
-from .keymap import binding_classes, binding_ids, check_keymap, keymap_from_config  # noqa: F401
 from .screens import HelpScreen, LibraryScreen
 from .store import StoreCalls
 

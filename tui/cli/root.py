@@ -124,10 +124,8 @@ def main(ctx: click.Context, db_path: Path | None) -> None:
     _ignore_sigxfsz()
     if ctx.invoked_subcommand not in (None, "tui"):  # the TUI's signals are Textual's
         _unwind_on_termination()
-    if ctx.invoked_subcommand is None:
-        from .tui import tui
-
-        ctx.invoke(tui)
+    if ctx.invoked_subcommand is None:  # the TUI, found as any command is (COMMANDS)
+        ctx.invoke(ctx.command.get_command(ctx, "tui"))
 
 
 def _ignore_sigxfsz() -> None:

@@ -38,7 +38,8 @@ def tui(db_path: Path, annotator: str | None, schema_path: Path | None,
         schema = load_schema(schema_path) if schema_path else (config.schema or default_schema())
     except (ConfigError, SchemaError) as exc:
         raise Fail(str(exc)) from None
-    from tui.app import NewsmarkApp, check_theme, keymap_from_config
+    from tui.app import NewsmarkApp, check_theme
+    from tui.keymap import keymap_from_config
     from tui.widgets.labels import unknown_colours
 
     bad = unknown_colours(schema)
