@@ -81,3 +81,37 @@ def _pilot_waits_for_the_store(monkeypatch):
 
     monkeypatch.setattr(Pilot, "press", press_then_wait)
     monkeypatch.setattr(Pilot, "pause", pause_then_wait)
+
+
+def pytest_configure(config):
+    """``NEWSMARK_TEST_CPU=FILE``: write each test's CPU seconds (this process and the processes
+    it started and waited for) to FILE, to see where ``make test``'s CPU time goes."""
+    import os
+
+    path = os.environ.get("NEWSMARK_TEST_CPU")
+    if path:
+        config.pluginmanager.register(_CpuReport(path), "newsmark-cpu-report")
+
+
+class _CpuReport:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.rows: list[tuple[float, float, str]] = []
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        import resource
+
+        def cpu(who) -> float:
+            r = resource.getrusage(who)
+            return r.ru_utime + r.ru_stime
+
+        own, kids = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
+        yield
+        self.rows.append((cpu(resource.RUSAGE_SELF) - own, cpu(resource.RUSAGE_CHILDREN) - kids,
+                          item.nodeid))
+
+    def pytest_sessionfinish(self, session):
+        with open(self.path, "w", encoding="utf-8") as out:
+            for own, kids, nodeid in sorted(self.rows, key=lambda r: -(r[0] + r[1])):
+                out.write(f"{own + kids:8.2f} {own:8.2f} {kids:8.2f}  {nodeid}\n")

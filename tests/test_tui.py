@@ -30,7 +30,7 @@ ORG = Color.parse(DEFAULT_LABELS[1].color)
 
 def assert_highlighted(view: DocumentView, start: int, end: int, color: Color) -> None:
     for offset in range(start, end):
-        line_end = view._lines[view.line_of(offset)][1]
+        line_end = view.line_range(view.line_of(offset))[1]
         if not view.text[offset:line_end].strip():
             continue  # whitespace ending a wrapped line: highlights stop before it
         style = view.style_at(offset)
@@ -185,12 +185,12 @@ async def test_up_down_keep_the_column(seeded, make_app):
         for _ in range(6):
             await pilot.press("right")
         start = view.cursor_range[0]
-        y, col = view.line_of(start), view._column(start)
+        y, col = view.line_of(start), view.column_of(start)
         await pilot.press("down")
         below = view.cursor_range
         assert view.line_of(below[0]) == y + 1
         # The token nearest the column: it covers the column or is the closest one.
-        b0 = view._column(below[0])
+        b0 = view.column_of(below[0])
         assert abs(b0 - col) <= 20
         await pilot.press("up")
         assert view.cursor_range[0] == start
@@ -262,11 +262,11 @@ async def test_find_is_case_insensitive_wraps_and_snaps_to_tokens(seeded, make_a
         selection = view.selection
         await find(pilot, "zzzzqqq")
         assert view.selection == selection
-        assert any("Not found" in n.message for n in pilot.app._notifications)
+        assert any("Not found" in m for m in pilot.app.notices)
 
 
 def _token_start(view: DocumentView, offset: int) -> int:
-    return max(t.start for t in view._tokens if t.start <= offset)
+    return max(t.start for t in view.tokens if t.start <= offset)
 
 
 async def test_find_prompt_escape_cancels(seeded, make_app):
@@ -320,7 +320,7 @@ async def test_digit_labels_the_selection_or_the_cursor_token(seeded, make_app):
         # a key without a label does nothing but say so
         await pilot.press("9")
         assert len(db_spans(db, aid)) == 3  # "Selenskyj" PER, token LOC, NAME PER
-        assert any("No label on key 9" in n.message for n in pilot.app._notifications)
+        assert any("No label on key 9" in m for m in pilot.app.notices)
 
 
 async def test_enter_applies_the_selected_label(seeded, make_app):
@@ -355,7 +355,7 @@ async def test_x_deletes_the_innermost_span_under_the_cursor(seeded, make_app):
         await pilot.press("x")
         assert db_spans(db, aid) == []
         await pilot.press("x")
-        assert any("No span" in n.message for n in pilot.app._notifications)
+        assert any("No span" in m for m in pilot.app.notices)
         await pilot.press("u")  # undo the delete
         assert db_spans(db, aid) == [("Präsident " + NAME, "ORG")]
         assert view.style_at(start).bgcolor == ORG
@@ -367,7 +367,7 @@ async def test_u_and_ctrl_r_in_one_session(seeded, make_app):
     async with make_app(db).run_test(size=SIZE) as pilot:
         view = await open_article(pilot, aid)
         await pilot.press("u")
-        assert any("Nothing to undo" in n.message for n in pilot.app._notifications)
+        assert any("Nothing to undo" in m for m in pilot.app.notices)
         await find(pilot, NAME)
         await pilot.press("1")
         await find(pilot, "Tass")
@@ -383,7 +383,7 @@ async def test_u_and_ctrl_r_in_one_session(seeded, make_app):
         assert sorted(db_spans(db, aid)) == sorted([(NAME, "PER"), ("Tass", "ORG")])
         assert len(view.spans) == 2
         await pilot.press("ctrl+r")
-        assert any("Nothing to redo" in n.message for n in pilot.app._notifications)
+        assert any("Nothing to redo" in m for m in pilot.app.notices)
 
 
 async def test_undo_is_per_article(seeded, make_app):
@@ -506,7 +506,7 @@ async def test_click_moves_the_cursor(seeded, make_app):
     async with make_app(db).run_test(size=SIZE) as pilot:
         view = await open_article(pilot, ids["000"])
         y = view.line_of(view.text.index(NAME))
-        x = view._column(view.text.index(NAME))
+        x = view.column_of(view.text.index(NAME))
         await pilot.click(DocumentView, offset=(x + 1 + 2, y))  # +1 padding, +2 into the word
         assert surface(view, view.cursor_range) == "Wolodymyr"
 

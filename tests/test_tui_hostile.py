@@ -93,7 +93,7 @@ async def test_titles_sources_annotators_labels_and_text_are_shown_as_stand_ins(
         error = screen.query_one("#filter-error").content.plain
         assert error.startswith("after: expected a date") and "2J" in error
         assert_safe(error, "filter error")
-        screen._close_filter()
+        screen.action_escape()
 
         view = await open_article(pilot, hostile.id)
         reader = app.screen
@@ -123,7 +123,7 @@ async def test_titles_sources_annotators_labels_and_text_are_shown_as_stand_ins(
         await settle(pilot)
         await pilot.press("u")
         await settle(pilot)
-        notices = [n.message for n in app._notifications]
+        notices = list(app.notices)
         undone = [m for m in notices if m.startswith("Undone: ")]
         assert undone and f"PER{STAND_IN}" in undone[-1], notices
         for message in notices:

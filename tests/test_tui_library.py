@@ -322,7 +322,7 @@ async def test_n_opens_the_next_article_still_to_do(library_db, make_app):
         await pilot.press("N")
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
-        assert any("Nothing left to do" in n.message for n in app._notifications)
+        assert any("Nothing left to do" in m for m in app.notices)
 
 
 # --- bulk status, undo, redo ----------------------------------------------------------------------
@@ -359,7 +359,7 @@ async def test_bulk_done_asks_applies_to_the_filter_and_undoes(library_db, make_
         await pilot.press("u")
         await settle(pilot)
         assert statuses(db, ids) == before
-        assert any("Undone: status done on 2 articles" in n.message for n in app._notifications)
+        assert any("Undone: status done on 2 articles" in m for m in app.notices)
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert statuses(db, ids) == after
@@ -408,14 +408,13 @@ async def test_u_in_the_library_undoes_the_last_action_anywhere(library_db, make
             await pilot.press("u")
             await settle(pilot)
             assert store.spans(ids["Bravo London"], ANNOTATOR) == []
-            assert any("Undone: ORG span" in n.message or "Undone:" in n.message
-                       for n in app._notifications)
+            assert any("Undone:" in m for m in app.notices)
             await pilot.press("ctrl+r")
             await settle(pilot)
             assert len(store.spans(ids["Bravo London"], ANNOTATOR)) == 1
             await pilot.press("ctrl+r")
             await settle(pilot)
-            assert any("Nothing to redo" in n.message for n in app._notifications)
+            assert any("Nothing to redo" in m for m in app.notices)
     finally:
         store.close()
 
@@ -598,7 +597,7 @@ def test_config_file_sets_annotator_schema_keys_and_theme(tmp_path, cli_app, lib
     assert app.annotator == "carla"
     assert app.theme == "gruvbox"
     assert [label.name for label in app.schema.labels] == ["THING"]
-    assert app._keymap == {"library.filter": "f", "reader.undo": "z"}
+    assert app.keymap_given == {"library.filter": "f", "reader.undo": "z"}
     # the command line wins over the file
     schema = tmp_path / "other.toml"
     schema.write_text('[[labels]]\nname = "OTHER"\n')

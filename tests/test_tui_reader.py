@@ -66,7 +66,7 @@ def build(db: Path, spans: list[tuple[str, str]] = (), **article) -> int:
 def screen_xy(view: DocumentView, offset: int) -> tuple[int, int]:
     """(x, y) of character ``offset`` relative to the view's top-left (padding included)."""
     y = view.line_of(offset) - view.scroll_line
-    return view._column(offset) + 1, y  # +1: the left padding
+    return view.column_of(offset) + 1, y  # +1: the left padding
 
 
 # --- structure ------------------------------------------------------------------------------------

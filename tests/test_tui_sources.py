@@ -74,7 +74,7 @@ async def test_a_bad_url_is_reported_not_raised(server, seeded, make_app):  # no
         await settle(pilot)
         await add_url(pilot, "ftp://example.org/x")
         await add_url(pilot, server.url("/files/report.pdf"))
-        messages = [n.message for n in app._notifications]
+        messages = list(app.notices)
         assert any("unsupported URL scheme 'ftp'" in m for m in messages)
         assert any("content type 'application/pdf'" in m for m in messages)
         assert app.screen.query_one(ArticleList).total == 2
@@ -90,7 +90,7 @@ async def test_i_refuses_a_private_address_by_default(server, seeded, make_app):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await add_url(pilot, url)
-        messages = [n.message for n in app._notifications]
+        messages = list(app.notices)
         assert f"{url}: refused: 127.0.0.1 is a loopback address (allow_private = true under [fetch] " \
                "in the config file allows it)" in messages
         assert app.screen.query_one(ArticleList).total == 2

@@ -162,7 +162,7 @@ def surface(view, rng: tuple[int, int] | None) -> str | None:
 
 def notified(pilot, text: str) -> bool:
     """Whether a notification containing ``text`` was shown."""
-    return any(text in n.message for n in pilot.app._notifications)
+    return any(text in m for m in pilot.app.notices)
 
 
 async def find(pilot, query: str) -> None:
@@ -176,7 +176,8 @@ async def find(pilot, query: str) -> None:
 def rendered(view) -> str:
     """What a DocumentView renders, put back at the offsets of the text it shows."""
     chars = list("\n" * len(view.text))
-    for (start, end), line in zip(view._lines, view.rendered_lines()):
+    ranges = [view.line_range(y) for y in range(view.line_count)]
+    for (start, end), line in zip(ranges, view.rendered_lines()):
         assert len(line) == end - start
         chars[start:end] = line
     return "".join(chars)

@@ -94,10 +94,16 @@ class NewsmarkApp(App):
         self._key_routed_at = 0.0
         self._held_keys: deque[events.Key] = deque()
         self.selected_label: str | None = self.schema.labels[0].name if self.schema.labels else None
+        self.keymap_given: Keymap = dict(keymap or {})  # the config's [keys], as given
         if keymap:
             self.set_keymap(keymap)
         if theme:
             self.theme = theme
+
+    @property
+    def notices(self) -> list[str]:
+        """The messages of the notifications on screen now (for tests and tools)."""
+        return [n.message for n in self._notifications]
 
     def get_default_screen(self) -> Screen:
         return LibraryScreen()

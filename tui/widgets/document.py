@@ -443,9 +443,21 @@ class DocumentView(ScrollView, can_focus=True):
     def _lines_of(self, start: int, end: int) -> range:
         return range(self.line_of(start), self.line_of(max(start, end - 1)) + 1)
 
-    def _column(self, offset: int) -> int:
+    def column_of(self, offset: int) -> int:
+        """The screen column of character ``offset`` on its display line (cells, not chars)."""
         line_start = self._lines[self.line_of(offset)][0]
         return cell_len(self._display[line_start:offset])
+
+    _column = column_of
+
+    def line_range(self, y: int) -> tuple[int, int]:
+        """(start, end) character offsets of display line ``y``."""
+        return self._lines[y]
+
+    @property
+    def tokens(self) -> list:
+        """The article's tokens (``newsmark.model.Token``), as loaded."""
+        return self._tokens
 
     @property
     def line_count(self) -> int:
