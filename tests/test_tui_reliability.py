@@ -403,3 +403,22 @@ async def test_the_find_prompt_is_on_screen_where_it_can_be_seen(tmp_path, make_
         assert prompt.has_focus and prompt.region.height > 0
         widget, _ = pilot.app.screen.get_widget_at(*prompt.region.center)
         assert widget is prompt or prompt in widget.ancestors
+
+
+async def test_the_footer_shows_the_screens_keys_and_a_click_runs_one(tmp_path, make_app):
+    from tui.widgets.key_footer import KeyFooter
+
+    db = tmp_path / "r.db"
+    build(db)
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        footer = pilot.app.screen.query_one(KeyFooter)
+        line = footer.render().plain
+        assert " / Filter " in line and " o Sort " in line and line.rstrip().endswith("palette")
+        sort = pilot.app.screen.sort
+        start = line.index(" o Sort ")
+        await pilot.click(KeyFooter, offset=(start + 2, 0))
+        await settle(pilot)
+        assert pilot.app.screen.sort != sort
+        await pilot.press("slash")  # the filter prompt has the focus: its keys
+        assert footer.render().plain != line

@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from newsmark.model import ArticleRow
 from newsmark.query import SORTS, Query, QueryError, parse_query
@@ -27,6 +27,7 @@ from storage.warnings import WarningCounts
 
 from ..widgets import ArticleList, visible_line
 from ..widgets.article_list import PAGE
+from ..widgets.key_footer import KeyFooter
 from ..widgets.library_bars import (
     FeedsLine,
     HeaderInfo,
@@ -97,7 +98,7 @@ class LibraryScreen(Screen):
                     placeholder="A page or feed URL (enter: fetch, escape: cancel)")
         yield Input(id="filter", select_on_focus=False, placeholder='Filter: status:todo source:zeit lang:de label:PER '
                     'after:2025-06-01 before:2025-07-01 "free text"  (enter: apply, escape: cancel)')
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def article_list(self) -> ArticleList:

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..widgets import DocumentView, visible_line
 from ..widgets.document import whitespace_tokens
+from ..widgets.key_footer import KeyFooter
 
 # keys that annotate in the reader: here they say why nothing happens
 _ANNOTATING = set("123456789xemd")
@@ -48,7 +49,7 @@ class RawScreen(Screen):
         heading.append("raw source, read-only (r: back)", "bold reverse")
         yield Static(heading, id="raw-title")
         yield RawView(id="raw")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def view(self) -> RawView:

@@ -20,7 +20,6 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from newsmark.model import Article, Event, Span
 from storage.session import (
@@ -36,6 +35,7 @@ from ..store import SessionCalls
 from ..widgets import DocumentView, visible_line
 from ..widgets.argument_bar import ArgumentBar
 from ..widgets.events_panel import EventsPanel
+from ..widgets.key_footer import KeyFooter
 from ..widgets.prompts import Prompt, Prompts
 from ..widgets.reader_bars import Heading, StatusBar, StatusLine, TitleBar
 from ..widgets.span_panel import SpanPanel
@@ -120,7 +120,7 @@ class ReaderScreen(Screen):
                 yield EventsPanel(schema, id="events-panel")
         yield ArgumentBar(id="argument-bar")
         yield from self.prompts.widgets()
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def view(self) -> DocumentView:
