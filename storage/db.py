@@ -29,9 +29,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from platformdirs import user_data_path
-
-from .errors import NewerDatabase, NoDatabase, NotNewsmark, StorageError, is_busy, translate
+from .errors import (
+    NewerDatabase,
+    NoDatabase,
+    NotNewsmark,
+    StorageError,
+    is_busy,
+    translate,
+)
 from .schema import KNOWN, migration_set
 
 if TYPE_CHECKING:
@@ -50,6 +55,8 @@ def default_db_path() -> Path:
     env = os.environ.get("NEWSMARK_DB")
     if env:
         return Path(env).expanduser()
+    from platformdirs import user_data_path  # (only when no path is given)
+
     return user_data_path("newsmark", appauthor=False) / "newsmark.db"
 
 

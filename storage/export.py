@@ -28,8 +28,9 @@ from .annotations import Annotations
 from .articles import Articles
 from .events import Events
 from .library import query_where
+from .rows import EXPORT_BATCH
 
-BATCH = 500
+BATCH = EXPORT_BATCH
 _ANN = re.compile(r":ann\b")
 
 

@@ -24,8 +24,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsmark.formats import Record
-from newsmark.formats.importers import ImportRecord
 from newsmark.model import Article, ArticleRow, Event, Feed, Schema, Span
 from newsmark.query import Query
 
@@ -35,16 +33,21 @@ from .articles import Articles
 from .db import ATTEMPTS, database, default_db_path, open_connection, transaction
 from .errors import StorageError
 from .events import Events
-from .export import BATCH, Exports, Selection
 from .feeds import Feeds
-from .imports import ImportReport, Imports, Rejected
 from .library import Library
-from .stats import Stats
+from .rows import EXPORT_BATCH
 from .warnings import BATCH as WARNINGS_BATCH
 from .warnings import WarningCounts, Warnings
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from newsmark.formats import Record
+    from newsmark.formats.importers import ImportRecord
+
+    from .export import Exports, Selection
+    from .imports import ImportReport, Imports
+    from .stats import Stats
 
 __all__ = ["Action", "StorageError", "Store"]
 
@@ -66,10 +69,28 @@ class Store:
         self._events = Events(conn, self._articles, self._actions)
         self._feeds = Feeds(conn)
         self._library = Library(conn)
-        self._exports = Exports(conn, self._articles, self._annotations, self._events)
-        self._imports = Imports(conn, self._articles, self._events)
-        self._stats = Stats(conn)
         self._warnings = Warnings(conn)
+
+    # The parts a TUI's start does not need are made (and their modules imported: the export
+    # formats, the importers) when first used.
+
+    @functools.cached_property
+    def _exports(self) -> Exports:
+        from .export import Exports
+
+        return Exports(self.conn, self._articles, self._annotations, self._events)
+
+    @functools.cached_property
+    def _imports(self) -> Imports:
+        from .imports import Imports
+
+        return Imports(self.conn, self._articles, self._events)
+
+    @functools.cached_property
+    def _stats(self) -> Stats:
+        from .stats import Stats
+
+        return Stats(self.conn)
 
     @functools.cached_property
     def db(self) -> Database:
@@ -301,7 +322,7 @@ class Store:
 
     # --- export ---------------------------------------------------------------------------------
 
-    def id_ranges(self, batch: int = BATCH) -> Iterator[tuple[int, int]]:
+    def id_ranges(self, batch: int = EXPORT_BATCH) -> Iterator[tuple[int, int]]:
         """(first, last) article ids of consecutive batches of ``batch`` articles."""
         return self._exports.id_ranges(batch)
 
@@ -342,6 +363,8 @@ class Store:
 
         ``items`` is best a callable that reads them: when the database stays busy past the
         busy timeout, the whole import is tried again, reading the items again."""
+        from .imports import Rejected
+
         try:
             return self._import(items, schema, annotator, fallback_annotator, add_labels,
                                 skip_invalid)

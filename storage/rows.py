@@ -21,6 +21,9 @@ except ImportError:  # pragma: no cover - orjson is a dependency; the same resul
     from json import loads as _loads
 
 
+
+EXPORT_BATCH = 500  # articles an export reads (and a worker renders) at a time
+
 def now() -> str:
     """The time stamp every row gets: ISO 8601 UTC, milliseconds."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")

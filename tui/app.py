@@ -27,7 +27,7 @@ from newsmark.config import Config, ConfigError, default_schema
 from newsmark.model import Schema
 from storage.repo import Store
 
-from .screens import HelpScreen, LibraryScreen
+from .screens.library import LibraryScreen
 from .store import StoreCalls
 
 if TYPE_CHECKING:
@@ -203,6 +203,8 @@ class NewsmarkApp(App):
         return rows
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen  # (not needed before the first ?)
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.help_rows(self.screen)))

@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, TypeVar
 from newsmark.model import Schema
 from storage.errors import StorageError, translate
 from storage.repo import Store
-from storage.session import AnnotationSession, Outcome
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from storage.session import AnnotationSession, Outcome
 
 T = TypeVar("T")
 log = logging.getLogger("newsmark.tui")
@@ -64,6 +65,10 @@ class StoreCalls:
                 ) -> AnnotationSession | None:
         """``annotator``'s session on ``article_id``, on the store thread's connection; None
         (after the notice) when the database cannot be written to (a newer one, …)."""
+        from storage.session import (
+            AnnotationSession,  # (the reader's: not at the start)
+        )
+
         try:
             return AnnotationSession(self.writer, article_id, annotator, schema)
         except Exception as exc:  # noqa: BLE001
@@ -277,6 +282,8 @@ class SessionCalls:
         self.queued -= 1
         if session is self.current():
             self.queued += 1
+            from storage.session import Outcome
+
             self.calls.write(lambda _store: Outcome(session.state()),
                              done=partial(self._landed, session, None), failed=self._gave_up)
 

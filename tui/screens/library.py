@@ -35,7 +35,6 @@ from ..widgets.library_bars import (
     Progress,
     ProgressLine,
 )
-from .confirm import ConfirmScreen
 from .history import describe
 from .library_keys import LIBRARY_BINDINGS, LIBRARY_HELP
 from .library_sources import Sources
@@ -429,6 +428,8 @@ class LibraryScreen(Screen):
         def answered(yes: bool | None) -> None:
             if yes:
                 self._bulk(status)
+
+        from .confirm import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(question, title="Change status"), answered)
 
