@@ -31,6 +31,19 @@ def store(db_path: Path):
     s.close()
 
 
+@pytest.fixture(scope="session")
+def empty_db_template(tmp_path_factory) -> Path:
+    """An empty, migrated database, made once: ``shutil.copy`` it where a child process only
+    needs a database to write to (creating one costs the child ~0.4 CPU-s for the migration's
+    imports, which such a test is not about)."""
+    from storage.repo import Store
+
+    path = tmp_path_factory.mktemp("empty") / "empty.db"
+    Store(path).close()  # the last connection: the WAL is checkpointed, the file complete
+    assert not path.with_name("empty.db-wal").exists()
+    return path
+
+
 @pytest.fixture
 def cli(db_path: Path):
     """Run the real click CLI against the temp database; returns the click Result."""

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED_004
+from test_hostile import set_up
 
 NEWSMARK = Path(sys.executable).parent / "newsmark"
 FULL_DISK = "Error: standard output: cannot write (No space left on device)"
@@ -35,11 +36,11 @@ def run(*args: object, stdout=subprocess.PIPE, cwd: Path | None = None) -> subpr
 @pytest.fixture(scope="module")
 def library(tmp_path_factory) -> Path:
     """A database with an annotated article and two feeds, one with escape sequences in its
-    name."""
+    name. Set up in this process: the commands run on it are the real ones."""
     from storage.repo import Store
 
     db = tmp_path_factory.mktemp("streams") / "library.db"
-    assert run("--db", db, "ingest", SEED_004).returncode == 0
+    set_up("ingest", SEED_004, db=db)
     store = Store(db)
     try:
         first = store.article(1).tokens[0]
@@ -48,6 +49,7 @@ def library(tmp_path_factory) -> Path:
         store.add_feed("https://example.com/atom", "other", [])
     finally:
         store.close()
+    assert not db.with_name("library.db-wal").exists()  # closed: each test copies the file alone
     return db
 
 
@@ -58,7 +60,7 @@ def test_extract_to_a_pipe_is_what_out_dir_writes(tmp_path):
     source = tmp_path / "page.txt"
     source.write_text(f"Erster Absatz {ESCAPES} mit Farbe.\n\nZweiter Absatz, ruhig.\n", "utf-8")
     out_dir = tmp_path / "out"
-    assert run("extract", source, "--out-dir", out_dir).returncode == 0
+    set_up("extract", source, "--out-dir", out_dir)  # the file it writes: what a pipe must get
     written = (out_dir / "page.txt").read_bytes()
     assert ESCAPES.encode() in written
 
@@ -73,7 +75,7 @@ def test_extract_to_a_pipe_is_what_out_dir_writes(tmp_path):
 
 def test_export_opml_to_a_pipe_is_what_file_writes(library, tmp_path):
     opml = tmp_path / "feeds.opml"
-    assert run("--db", library, "feed", "export-opml", opml).returncode == 0
+    set_up("feed", "export-opml", opml, db=library)  # the file it writes: what a pipe must get
     written = opml.read_bytes()
     assert "[2J\ufffd[31m\x9b\u202e".encode() in written  # ESC as U+FFFD (XML), the rest as is
 
@@ -121,9 +123,21 @@ def big(tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(scope="module")
+def big_for_spacy(tmp_path_factory) -> Path:
+    """400 articles: spacy renders every one before its first byte, and their DocBin (about
+    190 KB) is still far more than a pipe holds."""
+    from storage._bulk import generate
+
+    db = tmp_path_factory.mktemp("big_for_spacy") / "big.db"
+    generate(db, 400, spans_per=2, events_per=0, words=40)
+    return db
+
+
 @pytest.mark.parametrize("args", [["list"], ["export"], ["export", "--jobs", "1"],
                                   ["export", "--format", "conll"], ["export", "--format", "spacy"]])
-def test_a_broken_pipe_ends_quietly_with_141(big, tmp_path, args):
+def test_a_broken_pipe_ends_quietly_with_141(request, tmp_path, args):
+    big = request.getfixturevalue("big_for_spacy" if "spacy" in args else "big")
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen([str(NEWSMARK), "--db", str(big), *args], stdout=subprocess.PIPE,
                                 stderr=err, stdin=subprocess.DEVNULL, cwd=tmp_path,

@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import json
 import queue
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -414,8 +415,9 @@ def test_quiet_and_json_print_a_machine_readable_summary(cli, db_path, server):
 # --- Ctrl-C -----------------------------------------------------------------------------------
 
 
-def test_ctrl_c_stops_cleanly_and_keeps_what_was_fetched(tmp_path, server):
+def test_ctrl_c_stops_cleanly_and_keeps_what_was_fetched(tmp_path, server, empty_db_template):
     db = tmp_path / "interrupted.db"
+    shutil.copy(empty_db_template, db)  # the child is not there to migrate a new database
     urls = [server.url(f"/gen/{700 + i}?delay=0.4") for i in range(16)]
     exe = Path(sys.executable).with_name("newsmark")
     proc = subprocess.Popen([str(exe), "ingest", "--allow-private", *urls, "--db", str(db), "--per-host", "2"],

@@ -35,6 +35,25 @@ def newsmark(*args: object, db: Path | None = None, cwd: Path | None = None,
                           stdin=subprocess.DEVNULL)
 
 
+def set_up(*args: object, db: Path | None = None):
+    """The CLI in this process, only to set up what a test is not about (a child process would
+    load spaCy's tokenizer and migrate a new database again, a second or two of CPU): it must
+    succeed. The stores it left open are closed (the database file is then complete, to copy)
+    and the signal handlers it set are put back."""
+    import gc
+    import signal
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        result = invoke(*args, db=db)
+    finally:
+        for s, handler in handlers.items():
+            signal.signal(s, handler)
+    gc.collect()
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def failed_lines(result: subprocess.CompletedProcess) -> list[str]:
     return [line for line in result.stderr.splitlines() if line.startswith("failed: ")]
 
@@ -44,6 +63,13 @@ def fifo(tmp_path: Path) -> Path:
     path = tmp_path / "b.txt"
     os.mkfifo(path)
     return path
+
+
+@pytest.fixture
+def new_db(db_path: Path, empty_db_template: Path) -> Path:
+    """``db_path``, an empty database already: the child is not there to migrate one."""
+    shutil.copy(empty_db_template, db_path)
+    return db_path
 
 
 @pytest.fixture
@@ -58,8 +84,8 @@ def unix_socket(tmp_path: Path):
 # --- only regular files are read ----------------------------------------------------------------
 
 
-def test_a_fifo_argument_fails_in_one_line_without_hanging(tmp_path, fifo, db_path):
-    result = newsmark("ingest", fifo, db=db_path)
+def test_a_fifo_argument_fails_in_one_line_without_hanging(tmp_path, fifo, new_db):
+    result = newsmark("ingest", fifo, db=new_db)
     assert result.returncode == 1, result.stderr  # no input succeeded
     assert failed_lines(result) == [f"failed: {fifo}: not a regular file (a FIFO)"]
     assert "0 added, 0 duplicate, 1 failed" in result.stdout
@@ -70,12 +96,12 @@ def test_a_fifo_argument_fails_in_one_line_without_hanging(tmp_path, fifo, db_pa
     assert result.stdout == ""
 
 
-def test_a_fifo_inside_a_directory_is_one_line_and_the_rest_is_ingested(tmp_path, db_path):
+def test_a_fifo_inside_a_directory_is_one_line_and_the_rest_is_ingested(tmp_path, new_db):
     d = tmp_path / "d"
     d.mkdir()
     shutil.copy(SEED_004, d / "a.txt")
     os.mkfifo(d / "b.txt")
-    result = newsmark("ingest", d, db=db_path)
+    result = newsmark("ingest", d, db=new_db)
     assert result.returncode == 0, result.stderr
     assert failed_lines(result) == [f"failed: {d / 'b.txt'}: not a regular file (a FIFO)"]
     assert f"added: {d / 'a.txt'} -> #1" in result.stdout
@@ -93,13 +119,13 @@ def test_a_fifo_inside_a_directory_is_one_line_and_the_rest_is_ingested(tmp_path
     assert failed_lines(result) == [f"failed: {d / 'b.txt'}: not a regular file (a FIFO)"]
 
 
-def test_sockets_and_devices_fail_in_one_line_each(tmp_path, unix_socket, db_path):
+def test_sockets_and_devices_fail_in_one_line_each(tmp_path, unix_socket, new_db):
     d = tmp_path / "d"
     d.mkdir()
     inner = socket.socket(socket.AF_UNIX)
     inner.bind(str(d / "inner.html"))
     try:
-        result = newsmark("ingest", unix_socket, "/dev/null", "/dev/zero", d, db=db_path)
+        result = newsmark("ingest", unix_socket, "/dev/null", "/dev/zero", d, db=new_db)
         assert result.returncode == 1, result.stderr
         assert failed_lines(result) == [
             f"failed: {unix_socket}: not a regular file (a socket)",
@@ -117,7 +143,7 @@ def test_sockets_and_devices_fail_in_one_line_each(tmp_path, unix_socket, db_pat
         inner.close()
 
 
-def test_symbolic_links(tmp_path, db_path):
+def test_symbolic_links(tmp_path, new_db):
     """A link to a regular file is read; a loop and a dangling link are one line each; a linked
     directory inside an ingested directory is not followed (no loop, nothing twice)."""
     d = tmp_path / "d"
@@ -130,7 +156,7 @@ def test_symbolic_links(tmp_path, db_path):
     (tmp_path / "dangling.txt").symlink_to("nowhere.txt")
     (d / "dangling.txt").symlink_to("nowhere.txt")
     result = newsmark("ingest", d, tmp_path / "link.txt", tmp_path / "loop.txt",
-                      tmp_path / "dangling.txt", db=db_path)
+                      tmp_path / "dangling.txt", db=new_db)
     assert result.returncode == 0, result.stderr
     assert failed_lines(result) == [
         f"failed: {d / 'dangling.txt'}: a dangling symbolic link (its target does not exist)",
@@ -175,7 +201,7 @@ def test_a_path_swapped_for_a_fifo_after_the_check_fails_instead_of_hanging(tmp_
 def test_import_schema_config_opml_and_db_must_be_regular_files(tmp_path, fifo, db_path):
     """``import FILE``, ``--schema``, ``--config``, ``feed import-opml FILE`` and ``--db``: a
     FIFO is one ``Error:`` line naming the file, exit status 1, nothing hangs."""
-    assert newsmark("ingest", SEED_004, db=db_path).returncode == 0
+    set_up("ingest", SEED_004, db=db_path)  # a database with an article in it
     reason = f"{fifo}: not a regular file (a FIFO)"
     for args in (("import", fifo), ("stats", "--schema", fifo), ("import", SEED_004, "--schema", fifo),
                  ("tui", "--config", fifo), ("tui", "--schema", fifo), ("feed", "import-opml", fifo)):
@@ -357,7 +383,7 @@ def test_feed_names_and_opml_are_shown_escaped(tmp_path, db_path):
     assert f"evil{''.join(SHOWN)} [tag{''.join(SHOWN)}]" in result.output
 
 
-def test_the_progress_bar_on_a_terminal_shows_file_names_escaped(tmp_path):
+def test_the_progress_bar_on_a_terminal_shows_file_names_escaped(tmp_path, empty_db_template):
     """On a terminal ``ingest`` draws a rich progress bar and prints its lines through it."""
     from test_progress import on_a_terminal
 
@@ -365,6 +391,7 @@ def test_the_progress_bar_on_a_terminal_shows_file_names_escaped(tmp_path):
     d.mkdir()
     shutil.copy(SEED_004, d / f"a{EVIL}.txt")
     (d / f"b{EVIL}.txt").write_bytes(b"")
+    shutil.copy(empty_db_template, tmp_path / "p.db")  # the child is not there to migrate one
     out = on_a_terminal("--db", str(tmp_path / "p.db"), "ingest", str(d))
     assert "━" in out  # a bar was drawn (its own escape codes are the terminal's business)
     for raw in ("\x1b]0;pwned", "\x07", "\x1b[2J", "\x9b", "\u202e", "\u2066"):
@@ -373,7 +400,8 @@ def test_the_progress_bar_on_a_terminal_shows_file_names_escaped(tmp_path):
     assert f"failed: {d}/b" + "".join(SHOWN) + ".txt: empty input" in out
 
 
-def test_export_opml_writes_what_xml_cannot_hold_as_u_fffd_and_reads_back(tmp_path, db_path):
+def test_export_opml_writes_what_xml_cannot_hold_as_u_fffd_and_reads_back(tmp_path, db_path,
+                                                                         empty_db_template):
     """XML 1.0 forbids ESC and BEL even as character references: ``export-opml`` writes them as
     U+FFFD, so ``import-opml`` (or any other reader) takes the file back; C1 and bidi controls
     are legal XML and survive as they are."""
@@ -391,6 +419,7 @@ def test_export_opml_writes_what_xml_cannot_hold_as_u_fffd_and_reads_back(tmp_pa
     data = opml.read_text("utf-8")
     assert "\x1b" not in data and "\x07" not in data
     again = tmp_path / "again.db"
+    shutil.copy(empty_db_template, again)  # the child is not there to migrate a new database
     result = newsmark("feed", "import-opml", opml, db=again)
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"2 feeds added from {opml}\n"

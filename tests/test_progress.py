@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import pty
 import re
+import shutil
 import sys
 from pathlib import Path
 
 from http_server import server  # noqa: F401 - the fixture
 from test_feeds import feed_url
+from test_hostile import set_up
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWSMARK = Path(sys.executable).parent / "newsmark"
@@ -35,8 +37,9 @@ def on_a_terminal(*args: str) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
-def test_ingest_counts_files_and_urls_in_its_bar(tmp_path, server):
+def test_ingest_counts_files_and_urls_in_its_bar(tmp_path, server, empty_db_template):
     db = tmp_path / "p.db"
+    shutil.copy(empty_db_template, db)  # the child is not there to migrate a new database
     out = on_a_terminal("--db", str(db), "ingest", "--allow-private", str(ROOT / "seeds"),
                         server.url("/web/de_hafen.html"))
     assert "━" in out  # a bar was drawn
@@ -47,6 +50,6 @@ def test_ingest_counts_files_and_urls_in_its_bar(tmp_path, server):
 
 def test_feed_refresh_shows_a_bar(tmp_path, server):
     db = tmp_path / "f.db"
-    on_a_terminal("--db", str(db), "feed", "add", "--allow-private", feed_url(server, "rss", "bar"))
+    set_up("feed", "add", "--allow-private", feed_url(server, "rss", "bar"), db=db)  # in process
     out = on_a_terminal("--db", str(db), "feed", "refresh", "--all", "--allow-private")
     assert "refresh" in out and "━" in out, out

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from test_hostile import EVIL, NEWSMARK, SHOWN, TIMEOUT, assert_safe, newsmark
+from test_hostile import EVIL, NEWSMARK, SHOWN, TIMEOUT, assert_safe, newsmark, set_up
 
 TEXT_FORMATS = ["prodigy", "doccano", "hf", "conll"]
 
@@ -51,18 +52,28 @@ def piped(*args: object, cwd: Path) -> bytes:
     return result.stdout
 
 
-@pytest.fixture
-def hostile_export(tmp_path) -> Path:
-    """A database whose text (a token of its own), title, source and span label are hostile."""
+@pytest.fixture(scope="module")
+def hostile_template(tmp_path_factory) -> Path:
+    """A database whose text (a token of its own), title, source and span label are hostile,
+    imported once, in this process (the exports are what runs for real)."""
     text = f"Olaf Scholz {EVIL} traf Emmanuel Macron in Berlin."
     line = {"text": text, "spans": [{"start": 0, "end": 11, "label": f"PER{EVIL}"}],
             "meta": {"title": f"Title {EVIL}", "source": f"src{EVIL}", "language": "de",
                      "annotator": "ann"}, "answer": "accept"}
-    jsonl = tmp_path / "in.jsonl"
+    directory = tmp_path_factory.mktemp("hostile")
+    jsonl = directory / "in.jsonl"
     jsonl.write_text(json.dumps(line, ensure_ascii=False) + "\n", "utf-8")
+    db = directory / "hostile.db"
+    set_up("import", jsonl, "--add-labels", db=db)
+    assert not directory.joinpath("hostile.db-wal").exists()  # closed: the file is all of it
+    return db
+
+
+@pytest.fixture
+def hostile_export(tmp_path, hostile_template) -> Path:
+    """A copy of the hostile database for one test."""
     db = tmp_path / "hostile.db"
-    result = newsmark("import", jsonl, "--add-labels", db=db)
-    assert result.returncode == 0, result.stderr
+    shutil.copy(hostile_template, db)
     return db
 
 
