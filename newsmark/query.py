@@ -3,8 +3,9 @@
     status:todo source:zeit lang:de label:PER after:2025-06-01 before:2025-07-01 "free text" words
 
 Terms combine with AND. ``status``, ``source``, ``lang`` and ``label`` may repeat (OR within one
-key). Bare words and quoted phrases are full-text search over title and body. A leading ``-``
-negates a key term (``-status:done``).
+key). ``source`` matches a part of the source name or of the site (the address's host). Bare
+words and quoted phrases are full-text search over title and body. A leading ``-`` negates a key
+term (``-status:done``).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import sqlite3
 from newsmark.model import Article, ArticleRow
 
 from .errors import StorageError
-from .rows import article_from_row, insert, now, select, tokens_to_json
+from .rows import article_from_row, host_of, insert, now, select, tokens_to_json
 
 
 class Articles:
@@ -46,8 +46,9 @@ class Articles:
             "parent_id": latest.id if latest else None,
             "feed_id": feed_id,
             "ingested": article.ingested or now(),
+            "host": host_of(article.url),
+            "sort_date": article.published,  # undated: none, so it sorts after the dated ones
         }
-        row["sort_date"] = article.published or row["ingested"]
         article_id = insert(self.conn, "articles", row)
         return self.article(article_id), ("version" if latest else "added")
 
@@ -125,8 +126,8 @@ class Articles:
                      where s.article_id = a.id and s.annotator = :ann) as spans
             from articles a
             left join status st on st.article_id = a.id and st.annotator = :ann
-            where not exists (select 1 from articles newer where newer.parent_id = a.id)
-            order by coalesce(a.published, a.ingested) desc, a.id desc
+            where a.id in (select id from library)
+            order by a.published desc, a.id desc
         """
         rows = []
         for r in select(self.conn, sql, {"ann": annotator}):

@@ -160,12 +160,14 @@ class Exports:
                 " or exists (select 1 from actions x where x.annotator = pairs.annotator"
                 "            and x.article_id = a.id and x.created >= :since))"
             )
+        library = ""
         if sel.query is not None and not sel.query.empty:
             # the library's filter, with its one annotator replaced by each record's annotator
-            qwhere, qargs = query_where(self.conn, "", sel.query)
+            qwhere, qargs = query_where(self.conn, "", sel.query, whole=True)
             qargs.pop("ann", None)
             where.append("(" + _ANN.sub("pairs.annotator", qwhere) + ")")
             args.update(qargs)
+            library = "join library l on l.id = a.id"  # (the filter lists the newest versions)
         sql = f"""
             with pairs as (
                 select article_id, annotator from spans where article_id between :lo and :hi
@@ -174,7 +176,7 @@ class Exports:
                       where status = 'done' and article_id between :lo and :hi
             )
             select pairs.article_id, pairs.annotator, coalesce(st.status, 'todo'), a.text_hash
-            from pairs join articles a on a.id = pairs.article_id
+            from pairs join articles a on a.id = pairs.article_id {library}
             left join status st on st.article_id = a.id and st.annotator = pairs.annotator
             where {' and '.join(where)}
             order by pairs.article_id, pairs.annotator

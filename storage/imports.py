@@ -23,7 +23,7 @@ from newsmark.model import Schema
 from .articles import Articles
 from .errors import StorageError
 from .events import Events
-from .rows import insert, now, tokens_from_json, tokens_to_json
+from .rows import host_of, insert, now, tokens_from_json, tokens_to_json
 from .status import touch_status
 
 Items = (Callable[[], Iterable[tuple[int, ImportRecord | str]]]
@@ -116,7 +116,7 @@ class Imports:
             "version": latest.version + 1 if latest else 1,
             "parent_id": latest.id if latest else None,
             "ingested": stamp,
-            "sort_date": stamp,
+            "host": host_of(item.url),
         }
         if self._id_free("articles", item.article_id):
             row["id"] = item.article_id

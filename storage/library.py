@@ -1,7 +1,9 @@
 """The library: filtered, sorted, paged article lists, progress, positions.
 
 Every list query is a page (``LIMIT``/``OFFSET``) over indexed columns, so the first screen of a
-100,000-article library costs about what it costs for 100.
+100,000-article library costs about what it costs for 100. The newest versions carry a flag
+(``latest``) and one partial index (see migration ``m006_library_at_scale``) that holds what the
+filters test, so counts and filters read the index, not the article rows.
 """
 
 from __future__ import annotations
@@ -10,17 +12,19 @@ import re
 import sqlite3
 import unicodedata
 
-from newsmark.model import ArticleRow
+from newsmark.model import STATUSES, ArticleRow
 from newsmark.query import Query
 
 from .rows import now, select
 
 _SORTS = {
-    "date": "a.sort_date {dir}, a.id {dir}",
-    "title": "coalesce(a.title, a.text) {dir}, a.id",
-    "source": "a.source {dir}, a.sort_date desc, a.id",
-    "status": "coalesce(st.status, 'todo') {dir}, a.sort_date desc, a.id",
+    "date": "l.sort_date {dir}, l.id {dir}",
+    "title": "l.title {dir}, l.id",
+    "source": "l.source {dir}, l.sort_date desc, l.id",
+    "status": "coalesce(st.status, 'todo') {dir}, l.sort_date desc, l.id",
 }
+# the list with each row's status for the annotator :ann (for the rows shown, and to sort by)
+_LIST = "library l left join status st on st.article_id = l.id and st.annotator = :ann"
 
 
 _WORD = re.compile(r"\w+")
@@ -38,67 +42,119 @@ def fts_match(terms: list[str]) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def query_where(conn: sqlite3.Connection, annotator: str, q: Query) -> tuple[str, dict]:
-    """The SQL condition (over ``articles a`` joined with ``status st`` on ``:ann``) and its
-    arguments for the library filter ``q``; exports select with it too."""
-    where = ["not exists (select 1 from articles newer where newer.parent_id = a.id)"]
+def query_where(conn: sqlite3.Connection, annotator: str, q: Query,
+                whole: bool = False) -> tuple[str, dict]:
+    """The SQL condition over the newest versions (``library l``) for the annotator ``:ann``,
+    and its arguments, for the library filter ``q``; exports select with it too.
+    ``whole``: the condition is for the whole list (a count, every id), not for its first
+    page."""
+    where = ["1"]
     args: dict = {"ann": annotator}
-    if q.status:
-        names = [f":st{i}" for i in range(len(q.status))]
-        where.append(f"coalesce(st.status, 'todo') in ({', '.join(names)})")
-        args.update({n[1:]: v for n, v in zip(names, q.status)})
-    if q.not_status:
-        names = [f":nst{i}" for i in range(len(q.not_status))]
-        where.append(f"coalesce(st.status, 'todo') not in ({', '.join(names)})")
-        args.update({n[1:]: v for n, v in zip(names, q.not_status)})
+    if q.status or q.not_status:
+        # the annotator's statuses are few beside the articles: collect the ids with (or,
+        # for "todo", without) a status first, instead of looking each article's status up
+        wanted = [st for st in STATUSES
+                  if (not q.status or st in q.status) and st not in q.not_status]
+        if "todo" in wanted:  # no status row is "todo": exclude the articles with another one
+            other = [st for st in STATUSES if st not in wanted]
+            names = _names("st", other, args)
+            if other and whole:
+                where.append("l.id not in (select article_id from status where annotator = :ann "
+                             f"and status in ({names}))")
+            elif other:  # a page: most rows pass, so ask about the few rows it walks
+                where.append("not exists (select 1 from status x where x.article_id = l.id "
+                             f"and x.annotator = :ann and x.status in ({names}))")
+        else:
+            names = _names("st", wanted, args)
+            where.append("l.id in (select article_id from status where annotator = :ann "
+                         f"and status in ({names}))")
     if q.source:
-        ors = []
-        for i, v in enumerate(q.source):
-            ors.append(f"(a.source like :src{i} or a.url like :srcu{i})")
-            args[f"src{i}"] = f"%{v}%"
-            args[f"srcu{i}"] = f"%{v}%"
-        where.append("(" + " or ".join(ors) + ")")
+        # the names that contain a term (``sites``: every source name and host once, a few
+        # hundred rows), then the articles with one of them, by the source and host indexes
+        likes = " or ".join(f"name like :src{i} escape '\\'" for i in range(len(q.source)))
+        args.update({f"src{i}": "%" + _like_escape(v) + "%" for i, v in enumerate(q.source)})
+        names = f"(select name from sites where {likes})"
+        where.append(f"(l.source in {names} or l.host in {names})")
     if q.lang:
-        names = [f":lang{i}" for i in range(len(q.lang))]
-        where.append(f"a.language in ({', '.join(names)})")
-        args.update({n[1:]: v.lower() for n, v in zip(names, q.lang)})
+        where.append(f"l.language in ({_names('lang', [v.lower() for v in q.lang], args)})")
     if q.label:
-        names = [f":lab{i}" for i in range(len(q.label))]
-        where.append(
-            "exists (select 1 from spans s where s.article_id = a.id and s.annotator = :ann "
-            f"and s.label in ({', '.join(names)}))"
-        )
-        args.update({n[1:]: v for n, v in zip(names, q.label)})
+        labels = _names("lab", q.label, args)
+        matches = f"select article_id from spans where annotator = :ann and label in ({labels})"
+        found = conn.execute(f"select count(*) from ({matches})", args).fetchone()[0]
+        where.append(_within(matches, _plan(conn, found, whole)))
     if q.after:
-        where.append("a.sort_date >= :after")
+        where.append("l.sort_date >= :after")
         args["after"] = q.after
     if q.before:
-        where.append("a.sort_date < :before")
+        where.append("l.sort_date < :before")
         args["before"] = q.before
     if q.text:
         args["fts"] = fts_match(q.text)
-        if fts_common(conn, q.text):
-            # most articles match: walk the sorted list and probe the index per row, so the
-            # first page costs about the same at any size
-            where.append("exists (select 1 from articles_fts where articles_fts.rowid = a.id "
+        if len({fold(w) for t in q.text for w in _WORD.findall(t)}) == 1:
+            plan = _plan(conn, fts_estimate(conn, q.text), whole)
+        else:  # words common alone are mostly rare together (and probing a rare match reads
+            plan = "collect"  # the whole list): collect what matches
+        if plan == "probe":
+            where.append("exists (select 1 from articles_fts where articles_fts.rowid = l.id "
                          "and articles_fts match :fts)")
-        else:  # few match: collect them first
-            where.append("a.id in (select rowid from articles_fts where articles_fts match :fts)")
+        else:
+            where.append(_within("select rowid from articles_fts where articles_fts match :fts",
+                                 plan))
     return " and ".join(where), args
 
 
-def fts_common(conn: sqlite3.Connection, terms: list[str]) -> bool:
-    """Whether a one-word filter matches more than COMMON_SHARE of the articles, by its
-    document count in the FTS vocabulary. (Several words: unknown, so never: probing a
-    rare combination of common words row by row would be the slowest plan of all.)"""
+def _names(prefix: str, values: list[str], args: dict) -> str:
+    """``:prefix0, :prefix1, …`` for ``values``, which go into ``args``."""
+    for i, v in enumerate(values):
+        args[f"{prefix}{i}"] = v
+    return ", ".join(f":{prefix}{i}" for i in range(len(values)))
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def fts_estimate(conn: sqlite3.Connection, terms: list[str]) -> int:
+    """At most how many articles contain every word of ``terms``: the fewest documents any one
+    of its words is in (FTS5's vocabulary keeps the counts)."""
     words = {fold(w) for t in terms for w in _WORD.findall(t)}
-    if len(words) != 1:  # words common alone can be rare together: only one word is sure
-        return False
-    (word,) = words
-    docs = (conn.execute("select doc from articles_fts_vocab where term = ?", [word])
-            .fetchone() or (0,))[0]
-    total = conn.execute("select max(id) from articles").fetchone()[0] or 0
-    return total > 0 and docs > COMMON_SHARE * total
+    if not words:
+        return 0
+    counts = dict(conn.execute(
+        f"select term, doc from articles_fts_vocab where term in ({','.join('?' * len(words))})",
+        sorted(words)).fetchall())
+    return min(counts.get(w, 0) for w in words)
+
+
+def fts_common(conn: sqlite3.Connection, terms: list[str]) -> bool:
+    """Whether a one-word text filter matches more than COMMON_SHARE of the articles (a page
+    of it probes the full-text index row by row)."""
+    words = {fold(w) for t in terms for w in _WORD.findall(t)}
+    return len(words) == 1 and _plan(conn, fts_estimate(conn, terms), whole=False) == "probe"
+
+
+SMALL_SET = 500  # matches few enough to read by id and sort
+
+
+def _plan(conn: sqlite3.Connection, found: int, whole: bool) -> str:
+    """How to apply a condition that ``found`` articles (at most) meet.
+
+    - ``collect``: few (under SMALL_SET), or the whole list (a count, every id): read those
+      articles by id, then sort them;
+    - ``walk``: more, for a page: collect their ids in a set, walk the list in its order and
+      keep the rows in the set (a page stops after its rows);
+    - ``probe``: most (over COMMON_SHARE), for a page of a text filter: walk the list and ask
+      the full-text index about each row; a page needs few more rows than it shows.
+    """
+    if whole or found < SMALL_SET:
+        return "collect"
+    total = conn.execute("select max(id) from library").fetchone()[0] or 0
+    return "probe" if not whole and found > COMMON_SHARE * total else "walk"
+
+
+def _within(ids: str, plan: str) -> str:
+    # (``+l.id``: the id is not looked up by key, so SQLite walks an index in the list's order)
+    return f"{'+' if plan != 'collect' else ''}l.id in ({ids})"
 
 
 class Library:
@@ -120,47 +176,45 @@ class Library:
         where, args = query_where(self.conn, annotator, q)
         desc = (sort == "date") if descending is None else descending
         order = _SORTS[sort].format(dir="desc" if desc else "asc")
+        # the page's ids first, then the status and span count of just these rows (not of every
+        # row that matched and was sorted)
+        source = _LIST if sort == "status" else "library l"
         sql = f"""
-            select a.id, coalesce(a.title, substr(a.text, 1, 120)) as title, a.source,
-                   a.published, a.language, a.url,
-                   coalesce(st.status, 'todo') as status, coalesce(st.flagged, 0) as flagged,
+            with page as materialized (
+                select l.* from {source} where {where} order by {order}
+                limit :limit offset :offset
+            )
+            select l.*, coalesce(st.status, 'todo') as status, coalesce(st.flagged, 0) as flagged,
                    (select count(*) from spans s
-                     where s.article_id = a.id and s.annotator = :ann) as spans
-            from articles a
-            left join status st on st.article_id = a.id and st.annotator = :ann
-            where {where}
+                     where s.article_id = l.id and s.annotator = :ann) as spans
+            from page l left join status st on st.article_id = l.id and st.annotator = :ann
             order by {order}
-            limit :limit offset :offset
         """
         args.update(limit=limit, offset=offset)
         rows = []
         for r in select(self.conn, sql, args):
-            title = (r["title"] or "").strip().split("\n", 1)[0]
             rows.append(
                 ArticleRow(
-                    id=r["id"], title=title, source=r["source"] or "", published=r["published"],
-                    language=r["language"], status=r["status"], spans=r["spans"], url=r["url"],
-                    extra={"flagged": bool(r["flagged"])},
+                    id=r["id"], title=r["title"] or "", source=r["source"] or "",
+                    published=r["sort_date"], language=r["language"], status=r["status"],
+                    spans=r["spans"], url=r["url"], extra={"flagged": bool(r["flagged"])},
                 )
             )
         return rows
 
     def library_count(self, annotator: str, query: Query | None = None) -> int:
-        where, args = query_where(self.conn, annotator, query or Query())
-        sql = f"""select count(*) from articles a
-                  left join status st on st.article_id = a.id and st.annotator = :ann
-                  where {where}"""
+        where, args = query_where(self.conn, annotator, query or Query(), whole=True)
+        sql = f"select count(*) from library l where {where}"
         return self.conn.execute(sql, args).fetchone()[0]
 
     def library_ids(self, annotator: str, query: Query | None = None, sort: str = "date",
                     descending: bool | None = None) -> list[int]:
         q = query or Query()
-        where, args = query_where(self.conn, annotator, q)
+        where, args = query_where(self.conn, annotator, q, whole=True)
         desc = (sort == "date") if descending is None else descending
         order = _SORTS[sort].format(dir="desc" if desc else "asc")
-        sql = f"""select a.id from articles a
-                  left join status st on st.article_id = a.id and st.annotator = :ann
-                  where {where} order by {order}"""
+        source = _LIST if sort == "status" else "library l"
+        sql = f"select l.id from {source} where {where} order by {order}"
         return [r[0] for r in self.conn.execute(sql, args).fetchall()]
 
     def progress(self, annotator: str) -> tuple[int, int, dict[str, int]]:

@@ -24,9 +24,26 @@ except ImportError:  # pragma: no cover - orjson is a dependency; the same resul
 
 EXPORT_BATCH = 500  # articles an export reads (and a worker renders) at a time
 
+
 def now() -> str:
     """The time stamp every row gets: ISO 8601 UTC, milliseconds."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def host_of(url: str | None) -> str | None:
+    """The site of an address as the library's ``source:`` finds it: ``https://www.Zeit.de/x``
+    is ``zeit.de``; a file path (or anything without a host) has none."""
+    if not url or "://" not in url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
 
 
 # --- tokens: the JSON text [[start, end, ws], ...] the articles table keeps ----------------------

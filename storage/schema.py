@@ -200,3 +200,62 @@ def m004_events(db: Database) -> None:
 def m005_fts_vocabulary(db: Database) -> None:
     # per-term document counts, so a text filter can choose its plan (see storage/library.py)
     db.execute("create virtual table articles_fts_vocab using fts5vocab(articles_fts, 'row')")
+
+
+@migration
+def m006_library_at_scale(db: Database) -> None:
+    """What the library lists, filters and sorts by, in a narrow table of its own (issue 11).
+
+    An article row holds its raw input, its text and its tokens: several pages, and a column
+    added to it later sits behind them all, so reading one costs reading the row. The library
+    read such columns for every row it counted or filtered (and asked each row whether a newer
+    version existed). Now:
+
+    - ``library`` has one small row per newest version (id, sort date (the published date),
+      language, source, host, title, address), kept by a trigger: a new version takes its
+      predecessor's place; a page of the list reads nothing else;
+    - ``articles.host``: the site of the address (lower case, no ``www.``; none for a file);
+      ``sites``: every source name and host once, which ``source:`` matches its terms against
+      before it looks the articles up;
+    - ``sort_date`` is the published date only: an undated article sorts after the dated ones
+      under "date ↓" (it sorted by when it was ingested, which put it first).
+    """
+    from .rows import host_of  # (no cycle: rows imports nothing of the schema)
+
+    db["articles"].add_column("host", str)
+    hosts = [(host_of(url), aid) for aid, url in db.execute("select id, url from articles")]
+    db.conn.executemany("update articles set host = ? where id = ?",
+                        [(h, aid) for h, aid in hosts if h])
+    db.execute("update articles set sort_date = published")
+    db.execute("drop index if exists idx_articles_sort_date")
+    db.execute("drop index if exists idx_articles_title")
+    db.execute("""create table library (
+                    id integer primary key references articles(id),
+                    sort_date text, language text, source text, host text, title text, url text)""")
+    title = ("coalesce(nullif({a}.title, ''), "
+             "substr(ltrim({a}.text), 1, instr(ltrim({a}.text) || char(10), char(10)) - 1))")
+    db.execute(f"""insert into library
+                   select a.id, a.sort_date, a.language, a.source, a.host, {title.format(a='a')},
+                          a.url
+                   from articles a
+                   where not exists (select 1 from articles newer where newer.parent_id = a.id)""")
+    # (covering: a date-ordered list with lang: or source: reads this index only)
+    db.execute("create index library_date on library(sort_date, id, language, source, host)")
+    db["spans"].create_index(["annotator", "label", "article_id"])  # label: filters
+    db.execute("create index library_source on library(source, sort_date)")
+    db.execute("create index library_title on library(title)")
+    db.execute(f"""create trigger articles_library after insert on articles
+                   begin
+                     delete from library where id = new.parent_id;
+                     insert into library values (new.id, new.sort_date, new.language,
+                                                 new.source, new.host, {title.format(a='new')},
+                                                 new.url);
+                   end""")
+    db.execute("create table sites (name text primary key) without rowid")
+    db.execute("insert or ignore into sites select source from articles where source != '' "
+               "union select host from articles where host != ''")
+    db.execute("""create trigger articles_sites after insert on articles
+                  begin
+                    insert or ignore into sites select new.source where new.source != '';
+                    insert or ignore into sites select new.host where new.host != '';
+                  end""")

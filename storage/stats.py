@@ -14,7 +14,7 @@ from newsmark.events import validate
 from newsmark.model import STATUSES, Argument, Event, Schema, Span
 
 EVENT_BATCH = 1000
-_NEWEST = "not exists (select 1 from articles newer where newer.parent_id = a.id)"
+_NEWEST = "a.id in (select id from library)"  # the newest versions
 
 
 class Stats:

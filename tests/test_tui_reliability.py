@@ -422,3 +422,25 @@ async def test_the_footer_shows_the_screens_keys_and_a_click_runs_one(tmp_path, 
         assert pilot.app.screen.sort != sort
         await pilot.press("slash")  # the filter prompt has the focus: its keys
         assert footer.render().plain != line
+
+
+async def test_a_cancelled_read_stops_its_query_and_frees_the_connection(tmp_path):
+    """The library's count for an old filter is cancelled with its worker: the query stops, so
+    the next filter's rows do not wait for it."""
+    from tui.store import StoreCalls
+
+    build(tmp_path / "n.db", 1)
+    store = Store(tmp_path / "n.db")
+    calls = StoreCalls(app=None, store=store)
+    slow = ("with recursive n(i) as (select 1 union all select i + 1 from n where i < 100000000) "
+            "select count(*) from n")
+    try:
+        started = time.perf_counter()
+        task = asyncio.ensure_future(calls.read(lambda s: s.conn.execute(slow).fetchone()[0]))
+        await asyncio.sleep(0.2)
+        task.cancel()
+        count = await calls.read(lambda s: s.library_count(ANNOTATOR))
+        assert count == 1 and time.perf_counter() - started < 5  # the whole CTE takes ~30 s
+        assert task.cancelled()
+    finally:
+        store.close()

@@ -36,6 +36,7 @@ T = TypeVar("T")
 log = logging.getLogger("newsmark.tui")
 
 WAITING_AFTER_S = 0.5
+PROGRESS_STEPS = 20_000  # SQLite VM steps between two checks whether a read was cancelled
 
 
 class StoreCalls:
@@ -214,13 +215,27 @@ class StoreCalls:
 
     async def read(self, fn: Callable[[Store], T]) -> T:
         """``fn(store)`` in a thread; an error is raised to the caller (which may call
-        ``report``)."""
+        ``report``). Cancelling the awaiting task (a worker replaced by a newer one: the library's
+        count when the filter changes) stops the query too, within a few thousand SQLite steps,
+        so the next read does not wait for a result nobody wants."""
+        cancelled = threading.Event()
 
         def call() -> T:
             with self.lock:
-                return fn(self.store)
+                if cancelled.is_set():
+                    raise asyncio.CancelledError
+                conn = self.store.conn
+                conn.set_progress_handler(cancelled.is_set, PROGRESS_STEPS)
+                try:
+                    return fn(self.store)
+                finally:
+                    conn.set_progress_handler(None, 0)
 
-        return await asyncio.to_thread(call)
+        try:
+            return await asyncio.to_thread(call)
+        except asyncio.CancelledError:
+            cancelled.set()  # the query ends with "interrupted", which nobody awaits
+            raise
 
     # --- the one error handler ------------------------------------------------------------------
 

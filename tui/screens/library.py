@@ -83,6 +83,7 @@ class LibraryScreen(Screen):
         self._follow: int | None = None  # the article the highlight goes to once ids are read
         self.first_paint: float | None = None  # perf_counter() when rows were first painted
         self.last_paint: tuple[int, float] = (0, 0.0)  # (list generation, perf_counter())
+        self.last_paint_cpu = 0.0  # process_time() then
 
     # --- composition ----------------------------------------------------------------------------
 
@@ -270,6 +271,7 @@ class LibraryScreen(Screen):
         if self.first_paint is None:
             self.first_paint = event.painted_at
         self.last_paint = (event.generation, event.painted_at)
+        self.last_paint_cpu = event.painted_cpu
 
     # --- the lines above the list ---------------------------------------------------------------
 

@@ -143,6 +143,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             self.article_list = article_list
             self.generation = generation
             self.painted_at = time.perf_counter()  # when it was rendered (for benchmarks)
+            self.painted_cpu = time.process_time()
 
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
