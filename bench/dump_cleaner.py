@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from common import DEV, ROOT, score  # noqa: E402  (bench/ is on sys.path)
+
 CACHE = Path(tempfile.gettempdir()) / "newsmark-bench-dumps"
 
 sys.path.insert(0, str(ROOT))

@@ -27,7 +27,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from http_server import TestServer  # noqa: E402
 
-from newsmark.fetch import Fetcher, FetchConfig  # noqa: E402
+from newsmark.fetch import FetchConfig, Fetcher  # noqa: E402
 
 
 async def fetch_all(urls: list[str], config: FetchConfig) -> float:

@@ -26,21 +26,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..text import detect_language
 from . import Cleaned
 from .boilerplate import (
     _ALL_STOP,
     is_ad_label,
-    is_boilerplate_line,
     is_appendix_header,
+    is_boilerplate_line,
     is_comment_header,
-    is_list_header,
     is_credit_line,
+    is_list_header,
     is_signoff,
     split_credit,
     strip_bullet,
     words,
 )
-from ..text import detect_language
 
 __all__ = ["clean_dump", "parse_datetime"]
 

@@ -42,7 +42,12 @@ from datetime import date, datetime
 from htmldate import find_date
 from lxml.etree import _Element
 from trafilatura import bare_extraction
-from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_title,
+)
 from trafilatura.utils import load_html
 
 from ..text import normalize

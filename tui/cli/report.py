@@ -30,7 +30,12 @@ class Reporter:
         self.progress = None
         if mode == "lines" and sys.stderr.isatty() and (total or progress):
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+            )
 
             self.progress = Progress(
                 TextColumn("{task.description}"),

@@ -27,7 +27,9 @@ class HelpScreen(ModalScreen[None]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import DataTable  # (not imported before the key list is opened)
+        from textual.widgets import (
+            DataTable,  # (not imported before the key list is opened)
+        )
 
         with Vertical(id="help-box"):
             yield Static(Text(self.title_text, style="bold"), id="help-title")
