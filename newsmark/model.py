@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .blocks import Block
 from .errors import NewsmarkError
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
@@ -49,6 +50,10 @@ class Article:
     origin: str = "file"  # file | page (fetched and cleaned) | feed (the feed's own content)
     parent_id: int | None = None  # the previous version of the same address
     feed_id: int | None = None
+    # the structure of ``text`` (headings, list items, quotes, tables) as ranges beside it
+    # (newsmark.blocks); None: not known, the text may still hold Markdown markers (an article
+    # stored before newsmark migrate, kept as it was, or imported from another tool)
+    blocks: list[Block] | None = None
 
     @property
     def display_title(self) -> str:
