@@ -10,7 +10,15 @@ import sqlite3
 from newsmark.model import Article, ArticleRow
 
 from .errors import StorageError
-from .rows import article_from_row, host_of, insert, now, select, tokens_to_json
+from .rows import (
+    article_from_row,
+    blocks_to_json,
+    host_of,
+    insert,
+    now,
+    select,
+    tokens_to_json,
+)
 
 
 class Articles:
@@ -41,6 +49,7 @@ class Articles:
             "text": article.text,
             "text_hash": article.text_hash,
             "tokens": tokens_to_json(article.tokens),
+            "blocks": blocks_to_json(article.blocks),
             "origin": article.origin,
             "version": latest.version + 1 if latest else 1,
             "parent_id": latest.id if latest else None,

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import (
+    NeedsMigration,
     NewerDatabase,
     NoDatabase,
     NotNewsmark,
@@ -82,10 +83,14 @@ def database(conn: sqlite3.Connection) -> Database:
     return Database(conn, execute_plugins=False)
 
 
-def open_connection(path: str | Path, create: bool = True) -> sqlite3.Connection:
+def open_connection(path: str | Path, create: bool = True, migrate: bool = True
+                    ) -> sqlite3.Connection:
     """A migrated database with foreign keys on, WAL and a busy timeout.
 
     ``create=False``: a missing file is ``NoDatabase`` and nothing is created (read commands).
+    A database whose articles only ``newsmark migrate`` may convert (``EXPLICIT``) is
+    ``NeedsMigration``, and nothing is written; ``migrate=False`` opens it with every pending
+    migration left pending, for ``storage.migrate`` to apply after its backup.
     The connection runs in autocommit mode: a write is on disk when its ``write`` block returns.
     """
     path = Path(path)
@@ -105,6 +110,8 @@ def open_connection(path: str | Path, create: bool = True) -> sqlite3.Connection
         check_version(conn, path)
         if not memory:
             check_ours(conn, path)
+        if migrate:
+            check_converted(conn, path)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a commit is on disk (the WAL synced) before the screen shows what it saved, so a
@@ -113,7 +120,7 @@ def open_connection(path: str | Path, create: bool = True) -> sqlite3.Connection
         conn.execute("PRAGMA synchronous = FULL")
         # delete triggers fire for the rows INSERT OR REPLACE deletes (as sqlite-utils sets it)
         conn.execute("PRAGMA recursive_triggers = ON")
-        if _pending(conn):
+        if migrate and _pending(conn):
             with write(conn, path):
                 if _pending(conn):  # another process may have migrated while we waited
                     migration_set().apply(database(conn))
@@ -144,6 +151,42 @@ def _create_file(path: Path) -> None:
             os.fchmod(fd, mode | (os.fstat(fd).st_mode & 0o777))  # the umask may have taken it
     finally:
         os.close(fd)
+
+
+# Migrations that change stored text (and so every offset into it): on a database with articles
+# only ``newsmark migrate`` applies them, after a backup; a new or empty one gets them as any.
+EXPLICIT = ("m007_plain_text",)
+
+
+def applied_names(conn: sqlite3.Connection) -> list[str]:
+    try:
+        return [r[0] for r in conn.execute(
+            "select name from _sqlite_migrations where migration_set = 'newsmark'")]
+    except sqlite3.OperationalError:  # no migrations table yet: a new database
+        return []
+
+
+def needs_explicit_migration(conn: sqlite3.Connection) -> list[str]:
+    """The ``EXPLICIT`` migrations this database still needs: pending, and it has articles."""
+    applied = set(applied_names(conn))
+    missing = [name for name in EXPLICIT if name not in applied]
+    if not missing:
+        return []
+    try:
+        has_articles = conn.execute("select 1 from articles limit 1").fetchone() is not None
+    except sqlite3.OperationalError:  # no articles table: a new database
+        return []
+    return missing if has_articles else []
+
+
+def check_converted(conn: sqlite3.Connection, where: str | Path = "database") -> None:
+    """Refuse a database whose stored articles an older newsmark wrote with Markdown markers in
+    their text: converting moves every offset, so only ``newsmark migrate`` does it."""
+    if needs_explicit_migration(conn):
+        raise NeedsMigration(
+            f"{where}: its articles were stored by an older newsmark (Markdown markers in the "
+            f"text): run `newsmark migrate --db {where}` once to convert them (it writes a "
+            "backup first); nothing was written")
 
 
 def _pending(conn: sqlite3.Connection) -> bool:

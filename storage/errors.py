@@ -28,6 +28,11 @@ class NewerDatabase(StorageError):
     """The database was migrated by a newer newsmark: this code must not write to it."""
 
 
+class NeedsMigration(StorageError):
+    """The database's articles were stored by an older newsmark in a form this code converts
+    only through ``newsmark migrate`` (nothing was written)."""
+
+
 class DatabaseBusy(StorageError):
     """Another connection held the write lock for longer than we wait."""
 

@@ -28,7 +28,7 @@ from .annotations import Annotations
 from .articles import Articles
 from .events import Events
 from .library import query_where
-from .rows import EXPORT_BATCH
+from .rows import EXPORT_BATCH, blocks_from_json
 
 BATCH = EXPORT_BATCH
 _ANN = re.compile(r":ann\b")
@@ -200,9 +200,10 @@ class Exports:
         articles = {}
         packed = PackedArticle.from_packed
         for (aid, url, source, title, kicker, author, published, language, text, text_hash,
-             tokens, origin, version, ingested, parent_id, feed_id) in self.conn.execute(
+             tokens, origin, version, ingested, parent_id, feed_id, blocks) in self.conn.execute(
             "select id, url, source, title, kicker, author, published, language, text, text_hash, "
-            f"tokens, origin, version, ingested, parent_id, feed_id from articles where id {in_ids}",
+            "tokens, origin, version, ingested, parent_id, feed_id, blocks from articles "
+            f"where id {in_ids}",
             args,
         ):
             # tokens stay packed until a format reads them (prodigy never does)
@@ -210,7 +211,8 @@ class Exports:
                 tokens, id=aid, url=url, source=source or "", title=title, kicker=kicker,
                 author=author, published=published, language=language, text=text,
                 text_hash=text_hash, origin=origin or "file", version=version or 1,
-                ingested=ingested, parent_id=parent_id, feed_id=feed_id)
+                ingested=ingested, parent_id=parent_id, feed_id=feed_id,
+                blocks=blocks_from_json(blocks))
 
         spans: dict[tuple[int, str], list] = {}
         key_aid = key_ann = add = None

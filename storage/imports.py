@@ -23,7 +23,7 @@ from newsmark.model import Schema
 from .articles import Articles
 from .errors import StorageError
 from .events import Events
-from .rows import host_of, insert, now, tokens_from_json, tokens_to_json
+from .rows import blocks_to_json, host_of, insert, now, tokens_from_json, tokens_to_json
 from .status import touch_status
 
 Items = (Callable[[], Iterable[tuple[int, ImportRecord | str]]]
@@ -112,6 +112,7 @@ class Imports:
             "text": item.text,
             "text_hash": item.text_hash,
             "tokens": tokens_to_json(tokens),
+            "blocks": blocks_to_json(item.blocks),
             "origin": "import",
             "version": latest.version + 1 if latest else 1,
             "parent_id": latest.id if latest else None,

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
+from newsmark.blocks import Block, blocks_from_list, blocks_to_list
 from newsmark.model import Article, Span, Token
 
 from .errors import StorageError
@@ -74,6 +75,17 @@ else:  # pragma: no cover - Token changed: the plain way
         return [Token(s, e, bool(w)) for s, e, w in _loads(data)]
 
 
+def blocks_to_json(blocks: Iterable[Block] | None) -> str | None:
+    """``[["heading",2,0,11],...]`` (kind, level, start, end); None stays None (not known)."""
+    if blocks is None:
+        return None
+    return json.dumps(blocks_to_list(blocks), separators=(",", ":"))
+
+
+def blocks_from_json(data: str | None) -> list[Block] | None:
+    return None if data is None else blocks_from_list(_loads(data))
+
+
 # --- rows to models ---------------------------------------------------------------------------
 
 
@@ -96,6 +108,7 @@ def article_from_row(row: Mapping) -> Article:
         ingested=row["ingested"],
         parent_id=row.get("parent_id"),
         feed_id=row.get("feed_id"),
+        blocks=blocks_from_json(row.get("blocks")),
     )
 
 

@@ -259,3 +259,16 @@ def m006_library_at_scale(db: Database) -> None:
                     insert or ignore into sites select new.source where new.source != '';
                     insert or ignore into sites select new.host where new.host != '';
                   end""")
+
+
+@migration
+def m007_plain_text(db: Database) -> None:
+    """Plain text with its structure beside it (issue 12): ``articles.blocks`` (JSON
+    ``[[kind, level, start, end], ...]``, see ``newsmark.blocks``; NULL: not known), and every
+    stored article converted: Markdown markers out of the text, every offset moved with it
+    (``storage.plaintext``). On a database with articles only ``newsmark migrate`` runs it, after
+    a backup (``storage.migrate``); ``storage.db`` refuses such a database everywhere else."""
+    from .plaintext import convert_all  # (no cycle: plaintext imports nothing of the schema)
+
+    db["articles"].add_column("blocks", str)
+    convert_all(db.conn)

@@ -26,7 +26,8 @@ BROKEN_PIPE_STATUS = 141
 # does not load ingest's, export's or import's modules to start.
 COMMANDS = {
     "backup": "reading", "export": "exporting", "extract": "ingesting", "feed": "feeds",
-    "import": "exporting", "ingest": "ingesting", "list": "reading", "stats": "reading",
+    "import": "exporting", "ingest": "ingesting", "list": "reading", "migrate": "migrating",
+    "stats": "reading",
     "tui": "tui",
 }
 
