@@ -25,7 +25,7 @@ def test_doccano_labels_are_the_db_spans(cli, db_path, tmp_path):
     records = list(store.iter_records())
     assert len(lines) == len(records) == 4
     for line, r in zip(lines, records):
-        assert set(line) == {"id", "text", "label"}
+        assert set(line) == {"id", "text", "label", "meta"}
         assert line["id"] == f"{r.article.id}:{r.annotator}"
         assert line["text"] == r.article.text
         assert sorted(map(tuple, line["label"])) == db_spans(r.spans)
@@ -60,7 +60,7 @@ def test_doccano_relations_are_the_db_events(cli, db_path, tmp_path):
     relation_ids = [x["id"] for line in lines for x in line["relations"]]
     assert len(set(entity_ids)) == len(entity_ids) and len(set(relation_ids)) == len(relation_ids)
     for line, r in zip(lines, records):
-        assert set(line) == {"id", "text", "entities", "relations"}
+        assert set(line) == {"id", "text", "entities", "relations", "meta"}
         assert line["text"] == r.article.text
         entities = {e["id"]: e for e in line["entities"]}
         assert all(set(e) == {"id", "label", "start_offset", "end_offset"} for e in entities.values())
@@ -98,7 +98,7 @@ def test_doccano_relations_carry_non_default_attributes(cli, db_path):
     records = list(store.iter_records())
     # only a line with a non-default value has the key; defaults are implied
     assert [sorted(line) for line in lines].count(
-        ["entities", "event_attributes", "id", "relations", "text"]) == 1
+        ["entities", "event_attributes", "id", "meta", "relations", "text"]) == 1
     schema = default_schema()
     attributes = []
     for line, r in zip(lines, records, strict=True):

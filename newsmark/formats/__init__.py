@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from ..atomic import all_or_nothing, atomic_output, display_name
+from ..blocks import blocks_to_list
 from ..errors import NewsmarkError
 from ..model import Article, Event, Schema, Span
-from ..text import escape_controls, escape_json
+from ..text import escape_controls, escape_json, tokenizer_settings
 
 # name -> module; the CLI offers exactly these
 FORMATS = {
@@ -51,6 +52,16 @@ class Record:
     status: str
     spans: list[Span]
     events: list[Event] = field(default_factory=list)
+
+
+def structure_meta(article: Article) -> dict:
+    """What every export's metadata says about the text beside it (issue 12): ``blocks``, the
+    text's structure as ``[[kind, level, start, end], ...]`` (headings, list items, quotes,
+    tables: ``newsmark.blocks``; null when not known), and ``tokenizer``, how its tokens were
+    made (``newsmark.text.tokenizer_settings``), so training can tokenize the same way."""
+    blocks = article.blocks
+    return {"blocks": None if blocks is None else blocks_to_list(blocks),
+            "tokenizer": tokenizer_settings(article.language)}
 
 
 def export(fmt: str, records: Iterable[Record], output: str, schema: Schema, **options) -> dict:

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from itertools import count
 
 from ..model import Schema, Span
-from . import Record, text_output
+from . import Record, structure_meta, text_output
 
 
 def _sorted(spans: list[Span]) -> list[Span]:
@@ -37,6 +37,7 @@ def _labels(r: Record) -> dict:
         "id": f"{r.article.id}:{r.annotator}",
         "text": r.article.text,
         "label": [[s.start, s.end, s.label] for s in _sorted(r.spans)],
+        "meta": structure_meta(r.article),
     }
 
 
@@ -66,7 +67,7 @@ def _relations(r: Record, schema: Schema, entity_ids: count, relation_ids: count
             attributes.append({"start_offset": e.start, "end_offset": e.end, "label": e.type,
                                "attributes": attrs})
     line = {"id": f"{r.article.id}:{r.annotator}", "text": r.article.text,
-            "entities": entities, "relations": relations}
+            "entities": entities, "relations": relations, "meta": structure_meta(r.article)}
     if attributes:
         line["event_attributes"] = attributes
     return line

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..blocks import KINDS, Block
 from ..errors import NewsmarkError
 from ..events import attribute_problem
 from ..ingest import IngestError, NotRegularFile, open_regular
@@ -86,6 +87,7 @@ class ImportRecord:
     accepted: bool = True  # prodigy answer "accept" (reject and ignore are not imported)
     done: bool = True  # mark the annotator's status done
     status: str | None = None  # the status the line names (prodigy meta.status), if any
+    blocks: list[Block] | None = None  # the text's structure (meta.blocks, as newsmark exports)
 
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
@@ -304,6 +306,7 @@ def parse_prodigy(obj) -> ImportRecord:
         source=_meta_str(meta, "source") or "",
         language=_meta_str(meta, "language") or detect_language(text),
         accepted=answer == "accept", done=status is None or status == "done", status=status,
+        blocks=_meta_blocks(meta, text),
     )
 
 
@@ -471,8 +474,24 @@ def parse_doccano(obj) -> ImportRecord:
         annotator=_meta_str(merged, "annotator"), url=_meta_str(merged, "url"),
         title=_meta_str(merged, "title"), source=_meta_str(merged, "source") or "",
         language=_meta_str(merged, "language") or detect_language(text),
-        done=bool(spans or events) or m is not None,
+        done=bool(spans or events) or m is not None, blocks=_meta_blocks(meta, text),
     )
+
+
+def _meta_blocks(meta: dict, text: str) -> list[Block] | None:
+    """``meta.blocks`` as newsmark's exports write it (``[[kind, level, start, end], ...]``)
+    when it fits ``text``; else None (structure not known: never an error)."""
+    data = meta.get("blocks")
+    if not isinstance(data, list):
+        return None
+    blocks = []
+    for item in data:
+        if not (isinstance(item, list) and len(item) == 4 and item[0] in KINDS
+                and all(isinstance(v, int) and not isinstance(v, bool) for v in item[1:])
+                and 0 <= item[2] <= item[3] <= len(text)):
+            return None
+        blocks.append(Block(*item))
+    return blocks
 
 
 PARSERS = {"prodigy": parse_prodigy, "doccano": parse_doccano}

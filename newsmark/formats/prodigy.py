@@ -18,7 +18,7 @@ from ..errors import NewsmarkError
 from ..events import validate
 from ..model import Article, Event, Schema, Span
 from ..text import token_bounds, token_bounds_finder
-from . import Record, text_output, to_terminal
+from . import Record, structure_meta, text_output, to_terminal
 
 
 def stable_hash(*parts: str) -> int:
@@ -95,6 +95,7 @@ def _record(article: Article, annotator: str, spans: list[Span], events: list[Ev
             "source": article.source,
             "language": article.language,
             "annotator": annotator,
+            **structure_meta(article),
         },
         "_input_hash": input_hash,
         "_task_hash": task_hash,

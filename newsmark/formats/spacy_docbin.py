@@ -37,7 +37,7 @@ from typing import BinaryIO
 
 from ..atomic import OutputError, atomic_output, reason
 from ..model import Schema
-from . import Record, TerminalError
+from . import Record, TerminalError, structure_meta
 from .conll import resolve_overlaps
 from .prodigy import _bounds, _event
 
@@ -77,6 +77,7 @@ def doc(r: Record, schema: Schema | None = None):
         "source": article.source,
         "language": article.language,
         "annotator": r.annotator,
+        **structure_meta(article),
     }
     d.user_data["events"] = [_event(article, e, r.spans, schema) for e in r.events]
     d.user_data["not_ents"] = [[s.start, s.end, s.label] for s in dropped]
