@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.repo import Store
 from tui_helpers import ANNOTATOR, SIZE, make_app, make_article, open_article  # noqa: F401
+
+from storage.repo import Store
 
 NESTED_TEXT = (
     "## Gespräche in Istanbul\n\n"
@@ -114,5 +115,37 @@ def test_reader_find_prompt_open(snap_compare, tmp_path, make_app):
     async def run_before(pilot) -> None:
         await open_article(pilot, article_id)
         await pilot.press("slash", "I", "s", "t")
+
+    assert snap_compare(make_app(db), terminal_size=SIZE, run_before=run_before)
+
+
+def build_blocks(path: Path) -> int:
+    """The nested article as ingest stores it now: plain text, its structure as blocks."""
+    from newsmark.blocks import split_blocks
+
+    text, blocks = split_blocks(NESTED_TEXT)
+    store = Store(path)
+    try:
+        article = make_article(text, title="Gespräche in Istanbul", source="example-news",
+                               published="2025-06-02T13:58:00")
+        article.blocks = blocks
+        article, _ = store.add_article(article)
+        for surface, label in NESTED_SPANS:
+            start = text.index(surface)
+            store.add_span(article.id, ANNOTATOR, start, start + len(surface), label)
+        return article.id
+    finally:
+        store.close()
+
+
+def test_reader_draws_blocks_from_their_ranges(snap_compare, tmp_path, make_app):
+    """Plain text (no #, - or > in it) with the heading bold, a bullet before each list item and
+    a bar before the quote, drawn beside the text; the cursor on the nested span in an item."""
+    db = tmp_path / "snap.db"
+    article_id = build_blocks(db)
+
+    async def run_before(pilot) -> None:
+        await open_article(pilot, article_id)
+        await pilot.press("tab", "tab", "tab", "tab")
 
     assert snap_compare(make_app(db), terminal_size=SIZE, run_before=run_before)

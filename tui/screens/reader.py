@@ -176,7 +176,8 @@ class ReaderScreen(Screen):
         self.older_versions = tuple(loaded.older)
         self.flag_note, self.status = loaded.flag, loaded.status
         cursor, scroll = loaded.position or (0, None)
-        self.view.load(article.text, article.tokens, loaded.spans, cursor=cursor, scroll=scroll)
+        self.view.load(article.text, article.tokens, loaded.spans, cursor=cursor, scroll=scroll,
+                       blocks=article.blocks)
         self._show_spans(loaded.spans, loaded.events)
 
     def open_article(self, article_id: int) -> None:

@@ -7,8 +7,14 @@ It is a Line API widget (a ``ScrollView``):
   hard lines are the text split on "\\n" (so paragraphs, separated by "\\n\\n", get a blank line
   between them), wrapped greedily at whitespace. Display lines are character ranges of the
   stored text, so offsets never need translating.
-* Markdown-style structure (``## heading``, ``- item``, ``1. item``, ``> quote``) is found once per
-  text and shown by styling only: the characters shown are the stored characters, one for one.
+* Structure: an article's blocks (``newsmark.blocks``: headings, list items, quotes, kept as
+  ranges beside its plain text) are drawn from those ranges: headings bold, a bullet before each
+  list item, a bar before each line of a quote, the item's or quote's wrapped lines indented
+  under it. The bullets and bars are drawn in a gutter before the line: they are never
+  characters of the text, and offsets, clicks and columns skip them. A text whose blocks are not
+  known (stored before ``newsmark migrate``, or imported) may still hold Markdown markers
+  (``## heading``, ``- item``, ``1. item``, ``> quote``): those are found once per text and shown
+  by styling only, the characters shown being the stored characters, one for one.
 * Spans: where spans nest or overlap, the innermost (shortest) one is the background colour and
   the text is underlined to show that a longer span covers it too; the first character of a span
   that touches or sits inside another is a darker, bold shade of its colour. The text on a label
@@ -47,6 +53,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsmark.blocks import Block
 from newsmark.model import Span, Token, inner_first
 from newsmark.text import snap_to_tokens, word_tokens
 
@@ -61,19 +68,22 @@ _ITEM = re.compile(r"[ \t]*(?:[-*+\u2022\u2013]|\d{1,3}[.)])(?= )")
 _QUOTE = re.compile(r"(?:> ?)*>")
 
 
-def wrap(display: str, width: int) -> list[tuple[int, int]]:
+def wrap(display: str, width: int, indents: dict[int, int] | None = None
+         ) -> list[tuple[int, int]]:
     """Display lines as (start, end) character ranges of ``display``, wrapped to ``width`` cells.
 
     Every hard line (between "\\n"s) starts a display line; an empty hard line is one empty
     display line. Lines break before a word that would not fit; a word wider than the whole
-    line is split between characters. Whitespace after a word stays on its line.
+    line is split between characters. Whitespace after a word stays on its line. ``indents``:
+    {hard line start: cells drawn before each of its display lines}, taken off its width.
     """
-    width = max(1, width)
+    full = max(1, width)
     lines: list[tuple[int, int]] = []
     pos = 0
     for hard in display.split("\n"):
         start, end = pos, pos + len(hard)
         pos = end + 1
+        width = max(1, full - indents.get(start, 0)) if indents else full
         if not hard:
             lines.append((start, start))
             continue
@@ -126,6 +136,37 @@ def structure(text: str) -> dict[int, list[tuple[int, int, str]]]:
             lead = len(line) - len(line.lstrip(" \t"))
             blocks[start] = [(start + lead, start + m.end(), "item-marker")]
     return blocks
+
+
+BULLET = "\u2022 "  # before a list item's first line
+BAR = "\u2502 "  # before each line of a quote, once per level
+
+
+def decorations(text: str, blocks: list[Block]
+                ) -> tuple[dict[int, list[tuple[int, int, str]]], dict[int, tuple[str, str, str]]]:
+    """What ``blocks`` draw: the styling of their characters ({hard line start: [(start, end,
+    kind)]}, as ``structure`` gives it: ``heading``, ``quote``) and the gutter before their lines
+    ({hard line start: (first display line's prefix, the others', component)})."""
+    styles: dict[int, list[tuple[int, int, str]]] = {}
+    gutter: dict[int, tuple[str, str, str]] = {}
+    for block in blocks:
+        start = block.start
+        if not (0 <= start <= block.end <= len(text)):
+            continue  # (not this text's: never drawn outside it)
+        line_start = text.rfind("\n", 0, start) + 1
+        for line in text[line_start : block.end].split("\n"):
+            line_end = line_start + len(line)
+            if block.kind == "heading":
+                styles.setdefault(line_start, []).append((line_start, line_end, "heading"))
+            elif block.kind == "quote":
+                styles.setdefault(line_start, []).append((line_start, line_end, "quote"))
+                bars = BAR * max(1, block.level)
+                gutter[line_start] = (bars, bars, "quote-marker")
+            elif block.kind == "item":
+                indent = "  " * max(0, block.level - 1)
+                gutter[line_start] = (indent + BULLET, indent + " " * len(BULLET), "item-marker")
+            line_start = line_end + 1
+    return styles, gutter
 
 
 def whitespace_tokens(text: str) -> list[Token]:
@@ -266,6 +307,8 @@ class DocumentView(ScrollView, can_focus=True):
         self._line_starts: list[int] = []
         self._line_spans: dict[int, list[Span]] = {}
         self._blocks: dict[int, list[tuple[int, int, str]]] = {}
+        self._gutter: dict[int, tuple[str, str, str]] = {}  # see decorations()
+        self._prefixes: list[tuple[str, str]] = []  # per display line: (gutter text, component)
         self._cache: dict[int, Strip] = {}
         self._component_styles: dict[str, Style] = {}
         self._pending_scroll: int | None = None
@@ -284,16 +327,23 @@ class DocumentView(ScrollView, can_focus=True):
         cursor: int = 0,
         scroll: int | None = None,
         structured: bool = True,
+        blocks: list[Block] | None = None,
     ) -> None:
         """Show ``text`` (tokenised as ``tokens``) with ``spans``; the cursor on the word at or
-        after character ``cursor``, scrolled to line ``scroll`` (or wherever shows the cursor)."""
+        after character ``cursor``, scrolled to line ``scroll`` (or wherever shows the cursor).
+        ``blocks``: the text's structure, drawn from its ranges; None: not known, Markdown
+        markers in the text are styled instead (``structured=False``: neither)."""
         self._text = text
         self._display = visible(text)
         self._tokens = tokens
         self._words = word_tokens(tokens, text)
         self._word_starts = [tokens[i].start for i in self._words]
         self._word_ends = [tokens[i].end for i in self._words]
-        self._blocks = structure(text) if structured else {}
+        self._blocks, self._gutter = {}, {}
+        if structured and blocks is not None:
+            self._blocks, self._gutter = decorations(text, blocks)
+        elif structured:
+            self._blocks = structure(text)
         self._set_span_list(spans)
         self._triggers, self._line_triggers, self._current = [], {}, (None, ())
         self._cursor, self._anchor, self._goal = self._word_index(cursor), None, None
@@ -405,8 +455,17 @@ class DocumentView(ScrollView, can_focus=True):
         if not force and width == self._width:
             return
         self._width = width
-        self._lines = wrap(self._display, width)
+        gutter = self._gutter
+        self._lines = wrap(self._display, width,
+                           {k: len(v[0]) for k, v in gutter.items()} if gutter else None)
         self._line_starts = [start for start, _ in self._lines]
+        self._prefixes = []
+        if gutter:
+            display = self._display
+            for start, _ in self._lines:
+                hard = display.rfind("\n", 0, start) + 1
+                first, rest, kind = gutter.get(hard, ("", "", ""))
+                self._prefixes.append((first if start == hard else rest, kind))
         self._index_spans()
         self._index_triggers()
         self._cache.clear()
@@ -445,8 +504,13 @@ class DocumentView(ScrollView, can_focus=True):
 
     def column_of(self, offset: int) -> int:
         """The screen column of character ``offset`` on its display line (cells, not chars)."""
-        line_start = self._lines[self.line_of(offset)][0]
-        return cell_len(self._display[line_start:offset])
+        y = self.line_of(offset)
+        line_start = self._lines[y][0]
+        return self._indent(y) + cell_len(self._display[line_start:offset])
+
+    def _indent(self, y: int) -> int:
+        """Cells of gutter (bullet, quote bars) drawn before display line ``y``."""
+        return len(self._prefixes[y][0]) if self._prefixes else 0
 
     _column = column_of
 
@@ -655,6 +719,7 @@ class DocumentView(ScrollView, can_focus=True):
     def _nearest_on_line(self, y: int, column: int) -> int | None:
         """The word on display line ``y`` nearest to ``column``, or None if it has none."""
         line_start, line_end = self._lines[y]
+        column -= self._indent(y)
         lo = bisect_left(self._word_starts, line_start)
         hi = bisect_left(self._word_starts, line_end)
         best, best_distance = None, None
@@ -799,7 +864,11 @@ class DocumentView(ScrollView, can_focus=True):
             return strip
         start, end = self._lines[y]
         shown = self._display[start:end]
-        text = Text(shown, style=self.rich_style, no_wrap=True, end="")
+        prefix, kind = self._prefixes[y] if self._prefixes else ("", "")
+        text = Text(prefix + shown, style=self.rich_style, no_wrap=True, end="")
+        if prefix:
+            text.stylize(self._component(kind), 0, len(prefix))
+        base = start - len(prefix)  # (the gutter's characters are one cell each)
         # A highlight that runs on past a wrapped line stops at its last visible character.
         trimmed = start + len(shown.rstrip())
 
@@ -809,7 +878,7 @@ class DocumentView(ScrollView, can_focus=True):
             s = max(s, start)
             e = min(e, end)
             if s < e:
-                text.stylize(style, s - start, e - start)
+                text.stylize(style, s - base, e - base)
 
         if self._blocks:
             hard = self._display.rfind("\n", 0, start) + 1
@@ -832,10 +901,11 @@ class DocumentView(ScrollView, can_focus=True):
         cursor = self.cursor_range
         if cursor is not None and cursor[0] < end and start < cursor[1]:
             paint(self._component("cursor"), *cursor)
+        cells = len(prefix) + cell_len(shown)
         if text.spans:
-            strip = Strip(text.render(self.app.console), cell_len(shown))
+            strip = Strip(text.render(self.app.console), cells)
         else:  # Rich renders a Text without spans with no style at all: the theme's colours
-            strip = Strip([Segment(shown, self.rich_style)], cell_len(shown))
+            strip = Strip([Segment(shown, self.rich_style)], cells)
         self._cache[y] = strip
         return strip
 
@@ -868,7 +938,7 @@ class DocumentView(ScrollView, can_focus=True):
     def style_at(self, offset: int) -> Style:
         """The rendered style of the character at ``offset`` (for tests)."""
         y = self.line_of(offset)
-        position = self._lines[y][0]
+        position = self._lines[y][0] - self._indent(y)
         for segment in self.render_document_line(y):
             if position <= offset < position + len(segment.text):
                 return segment.style or Style()
