@@ -372,3 +372,53 @@ def test_residue_keeps_ordinary_lists_and_headings():
     out, found = residue(blocks, ["Something else entirely"])
     assert found == {}
     assert [b.kind for b in out] == ["p", "head", "list", "p"]
+
+
+# --- never lose the article (candidates.py) -------------------------------------------------------
+
+
+def test_article_beside_a_larger_subscription_box_is_kept():
+    """trafilatura's fast pass picks the subscription box (it is larger and sits in an
+    "article-content" container); the box is taken out of the page and the page extracted again."""
+    c = clean_html(page("de_subscription_box.html"), url="https://kurier.example/region/lahnbruecke")
+    assert_clean_paragraphs(c.paragraphs)
+    assert c.paragraphs[0].startswith("Der Bau der neuen Lahnbrücke")
+    assert "Pendler müssen seither einen Umweg" in c.text
+    assert "Herbst 2027 für den Verkehr freigegeben" in c.text
+    for promo in ("Digital-Abo", "Plus-Artikeln", "Kostenloses Archiv", "Die digitale Welt", "Abonnent"):
+        assert promo not in c.text
+
+
+def test_free_preview_paragraph_is_kept_beside_the_teaser():
+    """The fast pass finds only kicker, title and teaser (what the page's description says); the
+    full cascade finds the free preview paragraph behind them, which is added."""
+    c = clean_html(page("de_free_preview.html"), url="https://oz.example/freiburg/baeckerei")
+    assert_clean_paragraphs(c.paragraphs)
+    assert "Die Bäckerei Kaltenbach in der Wiehre gibt auf." in c.text
+    assert "Seit vier Generationen backt die Familie Kaltenbach" in c.text
+    assert c.text.index("Die Bäckerei Kaltenbach") < c.text.index("Seit vier Generationen")
+    assert "Mehr aus Freiburg" not in c.text and "Stadtbahnlinie" not in c.text
+
+
+def test_a_page_that_looks_right_is_extracted_once(monkeypatch):
+    """The costly candidates run only when the cheap result looks wrong."""
+    import newsmark.clean.html as html_module
+
+    calls = []
+    real = html_module.bare_extraction
+    monkeypatch.setattr(html_module, "bare_extraction", lambda *a, **k: calls.append(k) or real(*a, **k))
+    for name in ("de_news.html", "en_news.html"):
+        calls.clear()
+        assert clean_html(page(name)).paragraphs
+        assert len(calls) == 1 and calls[0].get("fast") is True
+
+
+def test_a_boilerplate_body_with_nothing_better_stays():
+    """When no candidate is better, the cheap result stays (nothing is invented, nothing lost)."""
+    html = (
+        "<html><body><article><p>Jetzt abonnieren und weiterlesen: Mit dem Digital-Abo lesen Sie alle"
+        " Artikel, in der App und als E-Paper. Sie sind bereits Abonnent? Hier anmelden.</p>"
+        "<p>Der Gemeinderat tagt am Donnerstag öffentlich im Rathaus, Beginn ist um 18 Uhr.</p>"
+        "</article></body></html>"
+    )
+    assert "Der Gemeinderat tagt am Donnerstag" in clean_html(html).text

@@ -19,9 +19,10 @@ Pipeline, one HTML parse and (normally) one trafilatura extraction per page:
    the page does not say;
 2. article bodies split into sibling containers of the same class (ads between them) are joined,
    since trafilatura would keep only the first part;
-3. ``trafilatura.bare_extraction`` (fast mode, recall focus, no comments; the full cascade as a
-   second chance when that finds next to nothing) gives the main content as XML
-   (``head``/``p``/``list``/``quote``/``table``), which :func:`_blocks` renders as above;
+3. ``trafilatura.bare_extraction`` (fast mode, recall focus, no comments) gives the main content
+   as XML (``head``/``p``/``list``/``quote``/``table``), which :func:`_blocks` renders as above;
+   when the result after the residue pass looks wrong (mostly boilerplate, no prose, or a short
+   part of the page), trafilatura's full cascade is the second candidate (``candidates.py``);
 4. the residue pass (:func:`residue`) drops what slips through trafilatura: ad labels,
    "read more"/"related" teasers and "## Related"-style sections with their link lists,
    newsletter, cookie, share, follow and comment prompts, comment policies, job ads, photo
@@ -42,6 +43,7 @@ from datetime import date, datetime
 from htmldate import find_date
 from lxml.etree import _Element
 from trafilatura import bare_extraction
+from trafilatura.baseline import html2txt
 from trafilatura.metadata import (
     examine_meta,
     extract_author,
@@ -52,6 +54,7 @@ from trafilatura.utils import load_html
 
 from ..text import normalize
 from . import Cleaned
+from .candidates import Candidate, choose
 
 __all__ = ["clean_html", "residue", "is_residue_line"]
 
@@ -731,12 +734,10 @@ def _merge_split_bodies(tree) -> None:
 
 # --- entry point ----------------------------------------------------------------------------------
 
-# Fast mode (no readability/jusText comparison) in recall focus: on the development set it is both
-# the most accurate and the fastest trafilatura setting once the residue pass runs. When it finds
-# (next to) nothing, the full cascade gets a second chance.
-_OPTIONS = dict(include_comments=False, include_tables=True, fast=True, favor_recall=True)
-_FALLBACK_OPTIONS = dict(include_comments=False, include_tables=True)
-_FALLBACK_BELOW = 200  # characters of extracted text
+# Fast mode (no readability/jusText comparison) in recall focus: on the development sets it is both
+# the most accurate and the fastest trafilatura setting once the residue pass runs. When its result
+# looks wrong, the full cascade gets a second chance (candidates.py says when, and why).
+_DESCRIPTION = '//head/meta[@name="description" or @property="og:description"]/@content'
 
 
 def _parse(html: str | bytes):
@@ -749,13 +750,19 @@ def _parse(html: str | bytes):
     return tree
 
 
-def _extract(tree, url: str | None):
-    doc = bare_extraction(tree, url=url, **_OPTIONS)
-    if doc is None or len(doc.text or "") < _FALLBACK_BELOW:
-        full = bare_extraction(tree, url=url, **_FALLBACK_OPTIONS)
-        if full is not None and len(full.text or "") > (len(doc.text or "") if doc is not None else 0):
-            doc = full
-    return doc
+def _extract(tree, url: str | None, titles: list[str]) -> tuple[list[Block], dict]:
+    """The article's blocks after the residue pass, and the page-header parts found in them."""
+
+    def extract(page, options: dict) -> Candidate:
+        doc = bare_extraction(page, url=url, **options)
+        blocks = _blocks(doc.body) if doc is not None and doc.body is not None else []
+        found = [line for b in blocks for line in _render(b).split("\n")]
+        kept, header = residue(blocks, titles)
+        return Candidate(kept, [_render(b) for b in kept], header, found)
+
+    known = " ".join(titles + tree.xpath(_DESCRIPTION))
+    best = choose(tree, extract, lambda: len(html2txt(tree)), known)
+    return best.blocks, best.header
 
 
 def clean_html(html: str | bytes, url: str | None = None) -> Cleaned:
@@ -765,9 +772,7 @@ def clean_html(html: str | bytes, url: str | None = None) -> Cleaned:
         return Cleaned(paragraphs=[])
     meta = _metadata(tree, url)
     _merge_split_bodies(tree)
-    doc = _extract(tree, url)
-    blocks = _blocks(doc.body) if doc is not None and doc.body is not None else []
-    blocks, header = residue(blocks, meta["titles"])
+    blocks, header = _extract(tree, url, meta["titles"])
     paragraphs = [p for p in (normalize(_render(b)).strip() for b in blocks) if p]
     extra = {"standfirst": _clean_meta(header["standfirst"])} if header.get("standfirst") else {}
     return Cleaned(
