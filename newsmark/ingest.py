@@ -213,16 +213,10 @@ def clean(text: str, kind: str, url: str | None = None) -> Cleaned:
     return clean_dump(text)
 
 
-def build_article(
-    raw: bytes,
-    kind: str,
-    *,
-    url: str | None = None,
-    source: str = "",
-    charset: str | None = None,
-    origin: str = "file",
-) -> Article:
-    """Decode, normalise, clean and tokenize ``raw``. Raises ``IngestError`` with the reason."""
+def clean_input(raw: bytes, kind: str, *, url: str | None = None,
+                charset: str | None = None) -> tuple[str, Cleaned]:
+    """Decode, normalise and clean ``raw``: (the clean body, what the cleaner found). No
+    tokenizing: ``newsmark extract`` prints this body. Raises ``IngestError`` with the reason."""
     if not raw.strip():
         raise IngestError("empty input")
     try:
@@ -233,6 +227,25 @@ def build_article(
     body = normalize(cleaned.text).strip()
     if not body:
         raise IngestError("no article text left after cleaning (all boilerplate?)")
+    return body, cleaned
+
+
+def build_article(
+    raw: bytes,
+    kind: str,
+    *,
+    url: str | None = None,
+    source: str = "",
+    charset: str | None = None,
+    origin: str = "file",
+    default_source: str = "",
+) -> Article:
+    """Decode, normalise, clean and tokenize ``raw``. Raises ``IngestError`` with the reason.
+
+    ``source`` names where it came from; without it, the site the cleaner found in the page
+    (``Cleaned.extra["site"]``: the host of its canonical address, else ``og:site_name``), else
+    ``default_source``."""
+    body, cleaned = clean_input(raw, kind, url=url, charset=charset)
     language = (cleaned.language or "").split("-")[0].lower() or detect_language(body)
     return Article(
         text=body,
@@ -240,7 +253,7 @@ def build_article(
         tokens=tokenize(body, language),
         raw=raw,
         url=url,
-        source=source or cleaned.extra.get("source", ""),
+        source=source or cleaned.extra.get("site") or default_source,
         title=cleaned.title,
         kicker=cleaned.kicker,
         author=cleaned.author,
@@ -250,9 +263,13 @@ def build_article(
     )
 
 
-def article_from_file(path: Path, limit: int = MAX_INPUT_BYTES) -> Article:
+def article_from_file(path: Path, limit: int = MAX_INPUT_BYTES, source: str | None = None) -> Article:
+    """The article in the file ``path``. Its source is ``source`` when given, else the site for an
+    HTML page (the host of its canonical address, else ``og:site_name``), else the file's folder
+    name."""
     kind = kind_of(path)
     if kind is None:
         raise IngestError("unsupported file type")
     raw = read_limited(path, limit)
-    return build_article(raw, kind, url=str(path.resolve()), source=path.parent.name)
+    return build_article(raw, kind, url=str(path.resolve()), source=source or "",
+                         default_source=path.parent.name)

@@ -66,7 +66,8 @@ class SourceRepository(Protocol):
 
 
 def _clean_page(body: bytes, url: str, charset: str | None, **meta) -> Article:
-    return build_article(body, "html", url=url, charset=charset, source=meta.pop("source", "") or host_of(url), **meta)
+    return build_article(body, "html", url=url, charset=charset, source=meta.pop("source", ""),
+                         default_source=host_of(url), **meta)
 
 
 async def fetch_page(fetcher: Fetcher, url: str, **meta) -> Article:
@@ -117,16 +118,17 @@ def split_inputs(inputs: Iterable[str]) -> tuple[list[str], list[str]]:
 
 
 def ingest_files(items: Iterable[Input], repo: SourceRepository, report: Report,
-                 limit: int = MAX_INPUT_BYTES) -> None:
+                 limit: int = MAX_INPUT_BYTES, source: str | None = None) -> None:
     """Clean and store every discovered file, one by one as it is read; a file that fails is
     reported with its reason, and a bug on one file (an unexpected error) never stops the
-    others."""
+    others. ``source`` names the source of every file (``ingest --source``); without it, see
+    ``article_from_file``."""
     for item in items:
         if item.error:
             report(Outcome(item.name, "failed", item.error))
             continue
         try:
-            stored, state = repo.save_article(article_from_file(item.path, limit))
+            stored, state = repo.save_article(article_from_file(item.path, limit, source))
         except NewsmarkError as exc:  # unreadable, not text, busy past every wait, disk full
             report(Outcome(item.name, "failed", str(exc)))
         except Exception as exc:  # noqa: BLE001
@@ -135,8 +137,10 @@ def ingest_files(items: Iterable[Input], repo: SourceRepository, report: Report,
             report(Outcome(item.name, state, article=stored))
 
 
-async def ingest_urls(urls: list[str], fetcher: Fetcher, repo: SourceRepository, report: Report) -> None:
+async def ingest_urls(urls: list[str], fetcher: Fetcher, repo: SourceRepository, report: Report,
+                      source: str | None = None) -> None:
     """Fetch, clean and store every URL concurrently (the fetcher bounds the concurrency).
+    ``source`` names the source of every page (``ingest --source``); without it, the site.
 
     Each article is stored as soon as it is ready; one failing URL never stops the others.
     """
@@ -148,7 +152,7 @@ async def ingest_urls(urls: list[str], fetcher: Fetcher, repo: SourceRepository,
             report(Outcome(url, "failed", str(exc)))
             return
         try:
-            article = await fetch_page(fetcher, canonical, origin="page")
+            article = await fetch_page(fetcher, canonical, origin="page", source=source or "")
             stored, state = repo.save_article(article)
         except (FetchError, IngestError) as exc:
             report(Outcome(url, "failed", str(exc)))

@@ -41,6 +41,16 @@ from .boilerplate import (
     strip_bullet,
     words,
 )
+from .bylines import BYLINE_HINT as _BYLINE_HINT
+from .bylines import NAME as _NAME
+from .bylines import ROLE_WORDS as _ROLE_WORDS
+from .bylines import bare_name as _bare_name
+from .bylines import byline as _byline
+from .bylines import clean_name as _clean_name
+from .dates import PUBLISHED_LABEL as _PUBLISHED_LABEL
+from .dates import UPDATED_LABEL as _UPDATED_LABEL
+from .dates import parse_datetime
+from .dates import time_only as _time_only
 
 __all__ = ["clean_dump", "parse_datetime"]
 
@@ -86,253 +96,6 @@ def _caps_ratio(ws: list[str]) -> float:
     if not long:
         return 0.0
     return sum(w[0].isupper() for w in long) / len(long)
-
-
-# --- dates, bylines -------------------------------------------------------------------------------
-
-_MONTHS = {
-    # de
-    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5, "juni": 6,
-    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
-    # en
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "october": 10,
-    "december": 12,
-    # fr
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "juin": 6, "juillet": 7,
-    "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
-    "decembre": 12,
-    # es / it / pt / nl (the common ones)
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
-    "agosto": 8, "septiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
-    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
-    "settembre": 9, "ottobre": 10, "dicembre": 12, "janeiro": 1, "fevereiro": 2, "março": 3,
-    "maio": 5, "junho": 6, "julho": 7, "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
-    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
-}
-_MON_ABBR = {
-    "jan": 1, "feb": 2, "febr": 2, "mar": 3, "mär": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "sept": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12, "janv": 1,
-    "févr": 2, "fév": 2, "avr": 4, "juil": 7, "déc": 12,
-}
-_MONTH_NAMES = sorted(list(_MONTHS) + list(_MON_ABBR), key=len, reverse=True)
-_MON = r"(?P<mon>" + "|".join(re.escape(m) for m in _MONTH_NAMES) + r")\.?"
-
-_TIME = (
-    r"(?P<hh>[01]?\d|2[0-3])\s*(?:[:.h]|\s?Uhr\s?)\s*(?P<mm>[0-5]\d)(?!\d)"
-    r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?)(?![a-z]))?"
-)
-_TIME_RE = re.compile(_TIME, re.IGNORECASE)
-_TIME_AMPM_ONLY = re.compile(r"\b(?P<hh>1[0-2]|0?[1-9])\s*(?P<ampm>[ap]\.?m\.?)(?![a-z])", re.I)
-
-_DATE_RES = [
-    # 2025-06-02, 2025-06-02T13:58
-    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?!\d)"),
-    # 02.06.2025, 2.6.25
-    re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.\s?(?P<m>[01]?\d)\.\s?(?P<y>(?:19|20)?\d\d)(?![\d])"),
-    # 02/06/2025 or 11/19/19 (order resolved later)
-    re.compile(r"(?<![\d/])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)?\d\d)(?![\d/])"),
-    # 2. Juni 2025, 2 June 2025, 18 NOV 2019, 1er juin 2025
-    re.compile(r"(?<!\d)(?P<d>[0-3]?\d)(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?" + _MON + r"\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)(?!\d)", re.I),
-    # June 2, 2025 ; Nov. 19, 2019 ; November 19 2019
-    re.compile(_MON + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I),
-]
-
-_HAS_YEAR = re.compile(r"\d[./-]\s?\d|(?:19|20)\d\d")
-
-_PUBLISHED_LABEL = re.compile(
-    r"\b(?:veröffentlicht|publiziert|erstellt|erschienen|published|posted|publié|publiee|publiée|"
-    r"publicado|pubblicato|first published|datum|date)\b",
-    re.I,
-)
-_UPDATED_LABEL = re.compile(
-    r"\b(?:aktualisiert|zuletzt aktualisiert|geändert|stand|updated|last updated|mis à jour|"
-    r"modifié|actualizado|aggiornato|atualizado)\b",
-    re.I,
-)
-
-
-def _month(name: str) -> int | None:
-    n = name.lower().rstrip(".")
-    return _MONTHS.get(n) or _MON_ABBR.get(n)
-
-
-def parse_datetime(line: str, lang: str | None = None) -> tuple[str, int, int] | None:
-    """The first date (and a time near it) in ``line``: (ISO string, start, end) or None.
-
-    The ISO string is local time as printed: ``2025-06-02T13:58`` or ``2025-06-02``.
-    """
-    if not _HAS_YEAR.search(line):
-        return None
-    best = None
-    for k, rx in enumerate(_DATE_RES):
-        m = rx.search(line)
-        if not m or (best and best[1].start() <= m.start()):
-            continue
-        g = m.groupdict()
-        try:
-            if k == 2:
-                a, b = int(g["a"]), int(g["b"])
-                if a > 12 or (lang not in ("en", None) and b <= 12):
-                    d, mo = a, b
-                else:
-                    mo, d = a, b
-                if lang is None and a <= 12 and b <= 12:
-                    d, mo = a, b  # ambiguous without a language: day first, as most of the world
-            else:
-                d = int(g["d"])
-                mo = int(g["m"]) if g.get("m") else _month(g["mon"])
-            y = int(g["y"])
-        except (TypeError, ValueError):
-            continue
-        if y < 100:
-            y += 2000
-        if not mo or not (1 <= mo <= 12 and 1 <= d <= 31 and 1990 <= y <= 2100):
-            continue
-        best = (k, m, y, mo, d)
-    if best is None:
-        return None
-    _, m, y, mo, d = best
-    iso = f"{y:04d}-{mo:02d}-{d:02d}"
-    start, end = m.start(), m.end()
-    rest = line[end : end + 40]
-    before = line[max(0, start - 30) : start]
-    after = _TIME_RE.search(rest)
-    prior = None
-    for prior in _TIME_RE.finditer(before):
-        pass  # the last time before the date is the closest one
-    if after is not None and prior is not None:
-        # "Published: 15:42 BST, 4 June 2025 | Updated: 17:05 BST" → the time nearest to the date
-        if len(before) - prior.end() < after.start():
-            after = None
-    t = after or prior
-    if t is not None:
-        iso += f"T{_to24(int(t.group('hh')), t.group('ampm')):02d}:{int(t.group('mm')):02d}"
-        if after is not None:
-            end += after.end()
-        else:
-            start = max(0, start - 30) + t.start()
-    else:
-        t2 = _TIME_AMPM_ONLY.search(rest)
-        if t2:
-            iso += f"T{_to24(int(t2.group('hh')), t2.group('ampm')):02d}:00"
-            end += t2.end()
-    return iso, start, end
-
-
-def _to24(hh: int, ampm: str | None) -> int:
-    if not ampm:
-        return hh
-    pm = ampm.lower().startswith("p")
-    if hh == 12:
-        return 12 if pm else 0
-    return hh + 12 if pm else hh
-
-
-def _time_only(line: str) -> str | None:
-    """"13:58 Uhr", "à 13h58", "8:03 am ET" on a line of its own: "13:58"."""
-    s = strip_bullet(line)[1].strip()
-    if len(s) > 30:
-        return None
-    m = _TIME_RE.search(s)
-    if not m:
-        return None
-    residue = (s[: m.start()] + s[m.end() :]).strip(" ,|·•-–—")
-    if residue and not re.fullmatch(
-        r"(?:um|à|a|at|alle|às|uhr|h|[A-Z]{2,4}|\(?(?:mez|mesz|cet|cest|utc|gmt|et|est|edt|pt|pst|pdt)\)?"
-        r"|(?:um|à|at)\s+\S+)", residue, re.I
-    ):
-        return None
-    return f"{_to24(int(m.group('hh')), m.group('ampm')):02d}:{int(m.group('mm')):02d}"
-
-
-_NAME_PART = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*\.?"
-_PARTICLE = r"(?:von|van|der|den|de|du|da|di|del|della|des|le|la|ten|ter|bin|ibn|al|el|zu|y)"
-_PARTICLE_RE = re.compile(_PARTICLE, re.I)
-_NAME = rf"{_NAME_PART}(?:\s+(?:{_PARTICLE}\s+)*{_NAME_PART}){{1,3}}"
-_NAMES = rf"{_NAME}(?:\s*(?:,|&|\bund\b|\band\b|\bet\b|\by\b|\be\b)\s*{_NAME})*"
-_BYLINE = re.compile(
-    rf"(?:^|\s|\|)(?i:by|von|par|por|di|door|de|text|texte|autor(?:in)?|author|auteur|"
-    rf"written by|geschrieben von|ein (?:kommentar|bericht|gastbeitrag) von|reporting by)"
-    rf"\s*:?\s+(?P<name>{_NAMES})"
-)
-_BYLINE_CI = re.compile(
-    r"^(?:by|von|par|por|di|door|text|texte|autor(?:in)?|author|auteur|written by|geschrieben von)\b",
-    re.I,
-)
-_NAME_LINE = re.compile(rf"^(?P<name>{_NAMES})$")
-_BYLINE_INTRO = re.compile(
-    r"(?:(?:eine?|an?|une?)\s+)?(?:analyse|analysis|kommentar|commentary|kolumne|column|gastbeitrag|"
-    r"guest post|bericht|report|reportage|essay|interview|entretien|rezension|review|kritik|glosse|"
-    r"porträt|portrait|chronique|tribune|opinion|meinung|text|texte|fotos?|photos?|"
-    r"text und fotos?|texte et photos?)",
-    re.I,
-)
-_ROLE_WORDS = re.compile(
-    r"\b(?:redakteur\w*|korrespondent\w*|reporter|editor|writer|columnist|correspondent|"
-    r"journaliste|rédact\w*|staff writer|autor\w*|author|contributor|envoyé\w* spécia\w*)\b",
-    re.I,
-)
-_NOT_NAME_WORDS = frozenset(
-    """home news politik wirtschaft kultur sport panorama ausland inland meinung wissen digital
-    reise auto karriere gesundheit video videos podcast live ticker newsletter anzeige werbung
-    world politics business culture opinion science tech technology health sports travel style
-    monde politique économie société sport international france europe idées culture
-    read more share menu search login subscribe related most popular latest breaking update
-    updated published veröffentlicht aktualisiert stand publié mis jour about contact privacy
-    terms cookies january february march april may june july august september october november
-    december januar februar märz juni juli oktober dezember montag dienstag mittwoch donnerstag
-    freitag samstag sonntag monday tuesday wednesday thursday friday saturday sunday lundi mardi
-    mercredi jeudi vendredi samedi dimanche the der die das le la les ein eine einer analyse
-    kommentar kolumne essay interview bericht reportage gastbeitrag porträt glosse rezension kritik
-    review column analysis commentary feature report opinion chronique tribune entretien reportage
-    enquête éditorial""".split()
-)
-
-
-_NAME_SUFFIX = re.compile(r"\s+(?:(?:for|für|pour|para|per|of|du)\s+|de la\s+(?=r[ée]dac)).*$", re.I)
-
-
-def _clean_name(name: str) -> str | None:
-    name = re.sub(r"\s+", " ", name).strip(" ,;:|-–—·•")
-    name = _NAME_SUFFIX.sub("", name)  # "JAMES HOLLAND FOR MAILONLINE"
-    parts = name.split()
-    half = len(parts) // 2
-    if len(parts) % 2 == 0 and parts[:half] == parts[half:]:
-        parts = parts[:half]  # "Sean Martin Sean Martin": a byline printed twice
-        name = " ".join(parts)
-    if not (2 <= len(parts) <= 12):
-        return None
-    # "Marie Le Goff", "Jan van der Berg": a particle inside a name is not a stop word
-    inner = set(range(1, len(parts) - 1))
-    if any(p.lower().strip(".,") in _NOT_NAME_WORDS and not (i in inner and _PARTICLE_RE.fullmatch(p))
-           for i, p in enumerate(parts)):
-        return None
-    if any(ch.isdigit() for ch in name):
-        return None
-    return name
-
-
-def _byline(line: str) -> str | None:
-    """The author named by a byline: "Von Anna Muster", "By Jane Doe | Reuters", "Par Léa Dupont"."""
-    s = strip_bullet(line)[1].strip()
-    if len(s) > 160:
-        return None
-    m = _BYLINE.search(s)
-    if m and (m.start() == 0 or _BYLINE_CI.match(s) or parse_datetime(s) or "|" in s[: m.start() + 2]
-              or s[: m.start()].strip().endswith(("|", "·", "•", "-", "–", "—", ","))
-              or _BYLINE_INTRO.fullmatch(s[: m.start()].strip())):  # "Eine Analyse von …"
-        name = _clean_name(m.group("name"))
-        if name:
-            return name
-    return None
-
-
-def _bare_name(line: str) -> str | None:
-    """A line that is nothing but a person's name: "• Emre Bölükbasi", "Anna Muster"."""
-    s = strip_bullet(line)[1].strip()
-    if len(s) > 60 or not _NAME_LINE.match(s):
-        return None
-    return _clean_name(s)
 
 
 # --- scoring --------------------------------------------------------------------------------------
@@ -392,14 +155,10 @@ def _is_meta(ln: _Line, lang: str | None) -> bool:
     return bool(_NUMBERS_ONLY.fullmatch(s))
 
 
-_BYLINE_HINT = re.compile(
-    r"(?i)\b(?:by|von|par|por|di|door|de|text|texte|autor|autorin|author|auteur|written|geschrieben|"
-    r"reporting|ein)\b"
-)
 _READING_TIME = re.compile(
     r"\b\d+\s*(?:min(?:ute[sn]?)?\.?|minuten)\b.{0,12}\b(?:read|lesezeit|lesen|lecture|de lecture)\b"
     r"|\b(?:lesezeit|reading time|temps de lecture|tempo de leitura)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _NUMBERS_ONLY = re.compile(r"[\d\s.,:/|·•+()\-–—%]+")
 
@@ -713,7 +472,7 @@ def _date_rank(line: str) -> int:
 
 _BY_LABEL = re.compile(
     r"^(?:by|von|par|texte? par|text|texte|autor(?:in|en)?|author|auteur(?:e)?|written by|reporter)\s*:?$",
-    re.I,
+    re.IGNORECASE,
 )
 _NAME_PLACE = re.compile(rf"^(?P<name>{_NAME})\s+(?:in|à|aus|en|from|at)\s+[A-ZÀ-Ö][\w .'-]{{1,40}}$")
 

@@ -13,10 +13,11 @@ No link or image markup, no emphasis markers, no Markdown escapes: words stay pl
 
 Pipeline, one HTML parse and (normally) one trafilatura extraction per page:
 
-1. metadata from the parsed tree: title and author through trafilatura's metadata helpers, the
-   publication date as precise as the page prints it (JSON-LD / meta tags, htmldate as the
-   fallback), the language from ``<html lang>`` or a content-language meta tag; ``None`` where
-   the page does not say;
+1. metadata from the parsed tree (``metadata.py``): title, author, publication date and site from
+   the page's structured data (meta tags, canonical link, JSON-LD) and visible bylines, the date
+   as precise as the page gives it (htmldate only when there is no structured date), the
+   language from ``<html lang>`` or a content-language meta tag; ``None`` where the page does
+   not say;
 2. article bodies split into sibling containers of the same class (ads between them) are joined,
    since trafilatura would keep only the first part;
 3. ``trafilatura.bare_extraction`` (fast mode, recall focus, no comments) gives the main content
@@ -36,25 +37,18 @@ Pipeline, one HTML parse and (normally) one trafilatura extraction per page:
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import date, datetime
 
-from htmldate import find_date
 from lxml.etree import _Element
 from trafilatura import bare_extraction
 from trafilatura.baseline import html2txt
-from trafilatura.metadata import (
-    examine_meta,
-    extract_author,
-    extract_meta_json,
-    extract_title,
-)
 from trafilatura.utils import load_html
 
 from ..text import normalize
 from . import Cleaned
 from .candidates import Candidate, choose
+from .metadata import clean_meta as _clean_meta
+from .metadata import page_metadata as _metadata
 
 __all__ = ["clean_html", "residue", "is_residue_line"]
 
@@ -554,154 +548,6 @@ def residue(blocks: list[Block], titles: list[str]) -> tuple[list[Block], dict]:
     return out, found
 
 
-# --- metadata -------------------------------------------------------------------------------------
-
-_DATE_META = (
-    "article:published_time",
-    "og:published_time",
-    "og:article:published_time",
-    "datepublished",
-    "date",
-    "pubdate",
-    "publishdate",
-    "publish-date",
-    "publish_date",
-    "dc.date",
-    "dc.date.issued",
-    "dcterms.date",
-    "dcterms.created",
-    "sailthru.date",
-    "parsely-pub-date",
-    "article.published",
-    "published_time",
-    "release_date",
-)
-
-
-def _iso(value: str | None) -> str | None:
-    """An ISO 8601 date or timestamp, as precise as given; None if ``value`` is not one."""
-    if not value:
-        return None
-    s = value.strip()
-    m = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?", s)
-    if not m:
-        return None
-    day, clock, zone = m.groups()
-    try:
-        year = date.fromisoformat(day).year
-    except ValueError:
-        return None
-    if not 1990 <= year <= date.today().year + 1:
-        return None
-    if not clock:
-        return day
-    stamp = f"{day}T{clock}"
-    if zone:
-        stamp += "+00:00" if zone == "Z" else (zone if ":" in zone else f"{zone[:3]}:{zone[3:]}")
-    try:
-        datetime.fromisoformat(stamp)
-    except ValueError:
-        return day
-    return stamp
-
-
-def _json_dates(obj, out: list[str]) -> None:
-    if isinstance(obj, dict):
-        for key in ("datePublished", "dateCreated", "uploadDate"):
-            value = obj.get(key)
-            if isinstance(value, str):
-                out.append(value)
-        for value in obj.values():
-            if isinstance(value, (dict, list)):
-                _json_dates(value, out)
-    elif isinstance(obj, list):
-        for value in obj:
-            _json_dates(value, out)
-
-
-def _most_precise(values: list[str]) -> str | None:
-    """The first valid date, upgraded to a later timestamp of the same day if there is one."""
-    best = None
-    for value in values:
-        iso = _iso(value)
-        if iso and (best is None or (len(iso) > len(best) and iso.startswith(best[:10]))):
-            best = iso
-            if len(best) > 10:
-                break
-    return best
-
-
-def _published(tree, url: str | None) -> str | None:
-    """Publication date as precise as the page prints it: JSON-LD ``datePublished``, then the
-    usual meta tags and ``itemprop``; htmldate's guess (a day) when none of them is there."""
-    candidates: list[str] = []
-    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
-        if script.text and "date" in script.text:
-            try:
-                _json_dates(json.loads(script.text, strict=False), candidates)
-            except ValueError:
-                pass
-    for meta in tree.iterfind(".//meta[@content]"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if key in _DATE_META:
-            candidates.append(meta.get("content", ""))
-    for el in tree.xpath('.//*[@itemprop="datePublished"]'):
-        candidates.append(el.get("datetime") or el.get("content") or "")
-    best = _most_precise(candidates)
-    if best:
-        return best
-    try:
-        day = find_date(tree, url=url, extensive_search=False, original_date=True)
-    except Exception:  # htmldate is best effort
-        day = None
-    if not day:
-        return None
-    # a <time datetime> of the same day gives the time of day too
-    stamps = [el.get("datetime", "") for el in tree.iterfind(".//time[@datetime]")]
-    return _most_precise([day] + [t for t in stamps if t.startswith(day)]) or day
-
-
-def _language(tree) -> str | None:
-    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
-    if not lang:
-        for meta in tree.iterfind(".//meta[@content]"):
-            key = (meta.get("http-equiv") or meta.get("property") or meta.get("name") or "").lower()
-            if key in ("content-language", "og:locale", "language", "dc.language"):
-                lang = meta.get("content")
-                break
-    if not lang:
-        return None
-    primary = re.split(r"[-_,; ]", lang.strip())[0].lower()
-    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None
-
-
-def _clean_meta(value: str | None) -> str | None:
-    if not value:
-        return None
-    value = normalize(_clean_line(value))
-    return value or None
-
-
-def _metadata(tree, url: str | None) -> dict:
-    meta = examine_meta(tree)
-    if meta.author and " " not in meta.author:
-        meta.author = None
-    try:
-        meta = extract_meta_json(tree, meta)
-    except Exception:  # trafilatura's JSON-LD parsing is best effort
-        pass
-    title = meta.title or extract_title(tree)
-    author = meta.author or extract_author(tree)
-    page_title = tree.findtext(".//head/title") or ""
-    return {
-        "title": _clean_meta(title),
-        "author": _clean_meta(author),
-        "published": _published(tree, url),
-        "language": _language(tree),
-        "titles": [t for t in (title, page_title) if t],
-    }
-
-
 # --- split article bodies -------------------------------------------------------------------------
 
 _BODY_CLASS = re.compile(r"body|content|article|text|story|post|entry", _I)
@@ -775,6 +621,7 @@ def clean_html(html: str | bytes, url: str | None = None) -> Cleaned:
     blocks, header = _extract(tree, url, meta["titles"])
     paragraphs = [p for p in (normalize(_render(b)).strip() for b in blocks) if p]
     extra = {"standfirst": _clean_meta(header["standfirst"])} if header.get("standfirst") else {}
+    extra |= {"site": meta["site"]} if meta["site"] else {}  # the source's name (metadata.py)
     return Cleaned(
         paragraphs=paragraphs,
         title=meta["title"] or _clean_meta(header.get("title")),

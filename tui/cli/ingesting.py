@@ -71,10 +71,15 @@ def run_async(coro_fn, reporter) -> None:
 @click.option("--max-bytes", type=click.IntRange(1), default=None,
               help="Refuse inputs larger than this, decompressed. [default: 20 MB for files, "
               "10 MB for pages]")
+@click.option("--source", metavar="NAME", default=None,
+              help="Store every input under this source name (the library's Source column). "
+              "[default: the site: the host of the page's canonical address or og:url, else of "
+              "the URL fetched, else og:site_name; for a plain-text or Markdown file, its "
+              "folder's name]")
 @fetch_options
 def ingest(db_path: Path, inputs: tuple[str, ...], if_empty: bool, max_bytes: int | None,
-           concurrency: int, per_host: int, timeout: float, retries: int, allow_private: bool,
-           mode: str | None) -> None:
+           source: str | None, concurrency: int, per_host: int, timeout: float, retries: int,
+           allow_private: bool, mode: str | None) -> None:
     """Clean and store articles from INPUTS: http(s) URLs, .txt, .md, .html/.htm files
     (optionally .gz) and directories (recursively).
 
@@ -96,14 +101,14 @@ def ingest(db_path: Path, inputs: tuple[str, ...], if_empty: bool, max_bytes: in
     items = list(discover(paths)) if paths else []  # the files first: the bar's total is known
     report = Reporter(mode or "lines", total=len(items) + len(urls) or None)
     try:
-        ingest_files(items, store, report, max_bytes or MAX_INPUT_BYTES)
+        ingest_files(items, store, report, max_bytes or MAX_INPUT_BYTES, source)
         if urls:
             config = fetch_config(concurrency, per_host, timeout, retries,
                                   max_bytes or MAX_PAGE_BYTES, allow_private)
 
             async def go() -> None:
                 async with Fetcher(config) as fetcher:
-                    await ingest_urls(urls, fetcher, store, report)
+                    await ingest_urls(urls, fetcher, store, report, source)
 
             run_async(go, report)
     except KeyboardInterrupt:
@@ -129,7 +134,7 @@ def extract(db_path: Path, paths: tuple[str, ...], out_dir: Path | None, max_byt
     <name> is the file name without its .gz, .html, .htm, .txt or .md endings.
     """
     from newsmark.atomic import atomic_output
-    from newsmark.ingest import build_article
+    from newsmark.ingest import clean_input
 
     from .exporting import cannot_write
 
@@ -146,7 +151,7 @@ def extract(db_path: Path, paths: tuple[str, ...], out_dir: Path | None, max_byt
             continue
         try:
             raw = read_limited(item.path, max_bytes)
-            article = build_article(raw, kind_of(item.path) or "text", url=str(item.path))
+            text, _ = clean_input(raw, kind_of(item.path) or "text", url=str(item.path))
         except IngestError as exc:
             failed += 1
             echo(f"failed: {field(item.name)}: {field(exc)}", err=True)
@@ -156,11 +161,11 @@ def extract(db_path: Path, paths: tuple[str, ...], out_dir: Path | None, max_byt
             target = out_dir / f"{output_name(item.path)}.txt"
             try:  # each file complete or as it was; a failure stops here
                 with atomic_output(target, "w") as fh:
-                    fh.write(article.text + "\n")
+                    fh.write(text + "\n")
             except OSError as exc:
                 raise cannot_write(exc, target) from None
         else:
-            echo(article.text, data=True)
+            echo(text, data=True)
     if out_dir:
         echo(f"{ok} extracted, {failed} failed -> {field(out_dir)}", err=True)
     if ok == 0:
