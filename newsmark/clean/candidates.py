@@ -47,8 +47,8 @@ shingle metric; dev2: 304 pages, snippet metric):
 - without the "contains the cheap result" condition the cascade swaps a correct short text for
   a longer wrong one as often as it rescues a page; a page share of 15 % gives the same scores
   with the cascade on a fifth more pages, 25 % replaces complete short articles on dev with
-  larger page parts. Boilerplate and teaser
-  thresholds sit in flat ranges (70 % and 80 % of title/description words give the same scores).
+  larger page parts. The teaser threshold sits in a flat range (70 % and 80 % of title and
+  description words give the same scores).
 
 No rule names a site or fires on one page alone; the two failures the issue describes are
 ``tests/fixtures/html/de_subscription_box.html`` and ``de_free_preview.html`` (written for the
