@@ -160,7 +160,7 @@ def test_parse_datetime(line, lang, expected):
     ],
 )
 def test_boilerplate_lines(line):
-    assert is_boilerplate_line(line, None)
+    assert is_boilerplate_line(line)
 
 
 @pytest.mark.parametrize(
@@ -175,7 +175,7 @@ def test_boilerplate_lines(line):
     ],
 )
 def test_article_lines_are_not_boilerplate(line):
-    assert not is_boilerplate_line(line, None)
+    assert not is_boilerplate_line(line)
 
 
 def test_credit_helpers():

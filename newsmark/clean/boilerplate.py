@@ -13,11 +13,16 @@ knows nothing about the page around it; position and context are the caller's bu
   running prose versus link lists and labels.
 
 Pages mix languages ("Share", "Newsletter" on a German page), so every language's vocabulary is
-always checked; the ``lang`` argument of :func:`is_boilerplate_line` is accepted for callers that
-know the page language but does not narrow anything yet.
+always checked, whatever the page's language.
 
-Big alternations are split into (substring hint, regex) pairs (:class:`_Hinted`) and the pure
-functions are cached: the cleaner calls them for every line of every page.
+This is the one boilerplate vocabulary of newsmark: the HTML residue pass (``html.py``) and the
+dump cleaner (``dump.py``) both ask :func:`is_boilerplate_line`; the residue pass's own rules
+(labels, teasers, notices, sign-offs, share bars, credits, reading times) live here too. Dates and
+datelines are in ``dates.py``, bylines in ``bylines.py``.
+
+Big alternations run one alternative at a time behind a substring hint derived from it
+(:class:`_Hinted`), and the pure functions are cached: the cleaners call them for every line of
+every page.
 """
 
 from __future__ import annotations
@@ -28,18 +33,18 @@ from functools import lru_cache
 __all__ = [
     "STOPWORDS",
     "is_ad_label",
-    "is_boilerplate_line",
     "is_appendix_header",
+    "is_boilerplate_line",
     "is_comment_header",
-    "is_list_header",
-    "is_credit_line",
-    "is_signoff",
     "is_comment_policy_line",
+    "is_credit_line",
+    "is_list_header",
     "is_promo_line",
+    "is_signoff",
     "is_subscription_line",
     "split_credit",
-    "strip_bullet",
     "stopword_ratio",
+    "strip_bullet",
     "words",
 ]
 
@@ -109,7 +114,7 @@ def strip_bullet(line: str) -> tuple[str, str]:
 _MONTH_START = re.compile(
     r"(?:jan|feb|fév|mär|mar|apr|avr|mai|may|jun|jui|jul|aug|aoû|sep|okt|oct|nov|dez|dec|déc|"
     r"janv|févr|juil|ene|abr|ago|dic|gen|mag|giu|lug|set|ott)\w*\.?\s",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -251,14 +256,107 @@ _TEASER_PREFIX = re.compile(
     _I,
 )
 
-# Strong phrases: page furniture wherever they occur in a line of "notice" length.
-class _Hinted:
-    """Alternatives of a big regex, each behind a plain substring that must be present in the
-    lower-cased line first: Python's ``re`` tries every alternative at every position, plain
-    ``in`` tests are ~50x cheaper, and most lines contain none of the hints."""
+# --- hinted alternations -----------------------------------------------------------------------
 
-    def __init__(self, pairs: list[tuple[str, str]], flags: int = _I):
-        self.rules = [(hint, re.compile(rx, flags)) for hint, rx in pairs]
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex: "a|b(?:c|d)" -> ["a", "b(?:c|d)"]."""
+    out, depth, start, i = [], 0, 0, 0
+    in_class = False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+_GAP = "\0"  # stands for whatever a non-literal part of a regex matches
+_MAX_SKELETONS = 512
+
+
+def skeletons(pattern: str) -> set[str] | None:
+    """Every shape a string matching ``pattern`` can take, lower-cased, with the parts that are no
+    fixed text (classes, ``.``, repeats) as ``\\0``: "(?:click|tap) here\\b" -> {"click here",
+    "tap here"}. None when there are too many to list."""
+    from re import _constants as C
+    from re import _parser
+
+    def walk(seq) -> set[str] | None:
+        results = {""}
+        for op, av in seq:
+            if op is C.LITERAL:
+                opts = {chr(av).lower()}
+            elif op is C.SUBPATTERN:
+                opts = walk(av[3])
+            elif op is C.BRANCH:
+                opts = set()
+                for branch in av[1]:
+                    sub = walk(branch)
+                    if sub is None:
+                        return None
+                    opts |= sub
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
+                low, high, item = av
+                inner = walk(item)
+                if inner is None:
+                    return None
+                opts = inner if (low, high) == (1, 1) else {_GAP + x + _GAP for x in inner}
+                if low == 0:
+                    opts = opts | {_GAP}
+            elif op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+                opts = {""}
+            else:
+                opts = {_GAP}
+            if opts is None:
+                return None
+            results = {r + o for r in results for o in opts}
+            if len(results) > _MAX_SKELETONS:
+                return None
+        return results
+
+    return walk(_parser.parse(pattern, _I))
+
+
+def _hint(pattern: str) -> str:
+    """The longest fixed text that every string matching ``pattern`` contains (lower-cased); ""
+    when there is none (the pattern then runs on every line)."""
+    shapes = skeletons(pattern)
+    if not shapes:
+        return ""
+    shortest = min(shapes, key=len)
+    for size in range(len(shortest), 0, -1):
+        for i in range(len(shortest) - size + 1):
+            part = shortest[i : i + size]
+            if _GAP not in part and part.strip() and all(part in x for x in shapes):
+                return part
+    return ""
+
+
+class _Hinted:
+    """A big alternation as one regex per alternative, each behind a plain substring that must
+    occur in the lower-cased line first: Python's ``re`` tries every alternative at every position,
+    plain ``in`` tests are ~50x cheaper, and most lines contain none of the hints. The hints are
+    derived from the alternatives (:func:`_hint`: text that every match contains), so a hint can
+    never hide an alternative (it once did: "reserv" hid "alle rechte vorbehalten")."""
+
+    def __init__(self, patterns: list[str], flags: int = _I):
+        self.rules = [(_hint(alt), re.compile(alt, flags))
+                      for pattern in patterns for alt in _alternatives(pattern)]
 
     def search(self, line: str, low: str | None = None) -> re.Match | None:
         low = line.lower() if low is None else low
@@ -270,81 +368,302 @@ class _Hinted:
         return None
 
 
+# Strong phrases: page furniture wherever they occur in a line of "notice" length.
 _STRONG = _Hinted(
     [
-        ("reserv", r"all rights reserved|alle rechte vorbehalten|tous droits réservés|"
+        (r"all rights reserved|alle rechte vorbehalten|tous droits réservés|"
                    r"todos los derechos reservados|tutti i diritti riservati|todos os direitos reservados"),
-        ("©", r"©"),
-        ("(c)", r"\(c\)\s*\d{4}"),
-        ("copyright", r"copyright\s+(?:©\s*)?\d{4}|copyright\s+©"),
-        ("cookie", r"\bwe use cookies\b|\bthis (?:web)?site uses cookies\b|\buses cookies\b|"
+        (r"©"),
+        (r"\(c\)\s*\d{4}"),
+        (r"copyright\s+(?:©\s*)?\d{4}|copyright\s+©"),
+        (r"\bwe use cookies\b|\bthis (?:web)?site uses cookies\b|\buses cookies\b|"
                    r"\bwir verwenden cookies\b|\bwir nutzen cookies\b|\bverwendet cookies\b|\bnutzt cookies\b|"
                    r"\bnous utilisons des cookies\b|\butilise des cookies\b|\bcookie(?:s|-)?(?:richtlinie|"
                    r"policy|einstellungen|settings|banner|consent|hinweis)|\bconsent(?:ement)? (?:aux|to) cookies|"
                    r"\bzustimmung\b.*\bcookies\b|\bcookies\b.*\b(?:akzeptieren|accept|accepter|zustimmen)\b"),
-        ("newsletter", r"\b(?:sign|signing) up (?:for|to) (?:our|the|a)\b.{0,40}\bnewsletter|"
+        (r"\b(?:sign|signing) up (?:for|to) (?:our|the|a)\b.{0,40}\bnewsletter|"
                        r"\bnewsletters?\b.{0,60}\b(?:abonnieren|bestellen|anmelden|sign up|subscribe|"
                        r"inscri\w*|postfach|inbox|boîte)\b|\b(?:abonnieren|bestellen|anmelden|sign up|"
                        r"subscribe|inscrivez-vous|abonnez-vous)\b[\w\s-]{0,40}\bnewsletter|"
                        r"\b(?:free|kostenlos\w*|gratuit\w*)\s+(?:\w+\s+){0,2}newsletter"),
-        ("subscribe to", r"\bsubscribe to (?:our|the)\b"),
-        ("jetzt ", r"\bjetzt (?:abonnieren|anmelden|registrieren|testen|herunterladen|downloaden|streamen|"
+        (r"\bsubscribe to (?:our|the)\b"),
+        (r"\bjetzt (?:abonnieren|anmelden|registrieren|testen|herunterladen|downloaden|streamen|"
                    r"kostenlos|gratis|lesen|weiterlesen|entdecken|bestellen)\b"),
-        ("here", r"\b(?:click|tap)(?:ing)? here\b"),
-        ("check out our", r"\bcheck out our\b"),
-        ("agree", r"^i agree\b|^yes,? i agree\b|\bagree to (?:all (?:of )?(?:these |the )?|the use of |our )?cookies\b"),
-        ("einverstanden", r"^ich bin einverstanden\b"),
-        ("accepte", r"^j'accepte\b"),
-        ("purposes only", r"\bfor (?:general )?(?:informational|information|educational) purposes only\b"),
-        ("not intended to", r"\bnot intended to (?:diagnose|treat|cure|prevent|be a substitute)\b"),
-        ("advice", r"\b(?:does not|do not|doesn't) constitute (?:\w+ ){0,2}advice\b"),
-        ("evaluated by", r"\bnot been evaluated by the food and drug administration\b"),
-        ("results vary", r"\bresults vary\b"),
-        ("keine anlageberatung", r"\bkeine anlageberatung\b"),
-        ("klick", r"\bklicken sie hier\b|\bhier klicken\b"),
-        ("cliquez", r"\bcliquez ici\b"),
-        ("follow us", r"\bfollow us on\b"),
-        ("folge", r"\bfolgen sie uns\b|\bfolge uns\b"),
-        ("suivez", r"\bsuivez-nous\b"),
-        ("like us", r"\blike us on\b"),
-        ("app", r"\b(?:download|get) (?:our|the) (?:free )?app\b|\bunsere app\b"),
-        ("application", r"\bnotre application\b"),
-        ("quellen", r"\bverwendete quellen\b"),
-        ("utilisé", r"\bsources? utilisées?\b"),
-        ("/", r"\b(?:m/w/d|w/m/d|m/f/d|w/d/m|d/m/w|m/w/x|f/m/d|h/f|f/h)\b"),
-        ("this article", r"\bthis article (?:is|was) (?:available|part)\b"),
-        ("buy something", r"\bif you buy something through\b"),
-        ("we may", r"\bwe may (?:earn|get) (?:a )?(?:commission|share)\b"),
-        ("affiliate", r"\baffiliate(?: |-)?links?\b"),
-        ("partnerlink", r"\bpartnerlinks?\b"),
-        ("*", r"\bmit (?:einem )?\*\s*(?:gekennzeichnet|markiert)"),
-        ("werbefrei", r"\bwerbefrei\b"),
-        ("ad-free", r"\bad-free\b"),
-        ("sans publicité", r"\bsans publicité\b"),
-        ("blocker", r"\bdisable (?:your )?ad ?blocker\b|\bwerbeblocker\b|\badblocker\b"),
-        ("bloqueur", r"\bbloqueur de publicité\b"),
-        ("javascript", r"\bjavascript (?:is )?(?:disabled|required|must be enabled)\b|\benable javascript\b|"
+        (r"\b(?:click|tap)(?:ing)? here\b"),
+        (r"\bcheck out our\b"),
+        (r"^i agree\b|^yes,? i agree\b|\bagree to (?:all (?:of )?(?:these |the )?|the use of |our )?cookies\b"),
+        (r"^ich bin einverstanden\b"),
+        (r"^j'accepte\b"),
+        (r"\bfor (?:general )?(?:informational|information|educational) purposes only\b"),
+        (r"\bnot intended to (?:diagnose|treat|cure|prevent|be a substitute)\b"),
+        (r"\b(?:does not|do not|doesn't) constitute (?:\w+ ){0,2}advice\b"),
+        (r"\bnot been evaluated by the food and drug administration\b"),
+        (r"\bresults vary\b"),
+        (r"\bkeine anlageberatung\b"),
+        (r"\bklicken sie hier\b|\bhier klicken\b"),
+        (r"\bcliquez ici\b"),
+        (r"\bfollow us on\b"),
+        (r"\bfolgen sie uns\b|\bfolge uns\b"),
+        (r"\bsuivez-nous\b"),
+        (r"\blike us on\b"),
+        (r"\b(?:download|get) (?:our|the) (?:free )?app\b|\bunsere app\b"),
+        (r"\bnotre application\b"),
+        (r"\bverwendete quellen\b"),
+        (r"\bsources? utilisées?\b"),
+        (r"\b(?:m/w/d|w/m/d|m/f/d|w/d/m|d/m/w|m/w/x|f/m/d|h/f|f/h)\b"),
+        (r"\bthis article (?:is|was) (?:available|part)\b"),
+        (r"\bif you buy something through\b"),
+        (r"\bwe may (?:earn|get) (?:a )?(?:commission|share)\b"),
+        (r"\baffiliate(?: |-)?links?\b"),
+        (r"\bpartnerlinks?\b"),
+        (r"\bmit (?:einem )?\*\s*(?:gekennzeichnet|markiert)"),
+        (r"\bwerbefrei\b"),
+        (r"\bad-free\b"),
+        (r"\bsans publicité\b"),
+        (r"\bdisable (?:your )?ad ?blocker\b|\bwerbeblocker\b|\badblocker\b"),
+        (r"\bbloqueur de publicité\b"),
+        (r"\bjavascript (?:is )?(?:disabled|required|must be enabled)\b|\benable javascript\b|"
                        r"\bjavascript aktivieren\b|\bactivez javascript\b|"
                        r"\bthis (?:video|slideshow) requires javascript\b"),
-        ("browser", r"\byour browser does not support\b|\bihr browser unterstützt\b"),
-        ("short url", r"\bget short url\b"),
-        ("copy link", r"\bcopy link\b"),
-        ("link kopieren", r"\blink kopieren\b"),
-        (" than", r"\bthis (?:article|story|page) is (?:more|older) than\b"),
-        (" als", r"\bdieser (?:artikel|beitrag) ist (?:älter|mehr) als\b"),
-        ("cet article", r"\bcet article (?:a (?:plus|été publié il y a)|date de plus)\b"),
-        ("abonn", r"\barticle réservé aux abonnés\b|\b(?:abopflichtig|nur für abonnenten|"
+        (r"\byour browser does not support\b|\bihr browser unterstützt\b"),
+        (r"\bget short url\b"),
+        (r"\bcopy link\b"),
+        (r"\blink kopieren\b"),
+        (r"\bthis (?:article|story|page) is (?:more|older) than\b"),
+        (r"\bdieser (?:artikel|beitrag) ist (?:älter|mehr) als\b"),
+        (r"\bcet article (?:a (?:plus|été publié il y a)|date de plus)\b"),
+        (r"\barticle réservé aux abonnés\b|\b(?:abopflichtig|nur für abonnenten|"
                   r"exklusiv für abonnenten)\b"),
-        ("abopflichtig", r"\babopflichtig\w*"),
-        ("subscriber", r"\bsubscriber[- ]only\b|\bsubscribers only\b"),
-        ("licensing", r"\b(?:purchase|buy) licensing rights\b"),
-        ("permissions", r"\breprints? (?:and|&) permissions\b"),
-        ("nutzungsrechte", r"\bnutzungsrechte erwerben\b"),
-        ("scroll", r"\bscroll to continue\b|\bweiterscrollen\b"),
-        ("google", r"\bgoogle news\b.*\b(?:abonnieren|folgen|follow|suivez)\b|"
+        (r"\babopflichtig\w*"),
+        (r"\bsubscriber[- ]only\b|\bsubscribers only\b"),
+        (r"\b(?:purchase|buy) licensing rights\b"),
+        (r"\breprints? (?:and|&) permissions\b"),
+        (r"\bnutzungsrechte erwerben\b"),
+        (r"\bscroll to continue\b|\bweiterscrollen\b"),
+        (r"\bgoogle news\b.*\b(?:abonnieren|folgen|follow|suivez)\b|"
                    r"\b(?:auf|bei|on|sur) (?:google news|google-news)\b"),
     ]
 )
+
+# --- the residue pass's line vocabulary (html.py had it apart until issue 12) --------------------
+
+# A line that is nothing but a label (case-insensitive; punctuation and counters around it ignored).
+_LABEL_LINE = re.compile(
+    r"^[\W\d_]*(?:"
+    # ads
+    r"anzeige|werbung|advertisement|advertising|sponsored|sponsored content|paid content|"
+    r"publicité|annonce|pubblicità|publicidad|"
+    r"(?:story|article) continues below(?: advertisement)?|continue reading(?: the main story| below)?|"
+    r"weiterlesen nach der anzeige|la suite après (?:cette|la) publicité|"
+    # share / follow / comments
+    r"share|share this|share this (?:article|story|post)|share (?:on|via) \w+|teilen|"
+    r"(?:artikel|beitrag|seite) teilen|jetzt teilen|partager|partager (?:cet article|sur \w+)|"
+    r"click to tweet|tweet|tweet this|e-?mail|print|drucken|imprimer|copy link|link kopieren|"
+    r"comments?(?: comments?)*|kommentare?|commentaires?|comentários|leserkommentare|"
+    r"leave a (?:comment|reply)|(?:add|post) a comment|post comments?|join the (?:conversation|discussion)|"
+    r"kommentieren|kommentar schreiben|laisser un commentaire|"
+    # teaser labels on their own
+    r"related|related (?:articles|stories|posts?|content|coverage|news|links|topics)|"
+    r"read more|read next|read also|also read|see also|see more|more stories|more news|top stories|"
+    r"recommended(?: for you)?|you (?:may|might) also like|most read|most popular|trending(?: now)?|"
+    r"don'?t miss|explore further|"
+    r"lesen sie (?:auch|mehr)|auch interessant|mehr zum thema|mehr zu diesem thema|weitere artikel|"
+    r"das könnte (?:sie|dich) auch interessieren|meistgelesen|empfehlungen|weiterlesen|zum thema|"
+    r"lire aussi|à lire aussi|a lire aussi|voir aussi|sur le même sujet|les plus lus|"
+    r"leggi anche|lee también|leia também|saiba mais|"
+    # taxonomy labels
+    r"tags?|schlagw(?:orte|örter)|stichworte|categories|category|kategorien?|catégories|categorias|"
+    r"mots-clés|filed under|posted in|"
+    # sources and job boards
+    r"verwendete quellen|quellen|sources?|sources utilisées|stellenangebote|stellenmarkt|jobs|"
+    r"offres d'emploi"
+    r")[\W\d_]*$",
+    _I,
+)
+
+# A teaser label followed by a headline: "Lesen Sie auch: …", "READ MORE: …", "Related: …".
+_TEASER_LINE = re.compile(
+    r"^\W{0,3}(?:"
+    r"lesen sie (?:auch|mehr|dazu|hier)|lies auch|auch interessant|mehr zum thema|mehr dazu|"
+    r"siehe auch|zum thema|das könnte (?:sie|dich) auch interessieren|weiterlesen|"
+    r"read more|read next|read also|also read|related(?: post| article| story| coverage)?|"
+    r"see also|see more|more from [\w .'-]{1,40}|more on this|most read(?: in [\w ]{1,30})?|"
+    r"you (?:may|might) also like|also (?:on|see|watch)(?: [\w.]{1,30})?|don'?t miss|watch|"
+    r"listen|recommended|trending|"
+    r"lire aussi|à lire aussi|a lire aussi|voir aussi|à voir aussi|sur le même sujet|"
+    r"leggi anche|lee también|leia também|leia mais|veja também|saiba mais"
+    r")\s*(?:[:|»›>→–—-]|\.{3}|…)\s*\S",
+    _I,
+)
+
+# Notices recognised anywhere in a line of notice length. _NOTICE_KEYS is a cheap pre-filter:
+# the regex only runs on lines that contain one of these substrings.
+_NOTICE_KEYS = (
+    "right", "rechte", "droits", "derechos", "diritti", "direitos", "무단", "cookie", "newsletter",
+    "sign up", "signing up", "subscri", "inbox", "abonn", "click", "tap here", "klicken", "cliquez",
+    "app", "follow", "folgen", "suivez", "like", "buy something", "commission", "share of the sale",
+    "affiliate", "m/w", "w/m", "m/f", "f/m", "h/f", "f/h", "w/d", "d/m", "verpassen", "miss",
+    "manquer", "moderi", "modér", "vorbehalten", "behalten", "reserve the right", "startseite", "homepage",
+    "patreon", "streamen", "e-mail", "email", "mail",
+)
+_NOTICE = re.compile(
+    # copyright
+    r"all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|"
+    r"tutti i diritti riservati|todos os direitos reservados|무단전재|"
+    # cookies
+    r"\b(?:we|this (?:web)?site) uses? cookies\b|\bwir (?:verwenden|nutzen) cookies\b|"
+    r"\b(?:verwendet|nutzt) cookies\b|\bnous utilisons des cookies\b|\butilise des cookies\b|"
+    r"\bcookies?\b.{0,80}\b(?:akzeptieren|zustimmen|einwilligen|accept|consent|accepter)\b|"
+    r"\b(?:akzeptieren|zustimmen|accept|consent to)\b.{0,40}\bcookies\b|"
+    # newsletters and subscriptions
+    r"\bnewsletter\b.{0,120}\b(?:abonnieren|bestellen|anmelden|sign up|signing up|subscribe|"
+    r"subscribing|inscri\w*|abonne\w*|postfach|inbox|in ihr|to your)\b|"
+    r"\b(?:abonnieren|bestellen|anmelden|sign up|subscribe|inscrivez-vous|abonnez-vous)\b.{0,60}"
+    r"\bnewsletters?\b|"
+    r"\bthanks? (?:you )?for (?:signing up|subscribing)\b|\berror processing your subscription\b|"
+    r"\b(?:delivered|straight|right) (?:to|in|into) your inbox\b|"
+    r"^(?:sign up|subscribe|jetzt abonnieren|abonnez-vous)\b|"
+    # calls to action
+    r"\b(?:click|tap) here\b|\bklicken sie hier\b|\bhier klicken\b|\bcliquez ici\b|"
+    r"\b(?:download|get) (?:the|our) (?:free )?[\w ]{0,30}\bapp\b|"
+    r"\bfollow us on\b|\bfolgen sie uns\b|\bsuivez-nous\b|\blike us on facebook\b|"
+    r"\blike this story\b.{0,20}\bshare\b|"
+    r"\bif you buy something through\b|\bmay (?:earn|get|receive) (?:a )?(?:small )?"
+    r"(?:commission|share of the sale)\b|\baffiliate links?\b|"
+    r"\b(?:jetzt|kostenlos) (?:\w+ )?streamen\b|\bunterstützen sie uns\b|\bauf patreon\b|"
+    r"\bzur startseite\b|\bback to (?:the )?homepage\b|"
+    r"\b(?:kostenlos|gratis|free) per (?:e-?mail|mail)\b|"
+    # "want to stay informed?" prompts
+    r"\b(?:du willst|sie wollen|want to) (?:nichts|never) (?:verpassen|miss)\b|"
+    r"\bnichts (?:mehr )?verpassen\?|\bne (?:rien|plus rien) manquer\b|\bnever miss (?:a|an|the)\b|"
+    # comment policy
+    r"\b(?:kommentare|comments) (?:werden|are) (?:\w+ )?(?:moderiert|moderated)\b|"
+    r"\balle kommentare moderiert\b|\bcommentaires sont modérés\b|"
+    r"\bbehalten (?:wir )?uns (?:\w+ )?vor,? (?:\w+ )?(?:kommentar|beitr)\w* zu (?:löschen|entfernen)|"
+    r"\breserve the right to (?:delete|remove|edit)\b|"
+    # job ads
+    r"\((?:m/w/d|w/m/d|m/f/d|f/m/d|w/d/m|d/m/w|m/w/x|h/f|f/h)\)",
+    _I,
+)
+
+# Photo credits and copyright lines.
+_CREDIT_LINE_HEAD = re.compile(
+    r"^[(\[]?\s*(?:©|\(c\)|copyright\b|fotos?\b|bild(?:er|quelle|rechte)?\b|photos?\b|photograph\b|"
+    r"images?\b|picture\b|credits?\b|image credit\b|photo credit\b|illustration\b|grafik\b|"
+    r"crédits?(?: photo)?\b|symbolbild\b|archivbild\b|quelle\b|source\b)\s*(?::|/|\||©|–|—|-|by\b)",
+    _I,
+)
+_AGENCY_NAME = (
+    r"(?:getty images|getty|imago(?: images)?|picture[- ]alliance|dpa|afp|reuters|ap(?: photo)?|"
+    r"associated press|keystone|epa(?:-efe)?|efe|shutterstock|istock(?:photo)?|adobe ?stock|"
+    r"unsplash|pexels|pixabay|wikimedia(?: commons)?|xinhua|anadolu|ddp|ullstein ?bild|alamy|"
+    r"pa(?: images| media| wire)?|zuma(?: press)?|nurphoto|sipa|abaca|maxppp|kna|epd|apa|sda|"
+    r"bloomberg|handout|privat|private|archiv|archive|file)"
+)
+_AGENCY_ONLY = re.compile(
+    r"^[(\[]?\s*(?:©\s*)?" + _AGENCY_NAME + r"(?:\s*(?:/|\||,|via|and|und)\s*(?:©\s*)?[\w .'-]{0,30})*"
+    r"\s*[)\]]?$",
+    _I,
+)
+
+# Sign-offs, contact lines, taxonomy and reading-time labels.
+_SIGNOFF_LINE = re.compile(
+    r"^\(?(?:reporting by|additional reporting by|writing by|editing by|compiled by|"
+    r"mit material (?:von|der)|mitarbeit:)\b|"
+    r"\bcontributed (?:reporting|to this (?:report|story|article))\b|"
+    r"^(?:source|sources|quelle|quellen)\s*:\s*[^.]{1,60}$|"
+    r"^(?:write to|reach|contact|e-?mail)\b.{0,120}(?:@|\bat\b)|\b(?:may|can) be reached at\b|"
+    r"^follow\b.{0,80}\b(?:on|at)\s+(?:twitter|facebook|instagram|linkedin|x)\b|"
+    r"^(?:folgen sie|folge|suivez)\b.{0,80}\b(?:auf|sur)\s+(?:twitter|facebook|instagram|x)\b",
+    _I,
+)
+_META_LINE = re.compile(
+    r"^(?:tags|schlagworte|schlagwörter|stichworte|themen|filed under|posted in|categories|"
+    r"category|kategorien?|mots-clés|étiquettes|tagged(?: with)?)\s*:",
+    _I,
+)
+_READING_LABEL = re.compile(
+    r"^(?:(?:lesezeit|lesedauer|reading time|read time|temps de lecture|tempo de leitura|"
+    r"tiempo de lectura)\s*:?\s*(?:ca\.\s*)?\d+|\d+\s*(?:-|–)?\s*(?:min\.?|minuten|minutes?)\s*"
+    r"(?:read|lesezeit|lesen|de lecture|lecture)\b)",
+    _I,
+)
+_TRAILER = re.compile(r"\s*\b(?:click to tweet|tweet this)\W*$", _I)
+
+
+def shouting(s: str) -> bool:
+    """A promo/teaser line in capitals: "GET THE APP BY CLICKING HERE", "SEE MORE: …"."""
+    if len(s) > 200:
+        return False
+    letters = [c for c in s if c.isalpha()]
+    if len(letters) < 15 or not all("A" <= c <= "Z" or c.islower() or c.isupper() for c in letters):
+        return False
+    upper = sum(c.isupper() for c in letters)
+    return upper / len(letters) >= 0.9 and len(s.split()) >= 4
+
+
+_PROMO_CAPS = re.compile(
+    r"\b(?:CLICK|CLICKING|READ|WATCH|SEE|GET|DOWNLOAD|SUBSCRIBE|SIGN UP|JETZT|HIER|LIRE|VOIR)\b"
+)
+
+
+# A share bar flattened to a line: "Teilen: Facebook WhatsApp E-Mail", "Share on Twitter | Email".
+_SOCIAL = frozenset(
+    """facebook twitter x whatsapp linkedin xing pinterest reddit telegram flipboard messenger pocket
+    threads bluesky mastodon instagram youtube tiktok""".split()  # noqa: SIM905
+)
+_SHARE_WORDS = _SOCIAL | frozenset(
+    """share teilen partager tweet email e mail print drucken imprimer copy link kopieren on via
+    auf per sur this article artikel cet beitrag url""".split()  # noqa: SIM905
+)
+
+
+def _share_bar(s: str) -> bool:
+    ws = _WORD.findall(s.lower())
+    return 2 <= len(ws) <= 16 and all(w in _SHARE_WORDS for w in ws) and any(w in _SOCIAL for w in ws)
+
+
+def _residue_rule(s: str) -> bool:
+    """The residue pass's line rules (once html.py's own): labels, share bars, teasers, notices,
+    sign-offs, taxonomy lines, credits, reading times."""
+    n = len(s)
+    if n <= 80 and _LABEL_LINE.match(s):
+        return True
+    if n <= 160 and _share_bar(s):
+        return True
+    if n <= 300 and _TEASER_LINE.match(s):
+        return True
+    if n <= 400:
+        low = s.lower()
+        if any(k in low for k in _NOTICE_KEYS) and _NOTICE.search(s):
+            return True
+        if _SIGNOFF_LINE.search(s) or _META_LINE.match(s):
+            return True
+    if n <= 120 and (_CREDIT_LINE_HEAD.match(s) or _AGENCY_ONLY.match(s)):
+        return True
+    return n <= 80 and bool(_READING_LABEL.match(s))
+
+
+def is_label_line(text: str) -> bool:
+    """Nothing but a label: "Anzeige", "Related articles", "Tags", "Kommentare (3)"."""
+    return len(text) <= 80 and bool(_LABEL_LINE.match(text))
+
+
+def strip_tweet_trailer(line: str) -> str:
+    """The line without a "Click to tweet" / "Tweet this" at its end."""
+    return _TRAILER.sub("", line) if "weet" in line else line
+
+
+def is_shouted_promo(line: str) -> bool:
+    """A promo line in capitals: "GET THE APP BY CLICKING HERE", "SEE MORE: …"."""
+    return shouting(line) and bool(_PROMO_CAPS.search(line))
+
+
+def is_section_label(text: str) -> bool:
+    """A heading or a short paragraph that labels a box of links: "Related", "Tags",
+    "Lesen Sie auch", "Mehr zum Thema"."""
+    return bool(_LABEL_LINE.match(text) or _TEASER_LINE.match(text + ": x"))
+
 
 # Comment / community policy: a comment word, a policy word and a we/you address.
 _COMMENT_WORD = re.compile(
@@ -482,7 +801,7 @@ _AGENCY_TAIL = re.compile(
 )
 _GALLERY_COUNTER = re.compile(
     r"^(?:(?:image|photo|bild|foto)\s*\d{1,3}\s?(?:of|von|sur|/|de|di)|\d{1,3}\s(?:of|von|sur)\s)\s?\d{1,3}\s+[A-ZÀ-Ö]",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -686,8 +1005,10 @@ _CONSENT_BUTTON = re.compile(
 
 
 @lru_cache(maxsize=16384)
-def is_boilerplate_line(line: str, lang: str | None = None) -> bool:
-    """True when ``line`` on its own reads as page furniture rather than article text."""
+def is_boilerplate_line(line: str) -> bool:
+    """True when ``line`` on its own reads as page furniture rather than article text. The one
+    test both cleaners use: the dump cleaner for each line, the HTML residue pass
+    (``html.is_residue_line``) for each extracted line."""
     s = _norm(line)
     if not s:
         return False
@@ -716,4 +1037,4 @@ def is_boilerplate_line(line: str, lang: str | None = None) -> bool:
         return True
     if is_promo_line(body):
         return True
-    return False
+    return _residue_rule(body)

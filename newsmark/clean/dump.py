@@ -187,7 +187,7 @@ def _classify(lines: list[_Line], lang: str | None, prose_stop: bool) -> None:
         if is_ad_label(ln.text):
             ln.kind, ln.reason = BAD, "ad"
             continue
-        if is_boilerplate_line(ln.text, lang):
+        if is_boilerplate_line(ln.text):
             ln.kind, ln.reason = BAD, "vocab"
             continue
         if _is_meta(ln, lang):
@@ -546,7 +546,7 @@ def _find_kicker(lines: list[_Line], title: _Line, lang: str | None) -> str | No
         or len(prev.body) > 70
         or prev.bullet
         or _short_name(prev.body)
-        or is_boilerplate_line(prev.text, lang)
+        or is_boilerplate_line(prev.text)
     ):
         return None
     before = lines[k - 1]
@@ -570,7 +570,7 @@ def _metadata(lines: list[_Line], body_start: int, lang: str | None) -> dict:
         and not ln.body.endswith((".", "…"))
         and not ln.bullet
         and ln.i != author_line
-        and not is_boilerplate_line(ln.text, lang)
+        and not is_boilerplate_line(ln.text)
     ]
     title = _title_from_html_title(lines, cands) if cands else None
     if title is None:
