@@ -101,7 +101,7 @@ def run_trafilatura(page: Page) -> str:
 
 def run_newsmark(page: Page) -> str:
     try:
-        return clean_input(page.raw, "html", url=str(page.path))[0]
+        return clean_input(page.raw, "html", url=str(page.path))[0]  # the text
     except IngestError:
         return ""
 

@@ -14,8 +14,9 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
+from .blocks import split_blocks
 from .clean import Cleaned
 from .errors import NewsmarkError
 from .model import Article
@@ -213,10 +214,20 @@ def clean(text: str, kind: str, url: str | None = None) -> Cleaned:
     return clean_dump(text)
 
 
+class CleanInput(NamedTuple):
+    """What ``clean_input`` makes of an input: the plain text (NFC, LF, no Markdown markers), its
+    structure beside it (``newsmark.blocks``), and what the cleaner found (title, author, …)."""
+
+    text: str
+    blocks: list
+    cleaned: Cleaned
+
+
 def clean_input(raw: bytes, kind: str, *, url: str | None = None,
-                charset: str | None = None) -> tuple[str, Cleaned]:
-    """Decode, normalise and clean ``raw``: (the clean body, what the cleaner found). No
-    tokenizing: ``newsmark extract`` prints this body. Raises ``IngestError`` with the reason."""
+                charset: str | None = None) -> CleanInput:
+    """Decode, normalise and clean ``raw`` into plain text with its blocks. No tokenizing:
+    ``newsmark extract`` prints this text, which is what ingest stores. Raises
+    ``IngestError`` with the reason."""
     if not raw.strip():
         raise IngestError("empty input")
     try:
@@ -227,7 +238,8 @@ def clean_input(raw: bytes, kind: str, *, url: str | None = None,
     body = normalize(cleaned.text).strip()
     if not body:
         raise IngestError("no article text left after cleaning (all boilerplate?)")
-    return body, cleaned
+    body, blocks = split_blocks(body)  # plain text, its structure beside it (issue 12)
+    return CleanInput(body, blocks, cleaned)
 
 
 def build_article(
@@ -245,12 +257,13 @@ def build_article(
     ``source`` names where it came from; without it, the site the cleaner found in the page
     (``Cleaned.extra["site"]``: the host of its canonical address, else ``og:site_name``), else
     ``default_source``."""
-    body, cleaned = clean_input(raw, kind, url=url, charset=charset)
+    body, blocks, cleaned = clean_input(raw, kind, url=url, charset=charset)
     language = (cleaned.language or "").split("-")[0].lower() or detect_language(body)
     return Article(
         text=body,
         text_hash=text_hash(body),
         tokens=tokenize(body, language),
+        blocks=blocks,
         raw=raw,
         url=url,
         source=source or cleaned.extra.get("site") or default_source,

@@ -57,6 +57,7 @@ def test_clean_input_does_not_tokenize(monkeypatch):
         raise AssertionError("extract must not tokenize")
 
     monkeypatch.setattr(ingest_module, "tokenize", no_tokenizing)
-    body, cleaned = clean_input((HTML / "de_news.html").read_bytes(), "html", url="de_news.html")
+    body, _blocks, cleaned = clean_input((HTML / "de_news.html").read_bytes(), "html",
+                                         url="de_news.html")
     assert body.startswith("Der Stadtrat hat am Dienstagabend")
     assert cleaned.author == "Anna Beispiel"

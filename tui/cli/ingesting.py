@@ -151,7 +151,7 @@ def extract(db_path: Path, paths: tuple[str, ...], out_dir: Path | None, max_byt
             continue
         try:
             raw = read_limited(item.path, max_bytes)
-            text, _ = clean_input(raw, kind_of(item.path) or "text", url=str(item.path))
+            text = clean_input(raw, kind_of(item.path) or "text", url=str(item.path)).text
         except IngestError as exc:
             failed += 1
             echo(f"failed: {field(item.name)}: {field(exc)}", err=True)
