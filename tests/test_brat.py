@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -103,6 +104,71 @@ def parse_ann(data: str) -> dict:
     return out
 
 
+def brat_rejects(txt: str, ann: str) -> list[str]:
+    """The ``.ann`` lines brat would refuse, checked as brat's own reader does (server/src/
+    annotation.py, ``TextAnnotations``): the ``.txt`` read whole, the ``.ann`` read line by line
+    the way Python's codecs reader splits lines (``str.splitlines``, line ends kept), the id up
+    to the first tab, the offsets up to the next one. For a ``T`` line: every ``START END``
+    fragment inside the text, start <= end, no two fragments touching or overlapping
+    (``end >= ostart and start < oend``), and the text after the tab beginning with the
+    fragments' text joined by single spaces, exactly, followed by nothing or whitespace.
+    Returns one reason per refused line."""
+    rejected = []
+    for line in ann.splitlines(keepends=True):
+        ident, sep, tail = line.partition("\t")
+        if not sep or not re.match(r"^([A-Za-z]+|#[A-Za-z]*)[0-9]+", ident):
+            rejected.append(f"no id: {line!r}")
+            continue
+        if not ident.startswith("T"):
+            continue
+        data, tab, data_tail = tail.partition("\t")
+        data_tail = tab + data_tail
+        try:
+            _type, rest = data.split(" ", 1)
+            frags = []
+            for part in rest.split(";"):
+                start_str, end_str = part.split(" ", 2)
+                end_str = end_str.rstrip()
+                assert not any(c.isspace() for c in end_str)
+                frags.append((int(start_str), int(end_str)))
+        except (ValueError, AssertionError):
+            rejected.append(f"offsets: {line!r}")
+            continue
+        seen: list[tuple[int, int]] = []
+        problem = None
+        for start, end in frags:
+            if start > end or start < 0 or end > len(txt):
+                problem = "offsets outside the text"
+            if any(end >= o_start and start < o_end for o_start, o_end in seen):
+                problem = "fragments overlap"
+            seen.append((start, end))
+        spanlen = sum(e - s for s, e in frags) + len(frags) - 1
+        if problem is None and (not data_tail.startswith("\t") or spanlen > len(data_tail) - 1):
+            problem = "text missing or shorter than the span"
+        if problem is None:
+            text, after = data_tail[1 : spanlen + 1], data_tail[spanlen + 1 :]
+            reference = " ".join(txt[s:e] for s, e in frags)
+            if text != reference:
+                problem = f"text {text!r} does not match {reference!r}"
+            elif after and not after[0].isspace():
+                problem = "text not separated from the rest of the line"
+        if problem:
+            rejected.append(f"{ident}: {problem}")
+    return rejected
+
+
+def check_brat_dir(out: Path) -> int:
+    """Every ``.ann`` in ``out`` is accepted by ``brat_rejects`` against its ``.txt``; returns
+    how many ``T`` lines were checked."""
+    checked = 0
+    for ann in sorted(out.glob("*.ann")):
+        txt = ann.with_suffix(".txt").read_bytes().decode("utf-8")
+        data = ann.read_bytes().decode("utf-8")
+        assert brat_rejects(txt, data) == [], ann.name
+        checked += sum(1 for line in data.splitlines() if line.startswith("T"))
+    return checked
+
+
 def span_of(t: tuple) -> tuple[int, int, str]:
     label, frags, _ = t
     return frags[0][0], frags[-1][1], label
@@ -150,6 +216,36 @@ def test_brat_export_reads_back_as_the_database(cli, db_path, tmp_path):
             notes = [note for target, note in ann["#"].values() if target == eid]
             got[(etype, frags[0][0], frags[-1][1], roles, attrs, notes[0] if notes else "")] += 1
         assert got == expected
+    assert check_brat_dir(out) == 21
+
+
+def test_brat_trims_whitespace_at_span_edges(cli, db_path, tmp_path):
+    """Issue 13's line: a doccano span over "Berlin\\n" came out as ``T1\tLOC 11 18\tBerlin ``,
+    which brat refuses. Now every T line of an export passes brat's check: the imported span,
+    the nested corpus's spans ending in a line break, and one of whitespace alone (left out)."""
+    from formats_corpus import nested_corpus
+
+    line = {"text": "Gestern in Berlin\nMitte ist es schön.", "label": [[11, 18, "LOC"]]}
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", "utf-8")
+    assert cli("import", path, "--format", "doccano", "--annotator", "dora").exit_code == 0
+    out = tmp_path / "b"
+    assert cli("export", "--format", "brat", "-o", out).exit_code == 0
+    assert (out / "1-dora.ann").read_text("utf-8") == "T1\tLOC 11 17\tBerlin\n"
+    assert check_brat_dir(out) == 1
+    # the check itself refuses the old line, and a break written as a space
+    assert brat_rejects(line["text"], "T1\tLOC 11 18\tBerlin \n") == [
+        "T1: text 'Berlin ' does not match 'Berlin\\n'"]
+    assert brat_rejects("abc", "T1\tX 0 2;1 3\tab bc\n") == ["T1: fragments overlap"]
+    assert brat_rejects("abc", "T1\tX 0 2;2 3\tab c\n") == []  # (brat: only backwards)
+
+    nested = tmp_path / "nested.db"
+    nested_corpus(nested).close()
+    result = cli("export", "--format", "brat", "-o", tmp_path / "n", db=nested)
+    assert result.exit_code == 0, result.output
+    assert "1 span of whitespace alone left out" in result.stderr
+    assert check_brat_dir(tmp_path / "n") == 13
+    assert "T1\tLOC 10 13\tRom" in (tmp_path / "n" / "2-nina.ann").read_text("utf-8")
 
 
 def test_brat_repeated_roles_fragments_and_golden(cli, db_path, tmp_path):
@@ -185,7 +281,9 @@ def test_fragments():
     text = "a Rom \n\n Nächste b\n"
     assert fragments(text, 2, 16) == [(2, 5), (9, 16)]
     assert fragments(text, 2, 5) == [(2, 5)]
-    assert fragments(text, 16, 19) == [(16, 19)]  # ends in a break: kept whole
+    assert fragments(text, 16, 19) == [(17, 18)]  # " b\n": trimmed
+    assert fragments(text, 1, 10) == [(2, 5), (9, 10)]  # begins with a space: trimmed
+    assert fragments(text, 5, 9) == []  # whitespace alone
 
 
 def test_brat_needs_a_directory(tmp_path):

@@ -14,6 +14,11 @@
 - Offsets are Python code points, which is what brat counts (it reads the ``.txt`` as UTF-8
   text). A very old brat on a narrow Python 2 build counts characters outside the BMP (emoji)
   as two, and its offsets would then drift after one.
+- A span or trigger is trimmed of whitespace at its edges, as the conll, hf and spacy exports
+  trim it (a span imported as ``Berlin\n`` is written as ``Berlin``): brat checks that the text
+  after the offsets is exactly the ``.txt`` at those offsets, and a line break at an edge could
+  only be written as a space. One of whitespace alone is left out (``dropped`` in the summary;
+  an event whose trigger is whitespace alone with it, an argument naming such a span too).
 - A span that crosses a line break becomes a discontinuous brat span, one fragment per line
   (``T1\tLOC 10 16;17 22\tBerlin Mitte``), since a ``.ann`` line cannot hold a line break.
 
@@ -52,20 +57,30 @@ def file_base(article_id: int | None, annotator: str) -> str:
     return f"{article_id}-{quote(annotator, safe='')}"
 
 
+def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """[start, end) without whitespace at its edges; None when it is whitespace alone."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """[start, end) cut at line breaks (and the whitespace around them) into brat fragments."""
+    """[start, end) (trimmed of edge whitespace first) cut at line breaks, and the whitespace
+    around them, into brat fragments: none holds a line break, none begins or ends with
+    whitespace, and two are never adjacent (brat reads touching fragments as overlapping).
+    Empty for whitespace alone."""
+    bounds = trim(text, start, end)
+    if bounds is None:
+        return []
+    start, end = bounds
     out: list[tuple[int, int]] = []
     pos = start
     for m in _GAP.finditer(text, start, end):
-        if m.start() > pos:
-            out.append((pos, m.start()))
+        out.append((pos, m.start()))
         pos = m.end()
-    if end > pos:
-        out.append((pos, end))
-    if not out or out[0][0] != start or out[-1][1] != end:
-        # the span begins or ends in a line break (a whitespace token): keep it whole; its text
-        # on the .ann line has the breaks replaced by spaces
-        return [(start, end)]
+    out.append((pos, end))
     return out
 
 
@@ -73,28 +88,46 @@ def _flat(s: str) -> str:
     return "".join(" " if c in _BREAK else c for c in s)
 
 
-def text_bound(tid: str, label: str, text: str, start: int, end: int) -> str:
+def text_bound(tid: str, label: str, text: str, start: int, end: int) -> str | None:
+    """The ``T`` line of [start, end), trimmed (see ``fragments``); None for whitespace alone.
+    The text after the offsets is the fragments' text joined by single spaces, exactly what
+    brat compares with the ``.txt``."""
     frags = fragments(text, start, end)
+    if not frags:
+        return None
     where = ";".join(f"{s} {e}" for s, e in frags)
-    surface = " ".join(_flat(text[s:e]) for s, e in frags)
+    surface = " ".join(text[s:e] for s, e in frags)
     return f"{tid}\t{label} {where}\t{surface}"
 
 
-def ann_lines(record: Record, schema: Schema) -> list[str]:
+def ann_lines(record: Record, schema: Schema, dropped: list[str] | None = None) -> list[str]:
+    """The ``.ann`` lines of ``record``; what had to be left out (whitespace alone) is appended
+    to ``dropped`` as ``"span"`` or ``"event"``."""
     text = record.article.text
     lines: list[str] = []
     tids: dict[int | None, str] = {}
     n_t = 0
     for span in sorted(record.spans, key=lambda s: (s.start, -s.end, s.label)):
+        line = text_bound(f"T{n_t + 1}", span.label, text, span.start, span.end)
+        if line is None:
+            if dropped is not None:
+                dropped.append("span")
+            continue
         n_t += 1
         tids[span.id] = f"T{n_t}"
-        lines.append(text_bound(f"T{n_t}", span.label, text, span.start, span.end))
+        lines.append(line)
     by_id: dict[int | None, Span] = {s.id: s for s in record.spans}
-    n_a = n_note = 0
-    for n_e, event in enumerate(record.events, 1):
+    n_a = n_note = n_e = 0
+    for event in record.events:
+        line = text_bound(f"T{n_t + 1}", event.type, text, event.start, event.end)
+        if line is None:
+            if dropped is not None:
+                dropped.append("event")
+            continue
         n_t += 1
+        n_e += 1
         trigger = f"T{n_t}"
-        lines.append(text_bound(trigger, event.type, text, event.start, event.end))
+        lines.append(line)
         lines.append(f"E{n_e}\t{event.type}:{trigger}" + "".join(
             f" {role}:{tid}" for role, tid in _numbered_arguments(event, tids)))
         for name, value in attributes_with_defaults(event, schema).items():
@@ -161,11 +194,12 @@ def export(records: Iterable[Record], output: str, schema: Schema, **_options) -
     n = n_spans = n_events = 0
     labels: set[str] = set()
     event_roles: dict[str, set[str]] = {}
+    dropped: list[str] = []
     for r in records:
         base = file_base(r.article.id, r.annotator)
         with atomic_output(root / f"{base}.txt", "w", newline="") as fh:
             fh.write(r.article.text)
-        lines = ann_lines(r, schema)
+        lines = ann_lines(r, schema, dropped)
         with atomic_output(root / f"{base}.ann", "w", newline="") as fh:
             fh.write("".join(line + "\n" for line in lines))
         n += 1
@@ -176,4 +210,11 @@ def export(records: Iterable[Record], output: str, schema: Schema, **_options) -
             event_roles.setdefault(e.type, set()).update(a.role for a in e.arguments)
     with atomic_output(root / "annotation.conf", "w") as fh:
         fh.write(annotation_conf(schema, labels, event_roles))
-    return {"records": n, "spans": n_spans, "events": n_events}
+    summary = {"records": n, "spans": n_spans, "events": n_events}
+    if dropped:
+        spans, events = dropped.count("span"), dropped.count("event")
+        summary["dropped"] = len(dropped)
+        summary["notes"] = [", ".join(
+            f"{k} {what}{'s' if k != 1 else ''}" for k, what in ((spans, "span"), (events, "event"))
+            if k) + " of whitespace alone left out"]
+    return summary
