@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import check_golden
 from formats_corpus import annotated_corpus, db_spans, nested_corpus
 
@@ -117,3 +118,104 @@ def test_doccano_relations_carry_non_default_attributes(cli, db_path):
         attributes += [e.attributes for e in rec.events]
     assert attributes == [{}, {"modality": "planned"}, {}, {}]
     store.close()
+
+
+# --- offsets in UTF-16 code units (issue 13, item 4) ----------------------------------------------
+
+EMOJI = ("🇩🇪 Gipfel in Rom 😀: Olaf Scholz traf 𝔐𝔞𝔯𝔦𝔞 in Paris.\n\n"
+         "👩\u200d👩\u200d👧 Emmanuel Macron kam später nach 𠜎 Berlin.")
+EMOJI_SPANS = [("Rom", "LOC"), ("Olaf Scholz", "PER"), ("𝔐𝔞𝔯𝔦𝔞", "PER"), ("Paris", "LOC"),
+               ("Emmanuel Macron", "PER"), ("Berlin", "LOC")]
+
+
+def js_length(s: str) -> int:
+    """JavaScript's ``s.length``: UTF-16 code units."""
+    return len(s.encode("utf-16-le")) // 2
+
+
+def js_slice(s: str, start: int, end: int) -> str:
+    """JavaScript's ``s.slice(start, end)``."""
+    return s.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le")
+
+
+def emoji_corpus(path):
+    from formats_corpus import add, plain
+
+    from storage.repo import Store
+
+    store = Store(path)
+    article, _ = store.add_article(plain(EMOJI, "emoji"))
+    add(store, article, "ute", EMOJI_SPANS)
+    i = EMOJI.index("traf")
+    store.add_event(article.id, "ute", "MEET", i, i + 4, [], {"modality": "planned"})
+    store.set_status([article.id], "ute", "done")
+    return store
+
+
+def test_doccano_offsets_are_utf16_code_units(cli, db_path, tmp_path):
+    """Each offset is what JavaScript counts (doccano's front end): the label's slice of the text
+    in UTF-16 is the span's text, in both variants; --offsets codepoints gives Python's."""
+    emoji_corpus(db_path).close()
+    (line,) = read(cli("export", "--format", "doccano").stdout)
+    text = line["text"]
+    assert js_length(text) > len(text) + 8  # eight astral characters before the last span
+    assert [js_slice(text, s, e) for s, e, _ in line["label"]] == [n for n, _ in EMOJI_SPANS]
+    for (s, e, _), (needle, _) in zip(line["label"], EMOJI_SPANS):
+        i = text.index(needle)
+        assert (s, e) == (js_length(text[:i]), js_length(text[:i]) + js_length(needle))
+
+    (rel,) = read(cli("export", "--format", "doccano", "--relations").stdout)
+    got = [js_slice(text, x["start_offset"], x["end_offset"]) for x in rel["entities"]]
+    assert got == [n for n, _ in EMOJI_SPANS] + ["traf"]
+    (attrs,) = rel["event_attributes"]
+    assert js_slice(text, attrs["start_offset"], attrs["end_offset"]) == "traf"
+
+    (cp,) = read(cli("export", "--format", "doccano", "--offsets", "codepoints").stdout)
+    assert [text[s:e] for s, e, _ in cp["label"]] == [n for n, _ in EMOJI_SPANS]
+    assert cp["label"] != line["label"]
+
+
+def test_doccano_utf16_round_trip(cli, db_path, tmp_path):
+    """Import converts back: export -> import -> export is byte-identical in either unit, and
+    the imported spans are the stored ones, in code points."""
+    from storage.repo import Store
+
+    emoji_corpus(db_path).close()
+    for offsets in ("utf16", "codepoints"):
+        for variant in ([], ["--relations"]):
+            first = tmp_path / f"first-{offsets}{len(variant)}.jsonl"
+            args = ["--format", "doccano", "--offsets", offsets, *variant]
+            assert cli("export", *args, "-o", first).exit_code == 0
+            fresh = tmp_path / f"fresh-{offsets}{len(variant)}.db"
+            result = cli("import", first, "--format", "doccano", "--offsets", offsets, db=fresh)
+            assert result.exit_code == 0, result.output
+            second = tmp_path / "second.jsonl"
+            assert cli("export", *args, "-o", second, db=fresh).exit_code == 0
+            assert second.read_bytes() == first.read_bytes(), (offsets, variant)
+            store = Store(fresh)
+            assert sorted((EMOJI[s.start:s.end], s.label) for s in store.spans(1, "ute")) == \
+                sorted(EMOJI_SPANS)
+            store.close()
+
+
+def test_doccano_utf16_import_errors(cli, db_path, tmp_path):
+    """An offset between the two halves of a surrogate pair is a line error; a UTF-16 file read
+    as code points is caught by the token check, not stored shifted."""
+    from newsmark.formats.importers import LineError, parse_doccano
+
+    text = "😀 Rom"
+    with pytest.raises(LineError, match="offset 1 splits the character '😀'"):
+        parse_doccano({"text": text, "label": [[1, 6, "LOC"]]})
+    rec = parse_doccano({"text": text, "label": [[3, 6, "LOC"]]})
+    assert [(text[s.start:s.end]) for s in rec.spans] == ["Rom"]
+    rec = parse_doccano({"text": text, "label": [[2, 5, "LOC"]]}, offsets="codepoints")
+    assert [(text[s.start:s.end]) for s in rec.spans] == ["Rom"]
+    with pytest.raises(LineError, match="outside the text"):
+        parse_doccano({"text": text, "label": [[3, 7, "LOC"]]})
+
+    path = tmp_path / "in.jsonl"
+    line = {"text": text + " und Bonn", "label": [[3, 6, "LOC"]]}  # "om " as code points
+    path.write_text(json.dumps(line) + "\n", "utf-8")
+    result = cli("import", path, "--format", "doccano", "--offsets", "codepoints")
+    assert result.exit_code == 1 and "does not sit on token boundaries" in result.output
+    assert cli("import", path, "--format", "doccano").exit_code == 0

@@ -15,28 +15,80 @@ offsets and type (not by entity id: doccano renumbers entities, but keeps an unk
 as the example's metadata and writes it back on export). A line without such values has no
 ``event_attributes``: defaults are implied, as in storage.
 
-``id`` is ``"<article id>:<annotator>"``. Offsets are code points, end exclusive, as doccano's.
+``id`` is ``"<article id>:<annotator>"``. Offsets are end exclusive and, by default, in UTF-16
+code units, as doccano counts them (its front end measures JavaScript strings: an emoji or any
+character outside the BMP is two units; doccano issue #2290): ``offsets="codepoints"`` writes
+Python code points instead. The two differ only after a character outside the BMP. ``meta.blocks``
+is newsmark's, in code points, as in every export.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from itertools import count
 
+from ..errors import NewsmarkError
 from ..model import Schema, Span
 from . import Record, structure_meta, text_output
+
+OFFSETS = ("utf16", "codepoints")  # the units a doccano file's offsets can be in
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+class OffsetError(NewsmarkError, ValueError):
+    """A UTF-16 offset that falls between the two halves of a surrogate pair."""
+
+
+def to_utf16(text: str) -> Callable[[int], int] | None:
+    """Code point offset -> UTF-16 code unit offset in ``text`` (``len(text[:i].encode(
+    "utf-16-le")) // 2``, JavaScript's ``length``); None when ``text`` has no character outside
+    the BMP, where the two are the same."""
+    astral = [m.start() for m in _ASTRAL.finditer(text)]
+    if not astral:
+        return None
+    return lambda i: i + bisect_left(astral, i)
+
+
+def from_utf16(text: str) -> Callable[[int], int] | None:
+    """UTF-16 code unit offset -> code point offset in ``text``, the inverse of ``to_utf16``;
+    an offset inside a surrogate pair raises ``OffsetError``. None when there is nothing to
+    convert."""
+    starts = [m.start() + j for j, m in enumerate(_ASTRAL.finditer(text))]  # in UTF-16 units
+    if not starts:
+        return None
+
+    def convert(u: int) -> int:
+        k = bisect_left(starts, u)  # astral characters that begin before u
+        if k and starts[k - 1] + 1 == u:
+            raise OffsetError(f"offset {u} splits the character {text[u - k]!r} (two UTF-16 "
+                              "code units)")
+        return u - k
+
+    return convert
 
 
 def _sorted(spans: list[Span]) -> list[Span]:
     return sorted(spans, key=lambda s: (s.start, -s.end, s.label, s.id or 0))
 
 
-def _labels(r: Record) -> dict:
+def _identity(i: int) -> int:
+    return i
+
+
+def _unit(r: Record, offsets: str) -> Callable[[int], int]:
+    """The offset conversion for ``r``'s text."""
+    return (to_utf16(r.article.text) if offsets == "utf16" else None) or _identity
+
+
+def _labels(r: Record, offsets: str = "utf16") -> dict:
+    u = _unit(r, offsets)
     return {
         "id": f"{r.article.id}:{r.annotator}",
         "text": r.article.text,
-        "label": [[s.start, s.end, s.label] for s in _sorted(r.spans)],
+        "label": [[u(s.start), u(s.end), s.label] for s in _sorted(r.spans)],
         "meta": structure_meta(r.article),
     }
 
@@ -50,22 +102,26 @@ def _non_default(attributes: dict[str, str], schema: Schema) -> dict[str, str]:
     return out
 
 
-def _relations(r: Record, schema: Schema, entity_ids: count, relation_ids: count) -> dict:
+def _relations(r: Record, schema: Schema, entity_ids: count, relation_ids: count,
+               offsets: str = "utf16") -> dict:
+    u = _unit(r, offsets)
     entities, relations, by_span, attributes = [], [], {}, []
     for s in _sorted(r.spans):
         eid = next(entity_ids)
         by_span[s.id] = eid
-        entities.append({"id": eid, "label": s.label, "start_offset": s.start, "end_offset": s.end})
+        entities.append({"id": eid, "label": s.label, "start_offset": u(s.start),
+                         "end_offset": u(s.end)})
     for e in sorted(r.events, key=lambda e: (e.start, e.end, e.id or 0)):
         tid = next(entity_ids)
-        entities.append({"id": tid, "label": e.type, "start_offset": e.start, "end_offset": e.end})
+        entities.append({"id": tid, "label": e.type, "start_offset": u(e.start),
+                         "end_offset": u(e.end)})
         for arg in e.arguments:
             relations.append({"id": next(relation_ids), "from_id": tid,
                               "to_id": by_span[arg.span_id], "type": arg.role})
         attrs = _non_default(e.attributes, schema)
         if attrs:
-            attributes.append({"start_offset": e.start, "end_offset": e.end, "label": e.type,
-                               "attributes": attrs})
+            attributes.append({"start_offset": u(e.start), "end_offset": u(e.end),
+                               "label": e.type, "attributes": attrs})
     line = {"id": f"{r.article.id}:{r.annotator}", "text": r.article.text,
             "entities": entities, "relations": relations, "meta": structure_meta(r.article)}
     if attributes:
@@ -74,12 +130,15 @@ def _relations(r: Record, schema: Schema, entity_ids: count, relation_ids: count
 
 
 def export(records: Iterable[Record], output: str, schema: Schema, relations: bool = False,
-           **_options) -> dict:
+           offsets: str = "utf16", **_options) -> dict:
+    if offsets not in OFFSETS:
+        raise ValueError(f"offsets: expected one of {', '.join(OFFSETS)}, got {offsets!r}")
     n = n_spans = n_events = n_relations = n_attributes = 0
     entity_ids, relation_ids = count(1), count(1)
     with text_output(output) as out:
         for r in records:
-            line = _relations(r, schema, entity_ids, relation_ids) if relations else _labels(r)
+            line = (_relations(r, schema, entity_ids, relation_ids, offsets) if relations
+                    else _labels(r, offsets))
             out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
             n += 1
             n_spans += len(r.spans)

@@ -14,6 +14,7 @@ Nothing here touches the database: ``storage`` drives the import in one transact
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -27,6 +28,7 @@ from ..events import attribute_problem
 from ..ingest import IngestError, NotRegularFile, open_regular
 from ..model import Schema, Token
 from ..text import detect_language, normalize, text_hash, token_bounds, tokenize
+from .doccano import OFFSETS, OffsetError, from_utf16
 
 IMPORT_FORMATS = ("prodigy", "doccano")
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
@@ -96,10 +98,14 @@ STATUSES = ("todo", "in_progress", "done", "skipped")
 # --- reading ------------------------------------------------------------------------------------
 
 
-def read(path: str | Path, fmt: str, max_bytes: int = MAX_IMPORT_BYTES
+def read(path: str | Path, fmt: str, max_bytes: int = MAX_IMPORT_BYTES, offsets: str = "utf16"
          ) -> Iterator[tuple[int, ImportRecord | str]]:
+    """``offsets``: the unit of a doccano file's offsets, ``utf16`` (doccano's) or
+    ``codepoints``."""
     if fmt not in IMPORT_FORMATS:
         raise ImportFileError(f"cannot import {fmt!r}; expected one of {', '.join(IMPORT_FORMATS)}")
+    if offsets not in OFFSETS:
+        raise ImportFileError(f"offsets: expected one of {', '.join(OFFSETS)}, got {offsets!r}")
     path = Path(path)
     try:  # a regular file only: a FIFO or a device is refused unopened, nothing hangs
         fh = open_regular(path)
@@ -108,6 +114,8 @@ def read(path: str | Path, fmt: str, max_bytes: int = MAX_IMPORT_BYTES
     except IngestError as exc:
         raise ImportFileError(f"{path}: cannot read ({exc})") from None
     parse = PARSERS[fmt]
+    if fmt == "doccano":
+        parse = functools.partial(parse_doccano, offsets=offsets)
     read_bytes = 0
     with fh:
         size = os.fstat(fh.fileno()).st_size
@@ -432,7 +440,35 @@ def _doccano_relations(obj: dict, text: str) -> tuple[list[ImportSpan], list[Imp
     return spans, events
 
 
-def parse_doccano(obj) -> ImportRecord:
+def _doccano_codepoints(obj: dict, text: str) -> dict:
+    """``obj`` with its offsets (``label``, ``entities``, ``event_attributes``) turned from UTF-16
+    code units into code points. Values that are no offset into the text (not integers, out of
+    range) are left for the checks to report; one inside a surrogate pair is a line error."""
+    convert = from_utf16(text)
+    if convert is None:
+        return obj
+    limit = len(text.encode("utf-16-le")) // 2
+
+    def c(v):
+        if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= limit:
+            try:
+                return convert(v)
+            except OffsetError as exc:
+                raise LineError(str(exc)) from None
+        return v
+
+    out = dict(obj)
+    if isinstance(obj.get("label"), list):
+        out["label"] = [[c(x[0]), c(x[1]), *x[2:]] if isinstance(x, list) and len(x) == 3 else x
+                        for x in obj["label"]]
+    for key in ("entities", "event_attributes"):
+        if isinstance(obj.get(key), list):
+            out[key] = [{**x, **{k: c(x[k]) for k in ("start_offset", "end_offset") if k in x}}
+                        if isinstance(x, dict) else x for x in obj[key]]
+    return out
+
+
+def parse_doccano(obj, offsets: str = "utf16") -> ImportRecord:
     """A doccano line: ``text`` with ``label`` (``[[start, end, label], ...]``, sequence
     labelling) or ``entities`` (``id``, ``label``, ``start_offset``, ``end_offset``) and
     ``relations`` (``id``, ``from_id``, ``to_id``, ``type``), relation extraction. Optional
@@ -454,8 +490,13 @@ def parse_doccano(obj) -> ImportRecord:
     entity of the line, go from an entity to itself, or point at a trigger are line errors.
     ``event_attributes`` (``start_offset``, ``end_offset``, ``label``, ``attributes``) gives an
     event's attributes, matched to the trigger entities by offsets and type in order; an event
-    without an entry has the schema's defaults."""
+    without an entry has the schema's defaults.
+
+    ``offsets="utf16"``: the offsets count UTF-16 code units, as doccano's do (newsmark's export
+    by default); they are turned into code points first."""
     text = _text(obj)
+    if offsets == "utf16":
+        obj = _doccano_codepoints(obj, text)
     events: list[ImportEvent] = []
     if "entities" in obj or "relations" in obj:
         spans, events = _doccano_relations(obj, text)

@@ -95,12 +95,17 @@ def selection_options(fn):
 @schema_option("Label schema TOML file (for validation warnings). [default: the news schema]")
 @click.option("--relations", is_flag=True,
               help="doccano: the entities-and-relations variant, with events as trigger entities.")
+@click.option("--offsets", type=click.Choice(["utf16", "codepoints"]), default="utf16",
+              show_default=True,
+              help="doccano: offsets in UTF-16 code units, as doccano counts them, or in code "
+              "points (they differ after an emoji).")
 @click.option("--jobs", "workers", type=click.IntRange(0, 64), default=0, show_default="0: one per core, up to 4",
               help="prodigy: worker processes that render batches of articles; 1 renders in "
               "this process.")
 @selection_options
 def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
-           schema_path: Path | None, relations: bool, workers: int, selection, split) -> None:
+           schema_path: Path | None, relations: bool, offsets: str, workers: int, selection,
+           split) -> None:
     """Export training data: one record per article and annotator that has spans or events, or
     is marked done.
 
@@ -142,7 +147,8 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
                     batches = rendered(db_path, sel, partial(render, schema=schema), workers or None)
                     summary = run_export(fmt, (), out, schema, rendered=batches)
                 else:
-                    summary = run_export(fmt, store.records(sel), out, schema, relations=relations)
+                    summary = run_export(fmt, store.records(sel), out, schema, relations=relations,
+                                         offsets=offsets)
                 done.append((out, summary))
     except (AlignmentError, BratError, TerminalError) as exc:
         raise Fail(str(exc)) from None
@@ -183,8 +189,12 @@ def cannot_write(exc: OSError, output: str | Path) -> Fail:
               "the whole file.")
 @click.option("--max-bytes", type=click.IntRange(1), default=MAX_IMPORT_BYTES,
               show_default=True, help="Refuse larger files.")
+@click.option("--offsets", type=click.Choice(["utf16", "codepoints"]), default="utf16",
+              show_default=True,
+              help="doccano: the unit of the file's offsets, UTF-16 code units (doccano's) or "
+              "code points.")
 def import_(db_path: Path, file: Path, fmt: str, annotator: str | None, schema_path: Path | None,
-            add_labels: bool, skip_invalid: bool, max_bytes: int) -> None:
+            add_labels: bool, skip_invalid: bool, max_bytes: int, offsets: str) -> None:
     """Import annotations from a Prodigy or doccano JSONL FILE, in one transaction.
 
     Articles are matched by their text, or created. A file with any invalid line is rejected
@@ -196,7 +206,7 @@ def import_(db_path: Path, file: Path, fmt: str, annotator: str | None, schema_p
     store = open_store(db_path, create=True)
     try:
         report = store.import_records(
-            lambda: read(file, fmt, max_bytes), schema, annotator=annotator,
+            lambda: read(file, fmt, max_bytes, offsets), schema, annotator=annotator,
             fallback_annotator=default_annotator(), add_labels=add_labels,
             skip_invalid=skip_invalid)
     except ImportFileError as exc:
