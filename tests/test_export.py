@@ -6,6 +6,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import murmurhash
 import spacy
 from conftest import ROOT, SEED_000, SEED_004, check_golden
 from formats_corpus import annotated_corpus
@@ -77,7 +78,10 @@ def test_export_cli_golden_and_spacy(cli, db_path, tmp_path):
         assert rec["answer"] == "accept"
         assert isinstance(rec["_input_hash"], int) and isinstance(rec["_task_hash"], int)
     assert lines[1]["_input_hash"] == lines[2]["_input_hash"]
-    assert lines[1]["_task_hash"] != lines[2]["_task_hash"]
+    assert lines[1]["_task_hash"] != lines[2]["_task_hash"]  # other spans
+    assert [r["_session_id"] for r in lines] == [
+        "newsmark-alice", "newsmark-alice", "newsmark-bob", "newsmark-carol"]
+    assert all(r["_annotator_id"] == r["_session_id"] for r in lines)
     assert [s["label"] for s in lines[0]["spans"]] == ["LOC", "PER", "ORG"]
     assert lines[3]["spans"] == []
     check_golden("prodigy.jsonl", text.replace(json.dumps(str(ROOT))[1:-1], "<ROOT>"))
@@ -85,6 +89,16 @@ def test_export_cli_golden_and_spacy(cli, db_path, tmp_path):
     # stable: the same database exports the same bytes; stdout works too
     again = cli("export", "--format", "prodigy", "-o", "-")
     assert again.stdout == text
+
+
+def test_export_dataset_names_the_sessions(cli, db_path):
+    """--dataset NAME: _annotator_id/_session_id are NAME-annotator, in worker processes too."""
+    annotated_store(db_path).close()
+    outs = [cli("export", "--dataset", "ner_news", "--jobs", jobs).stdout for jobs in ("1", "2")]
+    assert outs[0] == outs[1]
+    lines = [json.loads(line) for line in outs[0].splitlines()]
+    assert {(r["_annotator_id"], r["_session_id"]) for r in lines} == {
+        (f"ner_news-{a}",) * 2 for a in ("alice", "bob", "carol")}
 
 
 def test_export_one_annotator(cli, db_path):
@@ -150,13 +164,56 @@ def test_tokens_rebuild_the_text_exactly(text: str):
     assert doc.text == text
 
 
-def test_hashes_are_stable():
-    art = Article(text="Berlin ist groß.", text_hash=text_hash("Berlin ist groß."),
-                  tokens=tokenize("Berlin ist groß.", "de"), id=1)
-    r1 = prodigy.record(art, "a", [])
-    r2 = prodigy.record(art, "a", [])
-    assert r1 == r2
-    assert r1["_input_hash"] == prodigy.stable_hash("Berlin ist groß.")
+def test_hashes_are_prodigy_compatible():
+    """Prodigy-compatible hashes (issue 13, item 6): MurmurHash3 over the input key (text) and,
+    prefixed with the input hash, the task key (spans). Stable across runs and machines: the
+    values below were computed once and are written here literally. Equal for equal inputs,
+    independent of the annotator (who is in _annotator_id/_session_id instead), the article's
+    id, its metadata and the status."""
+    from newsmark.model import Span
+
+    text = "Berlin ist groß."
+    art = Article(text=text, text_hash=text_hash(text), tokens=tokenize(text, "de"), id=1,
+                  title="eins")
+    other = Article(text=text, text_hash=text_hash(text), tokens=tokenize(text, "de"), id=9,
+                    title="neun", url="https://example.org/9")
+    berlin = [Span(0, 6, "LOC", id=1)]
+    r1 = prodigy.record(art, "alice", [])
+    assert r1 == prodigy.record(art, "alice", [])
+    assert (r1["_input_hash"], r1["_task_hash"]) == (2127620925, -1647349795)
+    assert prodigy.input_hash(text) == 2127620925
+    assert murmurhash.hash('{"text":"Berlin ist gro\\u00df."}') == 2127620925
+
+    alice = prodigy.record(art, "alice", berlin)
+    bob = prodigy._record(other, "bob", [Span(0, 6, "LOC", id=7)], None, None,
+                          *prodigy._tokens(other), status="in_progress", dataset="news")
+    assert alice["_input_hash"] == bob["_input_hash"] == 2127620925
+    assert alice["_task_hash"] == bob["_task_hash"] == -1149937681
+    assert (alice["_annotator_id"], alice["_session_id"]) == ("newsmark-alice",) * 2
+    assert (bob["_annotator_id"], bob["_session_id"]) == ("news-bob",) * 2
+    # other spans, another label, another text: other hashes
+    per = prodigy.record(art, "alice", [Span(0, 6, "PER", id=1)])
+    assert per["_input_hash"] == 2127620925 and per["_task_hash"] not in (-1149937681, -1647349795)
+    assert prodigy.input_hash("Berlin ist groß!") != 2127620925
+    # the murmur of exactly the keys Prodigy documents, serialised as srsly.json_dumps sorts
+    spans = [{"start": 0, "end": 6, "token_start": 0, "token_end": 0, "label": "LOC"}]
+    assert alice["spans"] == spans
+    assert -1149937681 == murmurhash.hash("2127620925" + json.dumps(
+        {"spans": spans}, separators=(",", ":"), sort_keys=True))
+
+
+def test_hashes_are_the_same_in_another_process():
+    """No per-process seed (Python's own hash() has one): a fresh interpreter with another
+    PYTHONHASHSEED gives the same values."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from newsmark.formats.prodigy import input_hash, task_hash; h = input_hash('Berlin "
+            "ist groß.'); print(h, task_hash(h, []))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONHASHSEED": "12345"})
+    assert out.stdout.split() == ["2127620925", "-1647349795"], out.stderr
 
 
 # --- the fast path: orjson and packed tokens give the bytes json and Token objects give ----------
@@ -236,8 +293,13 @@ def test_token_bounds_finder_is_token_bounds(bounds, queries, ordered):
                                st.one_of(st.sampled_from(["PER", "LOC", "B-ORG", "x y"]),
                                          st.text(st.characters(blacklist_categories=("Cs",)), max_size=6))),
                      max_size=8))
-def test_task_hash_text_is_json_dumps(task):
-    assert prodigy._task_json(task) == json.dumps(task).encode("utf-8")
+def test_hash_json_is_json_dumps(task):
+    value = {"spans": [{"start": s, "end": e, "token_start": 0, "token_end": 1, "label": label}
+                       for s, e, label in task]}
+    expected = json.dumps(value, separators=(",", ":"), sort_keys=True).encode("ascii")
+    assert prodigy.hash_json(value) == expected
+    assert prodigy.hash_json({"text": "".join(label for *_, label in task)}) == json.dumps(
+        {"text": "".join(label for *_, label in task)}, separators=(",", ":")).encode("ascii")
 
 
 def test_worker_processes_write_the_same_bytes(db_path, tmp_path):

@@ -3,15 +3,33 @@
 ``spans`` use exclusive character ``end`` and inclusive ``token_end``, as Prodigy does, and every
 span sits on the exported tokens, so ``Doc(vocab, words, spaces).char_span(start, end,
 alignment_mode="strict")`` gives it back.
+
+Hashes are Prodigy-compatible: Prodigy's ``set_hashes`` hashes a task's input keys (``text``,
+``image``, ``html``, ``input``) into ``_input_hash`` and its task keys (``spans``, ``label``,
+``options``, ``arcs``) prefixed with the input hash into ``_task_hash``, with 32-bit MurmurHash3
+(the ``murmurhash`` package spaCy depends on) over the keys' values serialised as JSON. How
+exactly Prodigy serialises them is not public, so newsmark uses its own fixed serialisation,
+``json.dumps`` with sorted keys and compact separators (what ``srsly.json_dumps(...,
+sort_keys=True)`` writes):
+
+- ``_input_hash = murmurhash.hash('{"text":…}')``: the same text, the same hash, in every export
+  on every machine (MurmurHash3 has no per-process seed, unlike Python's ``hash``);
+- ``_task_hash = murmurhash.hash(str(_input_hash) + '{"spans":[…]}')`` over the task's ``spans``
+  as written (no ``label`` or ``options`` key in newsmark's tasks): the annotator is not part of
+  it, so two annotators who marked the same spans on the same text give the same task hash, as
+  in Prodigy, where the annotator lives in ``_annotator_id``/``_session_id``.
+
+``_annotator_id`` and ``_session_id`` are ``"<dataset>-<annotator>"``, as Prodigy writes them
+for a named session (``?session=alice`` on dataset ``news`` gives ``news-alice``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable
 from itertools import count
 
+import murmurhash
 import orjson
 
 from ..errors import NewsmarkError
@@ -21,10 +39,39 @@ from ..text import token_bounds, token_bounds_finder
 from . import Record, structure_meta, text_output, to_terminal
 
 
-def stable_hash(*parts: str) -> int:
-    """A stable signed 32-bit integer, like Prodigy's hashes, from strings."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big", signed=True)
+DATASET = "newsmark"  # the dataset name in _annotator_id / _session_id unless one is given
+
+
+def hash_json(value) -> bytes:
+    """``json.dumps(value, separators=(",", ":"), sort_keys=True)`` as ASCII bytes (non-ASCII
+    escaped, as ``json`` does by default), by orjson when its output is the same text: ASCII
+    without DEL, which ``json`` escapes and orjson does not."""
+    try:
+        data = _orjson_dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        data = None
+    if data is None or not data.isascii() or b"\x7f" in data:
+        data = json.dumps(value, separators=(",", ":"), sort_keys=True).encode("ascii")
+    return data
+
+
+def input_hash(text: str) -> int:
+    """The task's ``_input_hash``: MurmurHash3 of its input key, ``{"text": text}``."""
+    return _murmur(hash_json({"text": text}))
+
+
+def task_hash(input_hash: int, spans: list[dict]) -> int:
+    """The task's ``_task_hash``: MurmurHash3 of the input hash and its task key,
+    ``{"spans": spans}`` (the spans as the task has them)."""
+    return _murmur(str(input_hash).encode("ascii") + hash_json({"spans": spans}))
+
+
+def session_id(annotator: str, dataset: str = DATASET) -> str:
+    """``_annotator_id`` and ``_session_id`` as Prodigy writes them: ``"<dataset>-<session>"``."""
+    return f"{dataset}-{annotator}"
+
+
+_murmur = murmurhash.hash
 
 
 class AlignmentError(NewsmarkError, ValueError):
@@ -64,16 +111,16 @@ def record(
     spans: list[Span],
     events: list[Event] | None = None,
     schema: Schema | None = None,
+    dataset: str = DATASET,
 ) -> dict:
-    return _record(article, annotator, spans, events, schema, *_tokens(article))
+    return _record(article, annotator, spans, events, schema, *_tokens(article), dataset=dataset)
 
 
 def _record(article: Article, annotator: str, spans: list[Span], events: list[Event] | None,
             schema: Schema | None, tokens: list[dict], find: Bounds,
-            status: str | None = None) -> dict:
+            status: str | None = None, dataset: str = DATASET) -> dict:
     text = article.text
     out_spans = []
-    task = []  # [start, end, label] per span: what the task hash covers
     for span in sorted(spans, key=_span_order) if len(spans) > 1 else spans:
         start, end, label = span.start, span.end, span.label
         bounds = find(start, end)
@@ -81,9 +128,8 @@ def _record(article: Article, annotator: str, spans: list[Span], events: list[Ev
             _bounds_by(find, article, start, end, "span")  # raises
         out_spans.append({"start": start, "end": end, "token_start": bounds[0],
                           "token_end": bounds[1], "label": label})
-        task.append((start, end, label))
-    input_hash = stable_hash(text)
-    task_hash = _hash_bytes(f"{input_hash}\x1f{annotator}\x1f".encode("utf-8") + _task_json(task))
+    in_hash = input_hash(text)
+    session = session_id(annotator, dataset)
     rec = {
         "text": text,
         "tokens": tokens,
@@ -97,8 +143,10 @@ def _record(article: Article, annotator: str, spans: list[Span], events: list[Ev
             "annotator": annotator,
             **structure_meta(article),
         },
-        "_input_hash": input_hash,
-        "_task_hash": task_hash,
+        "_input_hash": in_hash,
+        "_task_hash": task_hash(in_hash, out_spans),
+        "_annotator_id": session,
+        "_session_id": session,
         "answer": "accept",
     }
     if status is not None:  # the annotator's status (done, in_progress, …): import restores it
@@ -111,28 +159,6 @@ def _record(article: Article, annotator: str, spans: list[Span], events: list[Ev
 
 def _span_order(span: Span) -> tuple[int, int, str]:
     return span.start, -span.end, span.label
-
-
-def _hash_bytes(data: bytes) -> int:
-    """``stable_hash`` of parts already joined and encoded."""
-    return int.from_bytes(hashlib.sha256(data).digest()[:4], "big", signed=True)
-
-
-_plain_labels: set[str] = set()
-
-
-def _task_json(task: list[tuple[int, int, str]]) -> bytes:
-    """``json.dumps(task).encode()`` (default separators, ASCII): orjson's compact output with
-    ", " after every comma is the same text while no label holds a comma, a quote, a backslash
-    or anything but printable ASCII, which is every label newsmark's schemas allow."""
-    plain = _plain_labels
-    for _start, _end, label in task:
-        if label not in plain:
-            if not (label.isascii() and label.isprintable() and not any(c in label for c in ',"\\')):
-                return json.dumps(task).encode("utf-8")
-            if len(plain) < 10_000:
-                plain.add(label)
-    return _orjson_dumps(task).replace(b",", b", ")
 
 
 def _event(article: Article, event: Event, spans: list[Span], schema: Schema | None) -> dict:
@@ -164,7 +190,7 @@ def _event_by(find: Bounds, article: Article, event: Event, by_id: dict[int, Spa
     }
 
 
-def render(records: Iterable[Record], schema: Schema) -> tuple[bytes, int]:
+def render(records: Iterable[Record], schema: Schema, dataset: str = DATASET) -> tuple[bytes, int]:
     """The JSONL lines of ``records`` as UTF-8 bytes, and how many (for rendering in workers)."""
     lines = []
     article = tokens = None
@@ -172,12 +198,14 @@ def render(records: Iterable[Record], schema: Schema) -> tuple[bytes, int]:
         if r.article is not article:
             article = r.article
             tokens = _tokens(article)
-        lines.append(_line_bytes(_record(article, r.annotator, r.spans, r.events, schema, *tokens, r.status)))
+        lines.append(_line_bytes(_record(article, r.annotator, r.spans, r.events, schema, *tokens,
+                                         r.status, dataset)))
     return b"".join(lines), len(lines)
 
 
 def export(records: Iterable[Record], output: str, schema: Schema,
-           rendered: Iterable[tuple[bytes, int]] | None = None, **_options) -> dict:
+           rendered: Iterable[tuple[bytes, int]] | None = None, dataset: str = DATASET,
+           **_options) -> dict:
     """Write ``records``; or, with ``rendered``, the batches ``render`` made (in workers)."""
     if rendered is not None:
         n = 0
@@ -205,7 +233,8 @@ def export(records: Iterable[Record], output: str, schema: Schema,
             if r.article is not article:  # an article's records come together: tokens once
                 article = r.article
                 tokens = _tokens(article)
-            write(line(_record(article, r.annotator, r.spans, r.events, schema, *tokens, r.status)))
+            write(line(_record(article, r.annotator, r.spans, r.events, schema, *tokens, r.status,
+                               dataset)))
             n += 1
     return {"records": n}
 

@@ -99,13 +99,16 @@ def selection_options(fn):
               show_default=True,
               help="doccano: offsets in UTF-16 code units, as doccano counts them, or in code "
               "points (they differ after an emoji).")
+@click.option("--dataset", default="newsmark", show_default=True, metavar="NAME",
+              help="prodigy: the dataset named in _annotator_id and _session_id "
+              "(NAME-annotator, as Prodigy writes them).")
 @click.option("--jobs", "workers", type=click.IntRange(0, 64), default=0, show_default="0: one per core, up to 4",
               help="prodigy: worker processes that render batches of articles; 1 renders in "
               "this process.")
 @selection_options
 def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
-           schema_path: Path | None, relations: bool, offsets: str, workers: int, selection,
-           split) -> None:
+           schema_path: Path | None, relations: bool, offsets: str, dataset: str, workers: int,
+           selection, split) -> None:
     """Export training data: one record per article and annotator that has spans or events, or
     is marked done.
 
@@ -144,11 +147,12 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
                     from newsmark.formats.prodigy import render
                     from storage.parallel import rendered
 
-                    batches = rendered(db_path, sel, partial(render, schema=schema), workers or None)
-                    summary = run_export(fmt, (), out, schema, rendered=batches)
+                    batches = rendered(db_path, sel, partial(render, schema=schema, dataset=dataset),
+                                       workers or None)
+                    summary = run_export(fmt, (), out, schema, rendered=batches, dataset=dataset)
                 else:
                     summary = run_export(fmt, store.records(sel), out, schema, relations=relations,
-                                         offsets=offsets)
+                                         offsets=offsets, dataset=dataset)
                 done.append((out, summary))
     except (AlignmentError, BratError, TerminalError) as exc:
         raise Fail(str(exc)) from None
