@@ -129,6 +129,9 @@ def test_m006_fills_the_library_the_hosts_and_the_sites_of_an_older_database(tmp
                                "version": 2 if parent else 1, "parent_id": parent})
     db.conn.commit()
     db.close()
+    from storage.migrate import migrate
+
+    migrate(path, tmp_path / "backup.db")  # m006, then m007 (which only `migrate` runs)
     store = Store(path)
     try:
         got = store.conn.execute("select id, host, sort_date from articles order by id")
