@@ -65,6 +65,39 @@ BOILERPLATE = [
     # it / es, the prefilter's old blind spot
     "Tutti i diritti riservati",
     "Todos los derechos reservados",
+    # es / it / pt teaser labels and related-link boxes (issue 12: the second development set)
+    "Lea también: El puerto reabre tras dos años de obras",
+    "Lee más: Así será el nuevo tranvía de la ciudad",
+    "Le puede interesar: Los precios del transporte suben en enero",
+    "TE PUEDE INTERESAR: Cinco claves de la nueva ley de vivienda",
+    "VEA TAMBIÉN: La alcaldía presenta su plan de movilidad",
+    "PUEDES VER: ¿Qué cambia con la reforma?",
+    "MIRA: El alcalde inaugura la nueva biblioteca",
+    "Mirá también",
+    "Notas relacionadas",
+    "NOTICIAS RELACIONADAS",
+    "Contenido relacionado",
+    "Temas",
+    "Leggi anche: Il ponte riapre dopo due anni",
+    "Articoli correlati",
+    "Veja também: Prefeitura anuncia novas ciclovias",
+    "Notícias relacionadas",
+    # notices in es/pt and en/de/fr, one per new rule
+    "Suscríbete a nuestra newsletter y recibe las noticias del día.",
+    "¿Ya conoces nuestro canal de WhatsApp? Únete y recibe las noticias en tu celular.",
+    "HAZTE SOCIO Y LEE SIN LÍMITES",
+    "Apoya el periodismo independiente. Cancela cuando quieras.",
+    "Cancel anytime.",
+    "Jetzt testen, jederzeit kündbar.",
+    "Pour lire la suite de cet article, créez votre compte.",
+    "Sie müssen angemeldet sein, um einen Kommentar zu schreiben.",
+    "You must be logged in to post a comment.",
+    "We may receive compensation when you click on links to products we review.",
+    "Read our advertiser disclosure for more information.",
+    "Submit a letter to the editor or write to us by email.",
+    "For breaking news alerts, download the Example Times apps for iOS and Android.",
+    "Permalink https://example.org/p/AbC12",
+    "Der Bürgermeister bei der Eröffnung am Montag (Foto: Max Muster/Pool via dpa).",
 ]
 
 BODY = [
@@ -112,6 +145,17 @@ BODY = [
     "Les prix de l'énergie ont baissé pour le troisième mois consécutif.",
     "Le ministre a promis de présenter un nouveau texte avant l'été.",
     "Plusieurs milliers de personnes ont défilé dans les rues de Lyon samedi.",
+    # es / it / pt, and lines the new rules must leave alone
+    "Mira tenía razón: el puerto reabrió el domingo tras dos años de obras.",
+    "Lea Müller: Ich habe die Verspätungen jeden Tag gesehen.",
+    "El alcalde dijo que los temas pendientes se tratarán en la próxima sesión.",
+    "Los vecinos pueden cancelar la suscripción al servicio de agua en cualquier oficina.",
+    "Il sindaco ha annunciato che i lavori sul ponte dureranno due anni.",
+    "A prefeitura anunciou novas ciclovias no centro da cidade.",
+    "The app is available for iOS and Android and costs nothing.",
+    # code and commands are not service furniture ("app" inside "exampleapp:app")
+    "CMD gunicorn --bind 0.0.0.0 myproject:app",
+    "uvicorn main:app --reload",
 ]
 
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 
 from lxml.etree import _Element
+from lxml.html import HTMLParser, fromstring
 from trafilatura import bare_extraction
 from trafilatura.baseline import html2txt
 from trafilatura.utils import load_html
@@ -50,7 +51,6 @@ from .boilerplate import (
     is_boilerplate_line,
     is_label_line,
     is_section_label,
-    is_shouted_promo,
     strip_tweet_trailer,
 )
 from .bylines import is_page_meta
@@ -281,8 +281,6 @@ def residue(blocks: list[Block], titles: list[str]) -> tuple[list[Block], dict]:
             line = strip_tweet_trailer(line)
             if not line or is_residue_line(line):
                 continue
-            if block.kind == "p" and is_shouted_promo(line):
-                continue
             lines.append(line)
         if lines:
             kept.append(Block(block.kind, lines, block.level))
@@ -344,8 +342,38 @@ def _merge_split_bodies(tree) -> None:
 _DESCRIPTION = '//head/meta[@name="description" or @property="og:description"]/@content'
 
 
+_PARSER = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
+                     remove_pis=True)  # trafilatura's parser settings
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_DOCTYPE = re.compile(r"^< ?! ?DOCTYPE[^>]*/[^<>]*>", re.IGNORECASE)
+_FAULTY_HTML = re.compile(r"(<html.*?)\s*/>", re.IGNORECASE)
+
+
+def _load(html: str):
+    """The page parsed as trafilatura's ``load_html`` parses it, from UTF-8 bytes: libxml2 refuses
+    a str with an encoding declaration (load_html then parses twice) and parses bytes faster
+    (both dev sets: 1.4 instead of 2.1 ms a page, the same trees)."""
+    if _BAD_CHARS.search(html):
+        html = _BAD_CHARS.sub("", html)
+    beginning = html[:50].lower()
+    if "doctype" in beginning:  # libxml2 bug 1955915 (as load_html)
+        first, _, rest = html.partition("\n")
+        html = _DOCTYPE.sub("", first, count=1) + "\n" + rest
+    for line in html[:4096].splitlines()[:4]:  # a self-closing <html/> (as load_html)
+        if "<html" in line and line.endswith("/>"):
+            html = _FAULTY_HTML.sub(r"\1>", html, count=1)
+            break
+    try:
+        tree = fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except Exception:  # noqa: BLE001 - lxml raises various errors on garbage
+        return None
+    if tree is not None and "html" not in beginning and len(tree) < 2:
+        return None  # not (well-formed) HTML, as load_html decides
+    return tree
+
+
 def _parse(html: str | bytes):
-    tree = load_html(html)
+    tree = _load(html) if isinstance(html, str) else load_html(html)
     if tree is None and html:
         # trafilatura refuses bare fragments ("<p>…</p>"): give them a document around them
         text = html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html
