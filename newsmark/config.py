@@ -75,11 +75,14 @@ def schema_from_dict(data: dict, where: str = "schema") -> Schema:
         at = f"{where}: labels[{i}]"
         if not isinstance(item, dict):
             raise SchemaError(f"{at}: must be a table with name, key and color")
-        _check_fields(item, {"name", "key", "color"}, at)
+        _check_fields(item, {"name", "key", "color", "mention"}, at)
         name = _name(item, at, seen_names, "label", "PER")
         key = _key(item.get("key", str(i) if i <= 9 else None), at, seen_keys, digit=True)
         color = _color(item, at, "#e06c75")
-        labels.append(Label(name, key, color))
+        mention = item.get("mention", False)
+        if not isinstance(mention, bool):
+            raise SchemaError(f"{at}.mention: expected true or false, got {mention!r}")
+        labels.append(Label(name, key, color, mention))
     names = {lab.name for lab in labels}
     events = _events(data.get("events", []), names, where)
     attributes = _attributes(data["attributes"], where) if "attributes" in data else DEFAULT_ATTRIBUTES

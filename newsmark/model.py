@@ -101,9 +101,15 @@ class SchemaError(NewsmarkError, ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Label:
+    """A span label. ``mention``: its spans are mentions that are not named entities (nominal
+    phrases such as "die Hacker" filling an event role): they take part in events and in the
+    span-level exports (prodigy, doccano, brat, spaCy's ``spans["sc"]``) but never become
+    ``doc.ents``, CoNLL or HF tags."""
+
     name: str
     key: str
     color: str
+    mention: bool = False
 
 
 DEFAULT_LABELS = (
@@ -112,6 +118,7 @@ DEFAULT_LABELS = (
     Label("LOC", "3", "#98c379"),
     Label("MISC", "4", "#c678dd"),
     Label("DATE", "5", "#e5c07b"),
+    Label("MENTION", "6", "#8a8f98", mention=True),
 )
 
 
@@ -164,7 +171,7 @@ class Attribute:
         return self.values[(i + 1) % len(self.values)]
 
 
-_ACTORS = ("PER", "ORG", "LOC")
+_ACTORS = ("PER", "ORG", "LOC", "MENTION")
 
 
 def _r(name: str, key: str, card: str, *labels: str) -> Role:
@@ -173,18 +180,18 @@ def _r(name: str, key: str, card: str, *labels: str) -> Role:
 
 DEFAULT_EVENTS = (
     EventType("MEET", "m", "#56b6c2", (
-        _r("Participant", "p", "+", *_ACTORS), _r("Place", "l", "?", "LOC"),
+        _r("Participant", "p", "+", *_ACTORS), _r("Place", "l", "?", "LOC", "MENTION"),
         _r("Time", "t", "?", "DATE"), _r("Topic", "o", "?"))),
     EventType("EXCHANGE", "x", "#d19a66", (
         _r("Party", "p", "*", *_ACTORS), _r("Object", "o", "*"),
-        _r("Place", "l", "?", "LOC"), _r("Time", "t", "?", "DATE"))),
+        _r("Place", "l", "?", "LOC", "MENTION"), _r("Time", "t", "?", "DATE"))),
     EventType("ATTACK", "a", "#be5046", (
         _r("Attacker", "a", "*", *_ACTORS), _r("Target", "g", "*"), _r("Instrument", "i", "*"),
-        _r("Place", "l", "?", "LOC"), _r("Time", "t", "?", "DATE"))),
+        _r("Place", "l", "?", "LOC", "MENTION"), _r("Time", "t", "?", "DATE"))),
     EventType("CEASEFIRE", "c", "#f7a8c8", (
-        _r("Party", "p", "*", *_ACTORS), _r("Place", "l", "?", "LOC"), _r("Time", "t", "?", "DATE"))),
+        _r("Party", "p", "*", *_ACTORS), _r("Place", "l", "?", "LOC", "MENTION"), _r("Time", "t", "?", "DATE"))),
     EventType("AGREEMENT", "g", "#9aa5ce", (
-        _r("Party", "p", "*", *_ACTORS), _r("Place", "l", "?", "LOC"), _r("Time", "t", "?", "DATE"))),
+        _r("Party", "p", "*", *_ACTORS), _r("Place", "l", "?", "LOC", "MENTION"), _r("Time", "t", "?", "DATE"))),
     EventType("STATEMENT", "s", "#b5bd68", (
         _r("Speaker", "s", "+", *_ACTORS), _r("Addressee", "r", "*", *_ACTORS), _r("Content", "c", "?"))),
     EventType("DEMAND", "d", "#ff8f40", (
@@ -222,6 +229,32 @@ class Schema:
     @property
     def names(self) -> list[str]:
         return [lab.name for lab in self.labels]
+
+    @property
+    def entity_names(self) -> list[str]:
+        """The labels of named entities: every label but the mentions."""
+        return [lab.name for lab in self.labels if not lab.mention]
+
+    @property
+    def mention_names(self) -> frozenset[str]:
+        return frozenset(lab.name for lab in self.labels if lab.mention)
+
+    def is_entity(self, label: str) -> bool:
+        """Does a span with ``label`` become a named entity (``doc.ents``, CoNLL and HF tags)?
+        Every label but the schema's mentions does, labels outside the schema too."""
+        return label not in self.mention_names
+
+    def filler_label(self, role: Role, fallback: str | None = None) -> str:
+        """The label of a span a role's key creates where there is none: the first mention
+        label the role accepts (a filler is a mention unless labelled otherwise first), else
+        the role's first accepted label, else ``fallback`` (the label used last)."""
+        mention = next((lab.name for lab in self.labels if lab.mention and role.accepts(lab.name)),
+                       None)
+        if mention is not None:
+            return mention
+        if role.labels:
+            return role.labels[0]
+        return fallback or (self.labels[0].name if self.labels else "MISC")
 
 
 @dataclass(slots=True)

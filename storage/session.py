@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from newsmark.events import validate
-from newsmark.model import Article, Event, EventType, Role, Schema, Span, inner_first
+from newsmark.model import Article, Event, EventType, Schema, Span, inner_first
 
 from .errors import StorageError
 from .repo import Action, Store
@@ -267,8 +267,10 @@ class AnnotationSession:
         """The span under the cursor (the innermost one the role accepts), or the span over
         exactly the selection, becomes a ``role_name`` argument of the event being annotated.
         With no such span, one is created first over the selection (or the token under the
-        cursor), labelled with the role's first accepted label (a role that accepts any label:
-        ``fallback_label``, the label used last): two undoable actions. A filler that is the
+        cursor), labelled by ``Schema.filler_label``: the first mention label the role accepts
+        (a filler is a mention, not a named entity, unless it was labelled first), else the
+        role's first accepted label (a role that accepts any label: ``fallback_label``, the
+        label used last): two undoable actions. A filler that is the
         event's own trigger, or any part of it, is refused."""
         event, etype = self._building()
         role = etype.role(role_name) if etype is not None else None
@@ -289,7 +291,7 @@ class AnnotationSession:
                              f"overlaps it ({role.name} not assigned)")
         created = None
         if span is None:
-            label = self._label_for(role, fallback_label)
+            label = self.schema.filler_label(role, fallback_label)
             span = self.store.add_span(self.article_id, self.annotator, *where, label)
             created = label
         if any(a.role == role.name and a.span_id == span.id for a in event.arguments):
@@ -298,11 +300,6 @@ class AnnotationSession:
         self.store.add_argument(event.id, self.annotator, role.name, span.id)
         message = f"{created} span created for {role.name}" if created else ""
         return self._done(message, span=span)
-
-    def _label_for(self, role: Role, fallback: str | None) -> str:
-        if role.labels:
-            return role.labels[0]
-        return fallback or (self.schema.labels[0].name if self.schema.labels else "MISC")
 
     def finish_event(self) -> Outcome:
         """Leave argument mode; the message names the event and its warnings (never blocking)."""

@@ -10,10 +10,47 @@ from newsmark.model import SchemaError
 
 def test_default_news_schema():
     schema = default_schema()
-    assert schema.names == ["PER", "ORG", "LOC", "MISC", "DATE"]
-    assert [lab.key for lab in schema.labels] == ["1", "2", "3", "4", "5"]
+    assert schema.names == ["PER", "ORG", "LOC", "MISC", "DATE", "MENTION"]
+    assert [lab.key for lab in schema.labels] == ["1", "2", "3", "4", "5", "6"]
     assert all(lab.color.startswith("#") for lab in schema.labels)
     assert schema.by_key("3").name == "LOC"
+    # MENTION: nominal mentions that fill event roles, never named entities
+    assert schema.entity_names == ["PER", "ORG", "LOC", "MISC", "DATE"]
+    assert schema.mention_names == {"MENTION"}
+    assert not schema.is_entity("MENTION") and schema.is_entity("PER")
+    assert schema.is_entity("STADT")  # a label outside the schema is an entity
+
+
+def test_mention_labels_in_a_schema_file_and_the_filler_label(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(
+        '[[labels]]\nname = "PER"\nkey = "1"\n'
+        '[[labels]]\nname = "NOM"\nkey = "2"\nmention = true\n'
+        '[[events]]\nname = "HIT"\nkey = "h"\n'
+        '[[events.roles]]\nname = "Agent"\nlabels = ["PER", "NOM"]\n'
+        '[[events.roles]]\nname = "Victim"\nkey = "v"\nlabels = ["PER"]\n'
+        '[[events.roles]]\nname = "Thing"\nlabels = "any"\n',
+        "utf-8",
+    )
+    schema = load_schema(path)
+    assert schema.entity_names == ["PER"] and schema.mention_names == {"NOM"}
+    agent, victim, thing = schema.event_type("HIT").roles
+    # a filler made by a role's key is a mention where the role accepts one
+    assert schema.filler_label(agent) == "NOM"
+    assert schema.filler_label(victim, "NOM") == "PER"  # only entities accepted
+    assert schema.filler_label(thing, "PER") == "NOM"  # any label: a mention
+    news = default_schema()
+    assert news.filler_label(news.event_type("MEET").role("Time")) == "DATE"
+    assert news.filler_label(news.event_type("MEET").role("Participant")) == "MENTION"
+    assert news.filler_label(news.event_type("MEET").role("Topic"), "LOC") == "MENTION"
+    # without mention labels, as before: the role's first label, else the label used last
+    plain = load_schema(tmp_path / "s.toml").__class__(labels=schema.labels[:1],
+                                                       events=schema.events)
+    assert plain.filler_label(agent) == "PER" and plain.filler_label(thing, "PER") == "PER"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[labels]]\nname = "NOM"\nkey = "1"\nmention = "yes"\n', "utf-8")
+    with pytest.raises(SchemaError, match=r"labels\[1\]\.mention: expected true or false"):
+        load_schema(bad)
 
 
 def test_load_replacement(tmp_path):

@@ -109,9 +109,10 @@ def test_argument_mode_roles_and_the_trigger_refusal(session):
     assert labels(session) == []
     # a selection equal to the trigger is refused too
     assert not session.assign_role("Speaker", selected("sagt")).changed
-    # a token without a span: a span with the role's first accepted label, then the argument
+    # a token without a span: a span with the first mention label the role accepts (a filler is
+    # a mention, not a named entity, unless labelled first), then the argument
     made = session.assign_role("Speaker", selected("Olaf Scholz"))
-    assert made.changed and made.message == "PER span created for Speaker"
+    assert made.changed and made.message == "MENTION span created for Speaker"
     event = made.state.building_event
     assert [(a.role, TEXT[made.state.spans_by_id[a.span_id].start:
                           made.state.spans_by_id[a.span_id].end]) for a in event.arguments] == [
@@ -129,7 +130,7 @@ def test_cancel_deletes_a_new_event_and_undo_brings_it_back(session):
     session.assign_role("Place", token("Paris", 1))
     out = session.cancel_event()
     assert out.state.events == () and "cancelled" in out.message
-    assert ("Paris", "LOC") in labels(session)  # spans labelled meanwhile stay
+    assert ("Paris", "MENTION") in labels(session)  # spans labelled meanwhile stay
     session.undo()
     (event,) = session.state().events
     assert [a.role for a in event.arguments] == ["Place"]
