@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from newsmark.clean.boilerplate import _STRONG, _hint, is_boilerplate_line, skeletons
+from newsmark.clean.boilerplate import (
+    _SIGNOFF_LINE,
+    _STRONG,
+    _SUBSCRIBE_ALTS,
+    _SUBSCRIBE_HINTS,
+    _alternatives,
+    _hint,
+    is_boilerplate_line,
+    skeletons,
+)
 from newsmark.clean.dump import clean_dump
 from newsmark.clean.html import clean_html, is_residue_line
 
@@ -204,13 +213,20 @@ def test_copyright_phrase_dropped_by_the_html_cleaner(phrase):
 def test_every_alternative_contains_its_hint():
     """The prefilter runs an alternative only when its hint is in the line: every string the
     alternative can match must contain the hint."""
-    for hint, rx in _STRONG.rules:
+    for hint, rx in _STRONG.rules + _SIGNOFF_LINE.rules:
         assert hint == _hint(rx.pattern)
         shapes = skeletons(rx.pattern)
         if shapes is None:
             assert hint == "", rx.pattern
             continue
         assert all(hint in shape for shape in shapes), (hint, rx.pattern)
+
+
+def test_every_subscription_cue_has_a_hint():
+    """is_subscription_line runs its cue regex only when one of these substrings is in the line."""
+    for alt in _alternatives(_SUBSCRIBE_ALTS):
+        shapes = skeletons(alt)
+        assert shapes and any(all(h in shape for shape in shapes) for h in _SUBSCRIBE_HINTS), alt
 
 
 def test_skeletons():

@@ -38,7 +38,12 @@ cleaners (it was the residue pass's alone; the dumps' output is identical either
 
 Big alternations run one alternative at a time behind a substring hint derived from it
 (:class:`_Hinted`), and the pure functions are cached: the cleaners call them for every line of
-every page.
+every page. The residue pass's notice list (``_NOTICE`` behind hand-written ``_NOTICE_KEYS``) was
+merged into ``_STRONG`` (the two overlapped on copyright, cookie, newsletter, click-here,
+follow-us, app, affiliate and job-ad phrases; both applied to lines of at most 400 characters),
+the sign-off list is hinted too, and the subscription check tests its cue words' hints before its
+regex: ``is_boilerplate_line`` on the 17,473 lines the residue pass sees on both development sets
+(no cache) 3.1 -> 2.2 ms a page, with identical output on dev, dev2 and the dumps.
 """
 
 from __future__ import annotations
@@ -418,7 +423,7 @@ class _Hinted:
 _STRONG = _Hinted(
     [
         (r"all rights reserved|alle rechte vorbehalten|tous droits réservés|"
-                   r"todos los derechos reservados|tutti i diritti riservati|todos os direitos reservados"),
+                   r"todos los derechos reservados|tutti i diritti riservati|todos os direitos reservados|무단전재"),
         (r"©"),
         (r"\(c\)\s*\d{4}"),
         (r"copyright\s+(?:©\s*)?\d{4}|copyright\s+©"),
@@ -426,14 +431,18 @@ _STRONG = _Hinted(
                    r"\bwir verwenden cookies\b|\bwir nutzen cookies\b|\bverwendet cookies\b|\bnutzt cookies\b|"
                    r"\bnous utilisons des cookies\b|\butilise des cookies\b|\bcookie(?:s|-)?(?:richtlinie|"
                    r"policy|einstellungen|settings|banner|consent|hinweis)|\bconsent(?:ement)? (?:aux|to) cookies|"
-                   r"\bzustimmung\b.*\bcookies\b|\bcookies\b.*\b(?:akzeptieren|accept|accepter|zustimmen)\b"),
+                   r"\bzustimmung\b.*\bcookies\b|\bcookies?\b.*\b(?:akzeptieren|accept|accepter|zustimmen|einwilligen|"
+                   r"consent)\b|\b(?:akzeptieren|zustimmen|accept|consent to)\b.{0,40}\bcookies\b"),
         (r"\b(?:sign|signing) up (?:for|to) (?:our|the|a)\b.{0,40}\bnewsletter|"
-                       r"\bnewsletters?\b.{0,60}\b(?:abonnieren|bestellen|anmelden|sign up|subscribe|"
-                       r"inscri\w*|postfach|inbox|boîte)\b|\b(?:abonnieren|bestellen|anmelden|sign up|"
-                       r"subscribe|inscrivez-vous|abonnez-vous|suscr[ií]b\w*|iscriviti|inscreva-se|assine)\b[\w\s-]{0,40}"
-                       r"\bnewsletter|"
+                       r"\bnewsletters?\b.{0,120}\b(?:abonnieren|bestellen|anmelden|sign up|signing up|subscribe|"
+                       r"subscribing|inscri\w*|abonne\w*|postfach|inbox|boîte|in ihr|to your)\b|"
+                       r"\b(?:abonnieren|bestellen|anmelden|sign up|subscribe|inscrivez-vous|abonnez-vous|"
+                       r"suscr[ií]b\w*|iscriviti|inscreva-se|assine)\b.{0,60}\bnewsletter|"
                        r"\b(?:free|kostenlos\w*|gratuit\w*)\s+(?:\w+\s+){0,2}newsletter"),
         (r"\bsubscribe to (?:our|the)\b"),
+        (r"\bthanks? (?:you )?for (?:signing up|subscribing)\b|\berror processing your subscription\b|"
+                   r"\b(?:delivered|straight|right) (?:to|in|into) your inbox\b|"
+                   r"^(?:sign up|subscribe|jetzt abonnieren|abonnez-vous)\b"),
         (r"\bjetzt (?:abonnieren|anmelden|registrieren|testen|herunterladen|downloaden|streamen|"
                    r"kostenlos|gratis|lesen|weiterlesen|entdecken|bestellen)\b"),
         (r"\b(?:click|tap)(?:ing)? here\b"),
@@ -452,15 +461,16 @@ _STRONG = _Hinted(
         (r"\bfollow us on\b"),
         (r"\bfolgen sie uns\b|\bfolge uns\b"),
         (r"\bsuivez-nous\b"),
-        (r"\blike us on\b"),
-        (r"\b(?:download|get) (?:our|the) (?:free )?app\b|\bunsere app\b"),
+        (r"\blike us on\b|\blike this story\b.{0,20}\bshare\b"),
+        (r"\b(?:download|get) (?:the|our) (?:free )?[\w ]{0,30}\bapps?\b|\bunsere app\b"),
         (r"\bnotre application\b"),
         (r"\bverwendete quellen\b"),
         (r"\bsources? utilisées?\b"),
         (r"\b(?:m/w/d|w/m/d|m/f/d|w/d/m|d/m/w|m/w/x|f/m/d|h/f|f/h)\b"),
         (r"\bthis article (?:is|was) (?:available|part)\b"),
         (r"\bif you buy something through\b"),
-        (r"\bwe may (?:earn|get|receive) (?:a )?(?:commission|share|compensation)\b"),
+        (r"\bwe may (?:earn|get|receive) (?:a )?(?:commission|share|compensation)\b|"
+                   r"\bmay (?:earn|get|receive) (?:a )?(?:small )?(?:commission|share of the sale)\b"),
         (r"\b(?:advertiser|affiliate) disclosure\b"),
         (r"\bsubmit (?:a|your) letter(?: to the editor)?\b|\bwe want to hear what you think\b"),
         (r"\b(?:logged in|eingeloggt|angemeldet|connecté)\b.{0,30}\b(?:comment|kommentar)"),
@@ -493,6 +503,16 @@ _STRONG = _Hinted(
         (r"\breprints? (?:and|&) permissions\b"),
         (r"\bnutzungsrechte erwerben\b"),
         (r"\bscroll to continue\b|\bweiterscrollen\b"),
+        (r"\b(?:jetzt|kostenlos) (?:\w+ )?streamen\b|\bunterstützen sie uns\b|\bauf patreon\b|"
+                   r"\bzur startseite\b|\bback to (?:the )?homepage\b|\b(?:kostenlos|gratis|free) per (?:e-?mail|mail)\b"),
+        # "want to stay informed?" prompts
+        (r"\b(?:du willst|sie wollen|want to) (?:nichts|never) (?:verpassen|miss)\b|"
+                   r"\bnichts (?:mehr )?verpassen\?|\bne (?:rien|plus rien) manquer\b|\bnever miss (?:a|an|the)\b"),
+        # comment policy
+        (r"\b(?:kommentare|comments) (?:werden|are) (?:\w+ )?(?:moderiert|moderated)\b|"
+                   r"\balle kommentare moderiert\b|\bcommentaires sont modérés\b|"
+                   r"\bbehalten (?:wir )?uns (?:\w+ )?vor,? (?:\w+ )?(?:kommentar|beitr)\w* zu (?:löschen|entfernen)|"
+                   r"\breserve the right to (?:delete|remove|edit)\b"),
         (r"\bgoogle news\b.*\b(?:abonnieren|folgen|follow|suivez)\b|"
                    r"\b(?:auf|bei|on|sur) (?:google news|google-news)\b"),
     ]
@@ -538,56 +558,6 @@ _LABEL_LINE = re.compile(
     _I,
 )
 
-# Notices recognised anywhere in a line of notice length. _NOTICE_KEYS is a cheap pre-filter:
-# the regex only runs on lines that contain one of these substrings.
-_NOTICE_KEYS = (
-    "right", "rechte", "droits", "derechos", "diritti", "direitos", "무단", "cookie", "newsletter",
-    "sign up", "signing up", "subscri", "inbox", "abonn", "click", "tap here", "klicken", "cliquez",
-    "app", "follow", "folgen", "suivez", "like", "buy something", "commission", "share of the sale",
-    "affiliate", "m/w", "w/m", "m/f", "f/m", "h/f", "f/h", "w/d", "d/m", "verpassen", "miss",
-    "manquer", "moderi", "modér", "vorbehalten", "behalten", "reserve the right", "startseite", "homepage",
-    "patreon", "streamen", "e-mail", "email", "mail",
-)
-_NOTICE = re.compile(
-    # copyright
-    r"all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|"
-    r"tutti i diritti riservati|todos os direitos reservados|무단전재|"
-    # cookies
-    r"\b(?:we|this (?:web)?site) uses? cookies\b|\bwir (?:verwenden|nutzen) cookies\b|"
-    r"\b(?:verwendet|nutzt) cookies\b|\bnous utilisons des cookies\b|\butilise des cookies\b|"
-    r"\bcookies?\b.{0,80}\b(?:akzeptieren|zustimmen|einwilligen|accept|consent|accepter)\b|"
-    r"\b(?:akzeptieren|zustimmen|accept|consent to)\b.{0,40}\bcookies\b|"
-    # newsletters and subscriptions
-    r"\bnewsletter\b.{0,120}\b(?:abonnieren|bestellen|anmelden|sign up|signing up|subscribe|"
-    r"subscribing|inscri\w*|abonne\w*|postfach|inbox|in ihr|to your)\b|"
-    r"\b(?:abonnieren|bestellen|anmelden|sign up|subscribe|inscrivez-vous|abonnez-vous)\b.{0,60}"
-    r"\bnewsletters?\b|"
-    r"\bthanks? (?:you )?for (?:signing up|subscribing)\b|\berror processing your subscription\b|"
-    r"\b(?:delivered|straight|right) (?:to|in|into) your inbox\b|"
-    r"^(?:sign up|subscribe|jetzt abonnieren|abonnez-vous)\b|"
-    # calls to action
-    r"\b(?:click|tap) here\b|\bklicken sie hier\b|\bhier klicken\b|\bcliquez ici\b|"
-    r"\b(?:download|get) (?:the|our) (?:free )?[\w ]{0,30}\bapps?\b|"
-    r"\bfollow us on\b|\bfolgen sie uns\b|\bsuivez-nous\b|\blike us on facebook\b|"
-    r"\blike this story\b.{0,20}\bshare\b|"
-    r"\bif you buy something through\b|\bmay (?:earn|get|receive) (?:a )?(?:small )?"
-    r"(?:commission|share of the sale)\b|\baffiliate links?\b|"
-    r"\b(?:jetzt|kostenlos) (?:\w+ )?streamen\b|\bunterstützen sie uns\b|\bauf patreon\b|"
-    r"\bzur startseite\b|\bback to (?:the )?homepage\b|"
-    r"\b(?:kostenlos|gratis|free) per (?:e-?mail|mail)\b|"
-    # "want to stay informed?" prompts
-    r"\b(?:du willst|sie wollen|want to) (?:nichts|never) (?:verpassen|miss)\b|"
-    r"\bnichts (?:mehr )?verpassen\?|\bne (?:rien|plus rien) manquer\b|\bnever miss (?:a|an|the)\b|"
-    # comment policy
-    r"\b(?:kommentare|comments) (?:werden|are) (?:\w+ )?(?:moderiert|moderated)\b|"
-    r"\balle kommentare moderiert\b|\bcommentaires sont modérés\b|"
-    r"\bbehalten (?:wir )?uns (?:\w+ )?vor,? (?:\w+ )?(?:kommentar|beitr)\w* zu (?:löschen|entfernen)|"
-    r"\breserve the right to (?:delete|remove|edit)\b|"
-    # job ads
-    r"\((?:m/w/d|w/m/d|m/f/d|f/m/d|w/d/m|d/m/w|m/w/x|h/f|f/h)\)",
-    _I,
-)
-
 # Photo credits and copyright lines.
 _CREDIT_LINE_HEAD = re.compile(
     r"^[(\[]?\s*(?:©|\(c\)|copyright\b|fotos?\b|bild(?:er|quelle|rechte)?\b|photos?\b|photograph\b|"
@@ -609,7 +579,7 @@ _AGENCY_ONLY = re.compile(
 )
 
 # Sign-offs, contact lines, taxonomy and reading-time labels.
-_SIGNOFF_LINE = re.compile(
+_SIGNOFF_LINE = _Hinted([
     r"^\(?(?:reporting by|additional reporting by|writing by|editing by|compiled by|"
     r"mit material (?:von|der)|mitarbeit:)\b|"
     r"\bcontributed (?:reporting|to this (?:report|story|article))\b|"
@@ -617,8 +587,7 @@ _SIGNOFF_LINE = re.compile(
     r"^(?:write to|reach|contact|e-?mail)\b.{0,120}(?:@|\bat\b)|\b(?:may|can) be reached at\b|"
     r"^follow\b.{0,80}\b(?:on|at)\s+(?:twitter|facebook|instagram|linkedin|x)\b|"
     r"^(?:folgen sie|folge|suivez)\b.{0,80}\b(?:auf|sur)\s+(?:twitter|facebook|instagram|x)\b",
-    _I,
-)
+])
 _META_LINE = re.compile(
     r"^(?:tags|schlagworte|schlagwörter|stichworte|themen|filed under|posted in|categories|"
     r"category|kategorien?|mots-clés|étiquettes|tagged(?: with)?)\s*:",
@@ -674,12 +643,8 @@ def _residue_rule(s: str) -> bool:
         return True
     if n <= 160 and _share_bar(s):
         return True
-    if n <= 400:
-        low = s.lower()
-        if any(k in low for k in _NOTICE_KEYS) and _NOTICE.search(s):
-            return True
-        if _SIGNOFF_LINE.search(s) or _META_LINE.match(s):
-            return True
+    if n <= 400 and (_SIGNOFF_LINE.search(s) or _META_LINE.match(s)):
+        return True
     if n <= 120 and (_CREDIT_LINE_HEAD.match(s) or _AGENCY_ONLY.match(s)):
         return True
     return n <= 80 and bool(_READING_LABEL.match(s))
@@ -729,15 +694,15 @@ _ADDRESS = re.compile(
 )
 
 # Subscription / notification promos addressed to the reader.
-_SUBSCRIBE_WORD = re.compile(
-    r"\b(?:abonnier\w*|abonn\w*|subscri\w*|newsletter\w*|\w*benachrichtig\w*|notification\w*|"
+_SUBSCRIBE_ALTS = (
+    r"abonnier\w*|abonn\w*|subscri\w*|newsletter\w*|\w*benachrichtig\w*|notification\w*|"
     r"push-mitteilung\w*|push notification\w*|alerts|rss|\w*feed|"
     r"inscri\w*|sign up|signing up|registrieren|informiert werden|stay informed|"
     r"nichts verpassen|never miss|ne rien manquer|ne manquez|don't miss|verpassen sie|"
     r"inbox|postfach|boîte mail|boîte de réception|mailbox|whatsapp-kanal|telegram-kanal|"
-    r"suscr[ií]b\w*|únete|síguenos|canal de (?:telegram|whatsapp|youtube))\b",
-    _I,
+    r"suscr[ií]b\w*|únete|síguenos|canal de (?:telegram|whatsapp|youtube)"
 )
+_SUBSCRIBE_WORD = re.compile(r"\b(?:" + _SUBSCRIBE_ALTS + r")\b", _I)
 
 # Promotional lines: an exclamation or a shout plus sales vocabulary ("KOSTENLOS auf Joyn: … jetzt
 # streamen!"); quoted speech is left alone.
@@ -882,7 +847,10 @@ def is_promo_line(line: str) -> bool:
 
 def is_subscription_line(line: str) -> bool:
     """Reader-addressed subscription / notification / newsletter prompt."""
-    if len(line) > 700 or not _ADDRESS.search(line):
+    if len(line) > 700:
+        return False
+    low = line.lower()  # no cue word, no prompt: plain substring tests first (the regex is slow)
+    if not any(h in low for h in _SUBSCRIBE_HINTS) or not _ADDRESS.search(line):
         return False
     s = _norm(_QUOTED_SPAN.sub(" ", line))
     if not _ADDRESS.search(s):
@@ -1083,3 +1051,7 @@ def is_boilerplate_line(line: str) -> bool:
     if is_promo_line(body) or is_shouted_promo(body):
         return True
     return _residue_rule(body)
+
+
+# Substrings every cue word contains (derived from the alternatives, as _Hinted's hints).
+_SUBSCRIBE_HINTS = tuple(sorted({_hint(alt) for alt in _alternatives(_SUBSCRIBE_ALTS)}))
