@@ -47,26 +47,8 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura
 
-from newsmark.ingest import IngestError
-
-try:  # decode + normalise + clean, no tokenizing: what ``newsmark extract`` does with a file
-    from newsmark.ingest import clean_input
-except ImportError:  # an older newsmark.ingest: the same steps spelled out
-    from newsmark.clean.html import clean_html
-    from newsmark.text import DecodeError, decode, normalize
-
-    def clean_input(raw: bytes, kind: str, *, url: str | None = None, charset: str | None = None):
-        if not raw.strip():
-            raise IngestError("empty input")
-        try:
-            text = normalize(decode(raw, charset))
-        except DecodeError as exc:
-            raise IngestError(str(exc)) from exc
-        cleaned = clean_html(text, url=url)
-        body = normalize(cleaned.text).strip()
-        if not body:
-            raise IngestError("no article text left after cleaning")
-        return body, cleaned
+# decode + normalise + clean, no tokenizing, no page metadata: what ``newsmark extract`` does
+from newsmark.ingest import IngestError, clean_input
 
 DEV2 = BENCH / "extraction-dev2"
 WARMUP_PAGES = 5
@@ -101,7 +83,7 @@ def run_trafilatura(page: Page) -> str:
 
 def run_newsmark(page: Page) -> str:
     try:
-        return clean_input(page.raw, "html", url=str(page.path))[0]  # the text
+        return clean_input(page.raw, "html", url=str(page.path), metadata=False).text
     except IngestError:
         return ""
 

@@ -195,12 +195,13 @@ def gunzip_limited(data: bytes, limit: int = MAX_INPUT_BYTES) -> bytes:
     return out
 
 
-def clean(text: str, kind: str, url: str | None = None) -> Cleaned:
-    """Clean normalised text of the given kind down to the article body."""
+def clean(text: str, kind: str, url: str | None = None, metadata: bool = True) -> Cleaned:
+    """Clean normalised text of the given kind down to the article body (``metadata=False``:
+    without the author, date and site of a page)."""
     if kind == "html":
         from .clean.html import clean_html
 
-        return clean_html(text, url=url)
+        return clean_html(text, url=url, metadata=metadata)
     if kind == "markdown":
         from .clean.markdown import clean_markdown
 
@@ -224,17 +225,17 @@ class CleanInput(NamedTuple):
 
 
 def clean_input(raw: bytes, kind: str, *, url: str | None = None,
-                charset: str | None = None) -> CleanInput:
+                charset: str | None = None, metadata: bool = True) -> CleanInput:
     """Decode, normalise and clean ``raw`` into plain text with its blocks. No tokenizing:
-    ``newsmark extract`` prints this text, which is what ingest stores. Raises
-    ``IngestError`` with the reason."""
+    ``newsmark extract`` prints this text, which is what ingest stores (and asks for no
+    ``metadata``: a page's author, date and site). Raises ``IngestError`` with the reason."""
     if not raw.strip():
         raise IngestError("empty input")
     try:
         text = normalize(decode(raw, charset))
     except DecodeError as exc:
         raise IngestError(str(exc)) from exc
-    cleaned = clean(text, kind, url=url)
+    cleaned = clean(text, kind, url=url, metadata=metadata)
     body = normalize(cleaned.text).strip()
     if not body:
         raise IngestError("no article text left after cleaning (all boilerplate?)")

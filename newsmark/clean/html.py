@@ -397,12 +397,13 @@ def _extract(tree, url: str | None, titles: list[str]) -> tuple[list[Block], dic
     return best.blocks, best.header
 
 
-def clean_html(html: str | bytes, url: str | None = None) -> Cleaned:
-    """The main content of an HTML page as Markdown-style paragraphs, with page metadata."""
+def clean_html(html: str | bytes, url: str | None = None, metadata: bool = True) -> Cleaned:
+    """The main content of an HTML page as Markdown-style paragraphs, with page metadata
+    (``metadata=False``: the title only, for text that nobody stores: ``newsmark extract``)."""
     tree = _parse(html) if html else None
     if tree is None:
         return Cleaned(paragraphs=[])
-    meta = _metadata(tree, url)
+    meta = _metadata(tree, url, full=metadata)
     _merge_split_bodies(tree)
     blocks, header = _extract(tree, url, meta["titles"])
     paragraphs = [p for p in (normalize(_render(b)).strip() for b in blocks) if p]

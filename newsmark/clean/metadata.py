@@ -253,11 +253,19 @@ def _language(tree, page: _Page) -> str | None:
 # --- entry point ----------------------------------------------------------------------------------
 
 
-def page_metadata(tree, url: str | None) -> dict:
+def page_metadata(tree, url: str | None, full: bool = True) -> dict:
     """``title``, ``author``, ``published`` (ISO 8601 as precise as the page says), ``language``,
     ``site`` (see :func:`_site`), each None when the page does not say; and ``titles`` (the title
-    and the ``<title>`` text, for finding the title repeated in the body)."""
+    and the ``<title>`` text, for finding the title repeated in the body). ``full=False``: the
+    titles only (the body needs them; ``newsmark extract`` prints nothing else), the rest None."""
     page = _Page(tree)
+    if not full:
+        objects = [obj for doc in page.jsonld for obj in _objects(doc)]
+        articles = [obj for obj in objects if _ARTICLE_TYPE.search(_types(obj))]
+        title = _title(tree, page, articles or objects)
+        page_title = tree.findtext(".//head/title") or ""
+        return {"title": clean_meta(title), "author": None, "published": None, "language": None,
+                "site": None, "titles": [t for t in (title, page_title) if t]}
     objects = [obj for doc in page.jsonld for obj in _objects(doc)]
     ids = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str) and "name" in obj}
     articles = [obj for obj in objects if _ARTICLE_TYPE.search(_types(obj))]

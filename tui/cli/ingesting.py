@@ -151,7 +151,8 @@ def extract(db_path: Path, paths: tuple[str, ...], out_dir: Path | None, max_byt
             continue
         try:
             raw = read_limited(item.path, max_bytes)
-            text = clean_input(raw, kind_of(item.path) or "text", url=str(item.path)).text
+            text = clean_input(raw, kind_of(item.path) or "text", url=str(item.path),
+                               metadata=False).text
         except IngestError as exc:
             failed += 1
             echo(f"failed: {field(item.name)}: {field(exc)}", err=True)
