@@ -61,3 +61,15 @@ def test_clean_input_does_not_tokenize(monkeypatch):
                                          url="de_news.html")
     assert body.startswith("Der Stadtrat hat am Dienstagabend")
     assert cleaned.author == "Anna Beispiel"
+
+
+def test_extract_without_metadata_prints_the_text_ingest_stores():
+    """``newsmark extract`` skips the author, date and site lookups; the text is the same."""
+    pages = sorted(HTML.glob("*.html"))
+    assert len(pages) >= 5
+    for page in pages:
+        raw = page.read_bytes()
+        full = clean_input(raw, "html", url=page.name)
+        bare = clean_input(raw, "html", url=page.name, metadata=False)
+        assert bare.text == full.text and bare.blocks == full.blocks, page.name
+        assert bare.cleaned.author is None and bare.cleaned.published is None
