@@ -114,6 +114,38 @@ class _Pending:
             pass
 
 
+class _Removal:
+    """A file to remove when the group commits (a stale part of an earlier export)."""
+
+    __slots__ = ("name", "target")
+
+    def __init__(self, target: str, name: str) -> None:
+        self.target, self.name = target, name
+
+    def commit(self) -> None:
+        try:
+            os.unlink(self.target)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            _reraise(exc, self.name, own=True)
+
+    def discard(self) -> None:
+        pass
+
+
+def remove_on_commit(path: str | os.PathLike) -> None:
+    """Remove the file ``path`` together with the renames of the current ``all_or_nothing``
+    group (at once outside a group): an output's stale part goes only when the new parts come."""
+    name = os.fspath(path)
+    removal = _Removal(os.path.realpath(name), name)
+    group = _GROUP.get()
+    if group is None:
+        removal.commit()
+    else:
+        group.setdefault(removal.target, removal)
+
+
 def _fsync_directory(directory: str) -> None:
     """Make a rename in ``directory`` durable, where the OS lets a directory be fsynced."""
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED_000
+from formats_corpus import finish
 from test_brat import events_corpus
 from test_hostile import set_up
 
@@ -38,7 +39,7 @@ def corpus(tmp_path_factory):
     stays at its full size, so a child under a small RLIMIT_FSIZE can still read it (SQLite
     would otherwise grow it to 32 KB, past the limit)."""
     path = tmp_path_factory.mktemp("corpus") / "corpus.db"
-    events_corpus(path).close()
+    finish(events_corpus(path)).close()  # every record finished: export's default exports all
     held = sqlite3.connect(path)
     held.execute("select count(*) from articles").fetchall()
     yield path
@@ -171,11 +172,11 @@ def test_a_file_descriptor_as_output_is_written_through_not_replaced(corpus, tmp
 
 
 def test_hf_next_to_a_file_descriptor_writes_labels_here(corpus, tmp_path):
-    result = shell('"$NEWSMARK" export --format hf -o /dev/stdout --db "$DB" > out.jsonl',
+    result = shell('"$NEWSMARK" export --format hf -o /dev/stdout --db "$DB" > out.parquet',
                    tmp_path, DB=str(corpus))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["labels.json", "out.jsonl"]
-    assert (tmp_path / "out.jsonl").read_bytes().startswith(b'{"id":')
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["labels.json", "out.parquet"]
+    assert (tmp_path / "out.parquet").read_bytes().startswith(b"PAR1")
 
 
 def test_the_longest_legal_names_get_a_temporary_file(corpus, tmp_path):
@@ -208,14 +209,15 @@ def test_write_past_the_file_size_limit_keeps_the_earlier_file(corpus, tmp_path)
                                                  limit=LIMIT, env={"TMPDIR": str(tmpdir)})
                         for fmt in STREAMS])
     for fmt, result in zip(STREAMS, results):
-        if fmt == "spacy":  # its uncompressed parts pass the limit first: they are named
+        if fmt == "hf":  # its chunks, in $TMPDIR until every tag name is known, pass the
+            # limit first: they are named
             assert result.returncode == 1 and len(result.stderr.splitlines()) == 1, result.stderr
-            assert result.stderr.startswith(f"Error: {tmpdir}/newsmark-docbin-")
+            assert result.stderr.startswith(f"Error: {tmpdir}/newsmark-hf-")
             assert result.stderr.endswith(": cannot write (File too large)\n")
         else:
             one_error(result, f"Error: {outs[fmt]}: cannot write (File too large)")
         assert listing(dirs[fmt]) == before[fmt], fmt  # byte-identical, no temporary beside it
-    assert list(tmpdir.iterdir()) == []  # the DocBin's parts are gone too
+    assert list(tmpdir.iterdir()) == []  # hf's temporary chunks are gone too
 
 
 # --- SIGTERM and SIGHUP part-way: the earlier file stays -------------------------------------------
@@ -228,18 +230,6 @@ def big_corpus(tmp_path_factory) -> Path:
 
     path = tmp_path_factory.mktemp("big") / "big.db"
     generate(path, 2000)
-    return path
-
-
-@pytest.fixture(scope="module")
-def big_corpus_for_spacy(tmp_path_factory) -> Path:
-    """2,000 lighter articles (20 words, 5 spans, an event): the DocBin's parts are written
-    once per 1,000 Docs, so the signal waits for 1,000 of them; these take half the time to
-    build, and the 1,000 after them still a second or more."""
-    from storage._bulk import generate
-
-    path = tmp_path_factory.mktemp("big_spacy") / "big.db"
-    generate(path, 2000, spans_per=5, events_per=1, words=20)
     return path
 
 
@@ -256,27 +246,36 @@ def wait_for(condition, proc: subprocess.Popen, what: str, timeout: float = 60) 
     (signal.SIGHUP, "spacy"), (signal.SIGTERM, "prodigy"), (signal.SIGHUP, "hf"),
 ], ids=lambda v: v.name if isinstance(v, signal.Signals) else v)
 def test_sigterm_and_sighup_part_way_leave_no_temporary_file(request, tmp_path, signum, fmt):
-    """The signal arrives while the temporary file is being written (and, for spacy, the
-    DocBin's parts in $TMPDIR): the command unwinds, removes both, and exits 128 + signal; the
-    earlier output is byte for byte as it was."""
-    big_corpus = request.getfixturevalue("big_corpus_for_spacy" if fmt == "spacy" else "big_corpus")
+    """The signal arrives while the temporary file is being written (for spacy, the first
+    shard of a directory of shards; for hf, its chunks in $TMPDIR): the command unwinds,
+    removes them, and exits 128 + signal; the earlier output is byte for byte as it was."""
+    big_corpus = request.getfixturevalue("big_corpus")
     out_dir, tmpdir = tmp_path / "out", tmp_path / "tmp"
     out_dir.mkdir()
     tmpdir.mkdir()
     out = out_dir / f"o.{fmt}"
-    out.write_bytes(b"the earlier export\n")
+    if fmt == "spacy":  # 2,000 articles of 150 words: two shards, in a directory
+        out.mkdir()
+        (out / "0000.spacy").write_bytes(b"the earlier export\n")
+    else:
+        out.write_bytes(b"the earlier export\n")
     (out_dir / "labels.json").write_bytes(b'{"names": ["O"]}\n')  # hf's: as it was too
     before = listing(out_dir)
-    proc = subprocess.Popen([str(NEWSMARK), *output_args(fmt, out), "--db", str(big_corpus)],
+    proc = subprocess.Popen([str(NEWSMARK), *output_args(fmt, out), "--status", "any",
+                             "--db", str(big_corpus)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                             env={**os.environ, "TMPDIR": str(tmpdir)})
     try:
         def writing() -> bool:  # the temporary file has data in it: the export is under way
             return any(p.name.endswith(".tmp") and p.stat().st_size > 0 for p in out_dir.iterdir())
 
-        if fmt == "spacy":  # the .spacy stays empty until the end: its parts grow meanwhile
+        if fmt == "spacy":  # the first shard written, waiting for the others
             def writing() -> bool:
-                parts = [p for d in tmpdir.glob("newsmark-docbin-*") for p in d.iterdir()]
+                return any(p.name.endswith(".tmp") and p.stat().st_size > 0
+                           for p in out.iterdir())
+        if fmt == "hf":  # the output is written at the end: its chunks grow meanwhile
+            def writing() -> bool:
+                parts = [p for d in tmpdir.glob("newsmark-hf-*") for p in d.iterdir()]
                 return any(p.stat().st_size > 0 for p in parts) and any(
                     p.name.endswith(".tmp") for p in out_dir.iterdir())
 
@@ -293,7 +292,10 @@ def test_sigterm_and_sighup_part_way_leave_no_temporary_file(request, tmp_path, 
     assert status == 128 + signum, stderr
     assert "Traceback" not in stderr, stderr
     assert listing(out_dir) == before  # no .o.*.tmp, the earlier export untouched
-    assert list(tmpdir.iterdir()) == []  # no newsmark-docbin-* left
+    if fmt == "spacy":
+        assert [p.name for p in out.iterdir()] == ["0000.spacy"]
+        assert (out / "0000.spacy").read_bytes() == b"the earlier export\n"
+    assert list(tmpdir.iterdir()) == []  # no newsmark-hf-* left
 
 
 def test_only_the_tui_keeps_its_own_signal_handling(cli):
@@ -377,6 +379,7 @@ def test_hf_split_parts_share_one_labels_file(tmp_path):
     """Each part reads the labels.json the part before it wrote, although none is renamed into
     place before the last part is written: a label only in train and one only in dev both keep
     their ids."""
+    import pyarrow.parquet as pq
     from formats_corpus import plain
 
     db = tmp_path / "split.db"
@@ -391,14 +394,20 @@ def test_hf_split_parts_share_one_labels_file(tmp_path):
             article, _ = store.add_article(plain(text, part))
             store.add_span(article.id, "ann", 0, 6, wanted.pop(part))
     store.close()
-    result = newsmark("export", "--format", "hf", "--split", "1/1/1", "-o", tmp_path / "d.jsonl",
-                      "--db", db)
+    result = newsmark("export", "--format", "hf", "--status", "any", "--split", "1/1/1",
+                      "-o", tmp_path / "d.parquet", "--db", db)
     assert result.returncode == 0, result.stderr
     names = json.loads((tmp_path / "labels.json").read_text())["names"]
     assert "B-XTRA" in names and "B-YTRA" in names
     for part, label in (("train", "XTRA"), ("dev", "YTRA")):
-        (row,) = [json.loads(x) for x in (tmp_path / f"d-{part}.jsonl").read_text().splitlines()]
-        assert names[row["ner_tags"][0]] == f"B-{label}"
+        table = pq.read_table(tmp_path / f"d-{part}.parquet")
+        (tags,) = table.column("ner_tags").to_pylist()
+        assert names[tags[0]] == f"B-{label}"
+        # each part's ClassLabel names the ids it uses, in labels.json's order (a label outside
+        # the schema is named from the part that first has it on)
+        features = json.loads(table.schema.metadata[b"huggingface"])["info"]["features"]
+        part_names = features["ner_tags"]["feature"]["names"]
+        assert part_names == names[: len(part_names)] and f"B-{label}" in part_names
 
 
 # --- permissions, links, new files ----------------------------------------------------------------

@@ -141,3 +141,48 @@ def test_a_span_across_a_line_break_stays_in_one_block():
     lines, _ = conll.lines(article, [Span(s, s + len("Vereinten\nNationen"), "ORG")])
     (blocks,) = parse("\n".join([DOCSTART, "", *lines, "", ""]))
     assert [[t for _w, t in b] for b in blocks] == [["O", "B-ORG", "I-ORG", "O", "O"], ["O", "O", "O"]]
+
+
+def test_bioes_and_sentences_from_the_cli(cli, store, tmp_path):
+    text = ("Olaf Scholz traf am Montag in Paris den Präsidenten. Die Vereinten Nationen "
+            "tagten.\n\nDie Hacker griffen Siemens an.")
+    a, _ = store.add_article(plain(text, "scheme"))
+    for needle, label in [("Olaf Scholz", "PER"), ("Montag", "DATE"), ("Paris", "LOC"),
+                          ("Vereinten Nationen", "ORG"), ("Die Hacker", "MENTION"),
+                          ("Siemens", "ORG")]:
+        store.add_span(a.id, "ann", text.index(needle), text.index(needle) + len(needle), label)
+    store.set_status([a.id], "ann", "done")
+    iob2 = cli("export", "--format", "conll", "--status", "any", "-o", "-").stdout
+    bioes = cli("export", "--format", "conll", "--status", "any", "--scheme", "bioes",
+                "--sentences", "-o", "-").stdout
+    (paragraphs,) = parse(iob2)
+    assert [[w for w, _t in b] for b in paragraphs][1] == ["Die", "Hacker", "griffen", "Siemens",
+                                                           "an", "."]
+    assert len(paragraphs) == 2  # paragraphs: a blank line only at "\n\n"
+    # BIOES, one block per sentence (spaCy's sentencizer), the mention never a tag
+    blocks = [[line.split(" ") for line in block.split("\n")]
+              for block in bioes.split(DOCSTART + "\n\n")[1].strip("\n").split("\n\n")]
+    assert [[(f[0], f[3]) for f in block] for block in blocks] == [
+        [("Olaf", "B-PER"), ("Scholz", "E-PER"), ("traf", "O"), ("am", "O"), ("Montag", "S-DATE"),
+         ("in", "O"), ("Paris", "S-LOC"), ("den", "O"), ("Präsidenten", "O"), (".", "O")],
+        [("Die", "O"), ("Vereinten", "B-ORG"), ("Nationen", "E-ORG"), ("tagten", "O"), (".", "O")],
+        [("Die", "O"), ("Hacker", "O"), ("griffen", "O"), ("Siemens", "S-ORG"), ("an", "O"),
+         (".", "O")],
+    ]
+    # the same tags as IOB2, through spaCy's converters
+    from spacy.training import iob_to_biluo
+
+    iob_tags = [t for b in paragraphs for _w, t in b]
+    bioes_tags = [f[3] for block in blocks for f in block]
+    biluo = [t.replace("E-", "L-").replace("S-", "U-") for t in bioes_tags]
+    assert iob_to_biluo(iob_tags) == biluo
+
+
+def test_a_sentence_break_never_cuts_a_span():
+    text = "Er sprach mit Dr. Müller. Danach ging er."
+    article = plain(text, "abbrev")
+    s = text.index("Müller.")
+    # a span over the sentence's full stop and past it: the sentences stay one block
+    lines, _ = conll.lines(article, [Span(s, text.index("Danach") + 6, "MISC")], sentences=True)
+    (blocks,) = parse("\n".join([DOCSTART, "", *lines, "", ""]))
+    assert len(blocks) == 1 and [t for _w, t in blocks[0]].count("B-MISC") == 1

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from test_hostile import EVIL, NEWSMARK, SHOWN, TIMEOUT, assert_safe, newsmark, set_up
 
-TEXT_FORMATS = ["prodigy", "doccano", "hf", "conll"]
+TEXT_FORMATS = ["prodigy", "doccano", "conll"]
 
 
 def on_a_terminal(*args: object, cwd: Path) -> tuple[str, int]:
@@ -108,13 +108,14 @@ def test_export_to_a_terminal_is_escaped_a_pipe_and_a_file_get_the_bytes(tmp_pat
             assert "\\u001b]0;pwned\\u0007" in shown and "\\u202e" in shown
 
 
-def test_spacy_refuses_a_terminal_and_pipes_its_bytes(tmp_path, hostile_export):
-    args = ["--db", hostile_export, "export", "--format", "spacy"]
+@pytest.mark.parametrize("fmt", ["spacy", "hf"])
+def test_binary_formats_refuse_a_terminal_and_pipe_their_bytes(tmp_path, hostile_export, fmt):
+    args = ["--db", hostile_export, "export", "--format", fmt]
     for output, name in (([], "standard output"), (["-o", "/dev/tty"], "/dev/tty")):
         shown, status = on_a_terminal(*args, *output, cwd=tmp_path)
         assert status == 1
         assert shown.splitlines() == [
-            f"Error: {name} is a terminal: spacy is binary output: use -o FILE or a pipe"]
-    out = tmp_path / "out.spacy"
+            f"Error: {name} is a terminal: {fmt} is binary output: use -o FILE or a pipe"]
+    out = tmp_path / f"out.{fmt}"
     assert newsmark(*args[2:], "-o", out, db=hostile_export).returncode == 0
     assert piped(*args, cwd=tmp_path) == out.read_bytes() != b""

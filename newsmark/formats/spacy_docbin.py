@@ -1,25 +1,29 @@
-"""A spaCy ``.spacy`` DocBin (``store_user_data=True``), ready for ``spacy train``.
+"""spaCy ``.spacy`` DocBins (``store_user_data=True``), ready for ``spacy train``.
 
 One Doc per article and annotator, built from the stored tokens (``Doc(vocab, words, spaces)``,
 the vocab of ``spacy.blank(language)``), so ``doc.text`` is the article text.
 
-- ``doc.spans["sc"]``: every span, overlapping or not.
-- ``doc.ents``: the spans that survive the token rule shared with ``conll`` and ``hf`` (whitespace
-  tokens at a span's edges trimmed off; where spans overlap, the longest, then the earliest,
-  wins). The others are listed in ``doc.user_data["not_ents"]`` as ``[start, end, label]``.
+- ``doc.spans["sc"]``: every span, overlapping or not, mentions included.
+- ``doc.ents``: the entity spans that survive the token rules shared with ``conll`` and ``hf``
+  (``tagging``: mentions never; whitespace tokens at a span's edges trimmed off; overlaps
+  resolved by spaCy's ``filter_spans``, the longest, then the earliest, wins). The entity spans
+  left out are listed in ``doc.user_data["not_ents"]`` as ``[start, end, label]``.
 - ``doc.user_data["events"]``: the events, shaped as in the prodigy export (trigger and arguments
   with character and token offsets, attributes, validation warnings).
-- ``doc.user_data["meta"]``: article id, url, title, source, language, annotator.
+- ``doc.user_data["meta"]``: article id, url, title, source, language, annotator, blocks and
+  tokenizer settings.
 
 A DocBin stores ``user_data`` as msgpack and gives its lists back as tuples.
 
-spaCy's ``DocBin`` keeps every Doc's arrays in memory until ``to_bytes``; ``DocBinWriter`` writes
-the same bytes (a test compares them with ``DocBin.to_bytes``) while holding one batch of Docs and
-the set of strings (the corpus's vocabulary) in memory: each batch is added to a real ``DocBin``,
-so its arrays and strings are spaCy's own, and its parts go to temporary files (in ``$TMPDIR``,
-else the system's temporary directory), put together and compressed as a stream at the end. The
-parts are removed whatever happens; an error writing one is an ``OutputError`` naming it. The
-``.spacy`` file itself is replaced atomically (``newsmark.atomic``).
+Written through spaCy's public API only: Docs are ``add``-ed to a ``DocBin`` and its
+``to_bytes`` (what ``to_disk`` writes) goes to the output. A ``DocBin`` holds every Doc's arrays
+until then, so a large export is **sharded**: once a shard holds ``SHARD_TOKENS`` tokens, it is
+written and a new one starts, and the output ``PATH`` becomes a directory of ``0000.spacy``,
+``0001.spacy``, … (spaCy's corpus reader, ``--paths.train PATH``, reads every ``.spacy`` file in
+a directory). An export that fits in one shard is one file, ``PATH``, unless ``PATH`` is a
+directory already; a numbered shard left there by an earlier, larger export is removed when the
+new shards are renamed into place. Standard output, a pipe or a device gets one DocBin, however
+large. Every file is replaced atomically, all of an export's together (``newsmark.atomic``).
 
 spaCy is imported here, lazily: nothing else in ``newsmark`` needs it to export.
 """
@@ -27,49 +31,35 @@ spaCy is imported here, lazily: nothing else in ``newsmark`` needs it to export.
 from __future__ import annotations
 
 import errno
-import struct
-import tempfile
-import zlib
+import os
+import re
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
 
-from ..atomic import OutputError, atomic_output, reason
+from ..atomic import OutputError, atomic_output, remove_on_commit, writes_directly
 from ..model import Schema
 from . import Record, TerminalError, structure_meta
-from .conll import resolve_overlaps
 from .prodigy import _bounds, _event
+from .tagging import Tagging
 
-
-@lru_cache(maxsize=16)
-def _vocab(lang: str):
-    import spacy
-
-    try:
-        return spacy.blank(lang or "xx").vocab
-    except Exception:  # a language spaCy does not know: its multi-language vocab
-        return spacy.blank("xx").vocab
+SHARD_TOKENS = 200_000  # tokens per DocBin shard (some 25 MB of arrays while it is built)
+_SHARD = re.compile(r"\d{4,}\.spacy")
 
 
 def doc(r: Record, schema: Schema | None = None):
     """The spaCy Doc for one record."""
-    from spacy.tokens import Doc
     from spacy.tokens import Span as SpacySpan
 
     article = r.article
-    text = article.text
-    d = Doc(_vocab(article.language),
-            words=[text[t.start : t.end] for t in article.tokens],
-            spaces=[t.ws for t in article.tokens])
+    tagging = Tagging(article, r.spans, schema)
+    d = tagging.doc
     spans = sorted(r.spans, key=lambda s: (s.start, -s.end, s.label))
     group = []
     for s in spans:
         ts, te = _bounds(article, s.start, s.end, "span")
         group.append(SpacySpan(d, ts, te + 1, label=s.label))
     d.spans["sc"] = group
-    kept, dropped = resolve_overlaps(article, spans)
-    d.ents = [SpacySpan(d, t.start, t.end, label=t.label) for t in kept]
+    d.ents = [SpacySpan(d, t.start, t.end, label=t.label) for t in tagging.kept]
     d.user_data["meta"] = {
         "id": article.id,
         "url": article.url,
@@ -80,172 +70,98 @@ def doc(r: Record, schema: Schema | None = None):
         **structure_meta(article),
     }
     d.user_data["events"] = [_event(article, e, r.spans, schema) for e in r.events]
-    d.user_data["not_ents"] = [[s.start, s.end, s.label] for s in dropped]
+    d.user_data["not_ents"] = [[s.start, s.end, s.label] for s in tagging.dropped]
     return d
 
 
-def _bin_header(n: int) -> bytes:
-    """msgpack's header of a ``bin`` of ``n`` bytes."""
-    if n < 1 << 8:
-        return b"\xc4" + struct.pack(">B", n)
-    if n < 1 << 16:
-        return b"\xc5" + struct.pack(">H", n)
-    return b"\xc6" + struct.pack(">I", n)
+class ShardedDocBin:
+    """Docs into ``DocBin`` shards of at most ``shard_tokens`` tokens (a Doc longer than that is
+    a shard of its own), written to ``output`` as described in the module doc."""
 
+    def __init__(self, output: str, shard_tokens: int = SHARD_TOKENS) -> None:
+        self.output = output
+        self.shard_tokens = shard_tokens
+        self.direct = writes_directly(output)  # standard output, a pipe, a device: one DocBin
+        self.directory = not self.direct and os.path.isdir(output)
+        self.paths: list[str] = []  # the files written
+        self.count = 0
+        self._new()
 
-def _array_header(n: int) -> bytes:
-    """msgpack's header of an array of ``n`` items."""
-    if n < 16:
-        return bytes([0x90 | n])
-    if n < 1 << 16:
-        return b"\xdc" + struct.pack(">H", n)
-    return b"\xdd" + struct.pack(">I", n)
-
-
-class DocBinWriter:
-    """``DocBin(store_user_data=True).to_bytes()`` of the Docs added, written to ``out`` by
-    ``close()``, with one batch of Docs in memory at a time."""
-
-    _RAW = ("tokens", "spaces", "lengths")  # bin values: the arrays' bytes, concatenated
-    _LISTS = ("cats", "flags", "span_groups", "user_data")  # arrays: one packed item per Doc
-
-    def __init__(self, out: BinaryIO, batch: int = 1000) -> None:
+    def _new(self) -> None:
         from spacy.tokens import DocBin
 
-        self._new = lambda: DocBin(store_user_data=True)
-        self._out = out
-        self._batch = batch
-        self._docbin = self._new()
-        self._attrs = list(self._docbin.attrs)
-        self._version = self._docbin.version
-        self._strings: set[str] = set()
-        self._tmp = tempfile.TemporaryDirectory(prefix="newsmark-docbin-")
-        self._parts = {}
-        try:
-            for k in (*self._RAW, *self._LISTS):
-                self._parts[k] = open(Path(self._tmp.name) / k, "w+b")
-        except OSError as exc:
-            self.discard()
-            raise self._part_error(exc, k) from exc
-        self._sizes = dict.fromkeys(self._RAW, 0)
-        self.count = 0
+        self._docbin = DocBin(store_user_data=True)
+        self._tokens = 0
 
     def add(self, d) -> None:
+        if (not self.direct and len(self._docbin)
+                and self._tokens + len(d) > self.shard_tokens):
+            # more is coming than one shard holds: the output is a directory of shards
+            if not self.directory:
+                if os.path.lexists(self.output):
+                    raise OutputError(errno.EEXIST, "it is a file, and this export needs "
+                                      "several .spacy shards in a directory of that name: "
+                                      "remove it or choose another name", self.output)
+                self.directory = True
+            self._write_shard()
         self._docbin.add(d)
+        self._tokens += len(d)
         self.count += 1
-        if len(self._docbin) >= self._batch:
-            self._flush()
 
-    def _part_error(self, exc: OSError, key: str) -> OutputError:
-        """An error on a temporary part, named: the disk that is full may be another one than
-        the output's."""
-        return OutputError(exc.errno or errno.EIO, reason(exc), str(Path(self._tmp.name) / key))
+    def _shard_path(self, n: int) -> str:
+        return str(Path(self.output) / f"{n:04d}.spacy")
 
-    def _flush(self) -> None:
-        import numpy
-        import srsly
+    def _write(self, path: str) -> None:
+        data = self._docbin.to_bytes()
+        with atomic_output(path, "wb") as out:
+            if out.isatty():  # compressed msgpack is no text: a terminal would interpret it
+                raise TerminalError(path, "spacy")
+            out.write(data)
+        self.paths.append(path)
 
-        docbin = self._docbin
-        if not len(docbin):
-            return
-        raw = {
-            "tokens": numpy.vstack(docbin.tokens).tobytes("C"),
-            "spaces": numpy.vstack(docbin.spaces).tobytes("C"),
-            "lengths": numpy.asarray([len(t) for t in docbin.tokens], dtype="int32").tobytes("C"),
-        }
-        key = ""
-        try:
-            for key, data in raw.items():
-                self._parts[key].write(data)
-                self._sizes[key] += len(data)
-            for key in self._LISTS:
-                self._parts[key].write(
-                    b"".join(srsly.msgpack_dumps(item) for item in getattr(docbin, key)))
-                # written through at once: a full disk shows here, not on a later read
-                self._parts[key].flush()
-            for key in self._RAW:
-                self._parts[key].flush()
-        except OSError as exc:
-            raise self._part_error(exc, key) from exc
-        self._strings |= docbin.strings
-        self._docbin = self._new()
+    def _write_shard(self) -> None:
+        self._write(self._shard_path(len(self.paths)))
+        self._new()
 
     def close(self) -> None:
-        """Write the whole DocBin (zlib-compressed msgpack, as spaCy writes it) and clean up."""
-        import srsly
-
-        try:
-            self._flush()
-            z = zlib.compressobj()
-            write = self._out.write
-
-            def emit(data: bytes) -> None:
-                chunk = z.compress(data)
-                if chunk:
-                    write(chunk)
-
-            def copy(key: str) -> None:
-                part = self._parts[key]
-                try:
-                    part.seek(0)
-                    chunk = part.read(1 << 20)
-                except OSError as exc:
-                    raise self._part_error(exc, key) from exc
-                while chunk:
-                    emit(chunk)
-                    try:
-                        chunk = part.read(1 << 20)
-                    except OSError as exc:
-                        raise self._part_error(exc, key) from exc
-
-            emit(bytes([0x80 | (len(self._RAW) + len(self._LISTS) + 3)]))  # a map of 10 keys
-            emit(srsly.msgpack_dumps("version") + srsly.msgpack_dumps(self._version))
-            emit(srsly.msgpack_dumps("attrs") + srsly.msgpack_dumps(self._attrs))
-            for key in self._RAW:
-                emit(srsly.msgpack_dumps(key) + _bin_header(self._sizes[key]))
-                copy(key)
-            emit(srsly.msgpack_dumps("strings") + srsly.msgpack_dumps(sorted(self._strings)))
-            for key in self._LISTS:
-                emit(srsly.msgpack_dumps(key) + _array_header(self.count))
-                copy(key)
-            write(z.flush())
-        finally:
-            self.discard()
-
-    def discard(self) -> None:
-        """Remove the temporary parts (``close`` does it; call it when giving up)."""
-        for part in self._parts.values():
-            try:
-                part.close()
-            except OSError:  # its buffer could not be written: it is removed anyway
-                pass
-        self._tmp.cleanup()
+        """Write the last (or only) DocBin, and let stale numbered shards go with the commit."""
+        if not self.directory:
+            self._write(self.output)
+            return
+        if len(self._docbin) or not self.paths:
+            self._write_shard()
+        written = {os.path.basename(p) for p in self.paths}
+        for entry in os.scandir(self.output):
+            if _SHARD.fullmatch(entry.name) and entry.name not in written:
+                remove_on_commit(entry.path)
 
 
-def export(records: Iterable[Record], output: str, schema: Schema, **_options) -> dict:
-    n = n_spans = n_ents = n_events = 0
-    with atomic_output(output, "wb") as out:
-        if out.isatty():  # compressed msgpack is no text: a terminal would interpret it
-            raise TerminalError(output, "spacy")
-        writer = DocBinWriter(out)
-        try:
-            for r in records:
-                d = doc(r, schema)
-                writer.add(d)
-                n += 1
-                n_spans += len(r.spans)
-                n_ents += len(d.ents)
-                n_events += len(r.events)
-        except BaseException:
-            writer.discard()
-            raise
-        writer.close()
-    not_ents = n_spans - n_ents
+def export(records: Iterable[Record], output: str, schema: Schema,
+           shard_tokens: int = SHARD_TOKENS, **_options) -> dict:
+    n = n_spans = n_ents = n_mentions = n_events = 0
+    shards = ShardedDocBin(output, shard_tokens)
+    for r in records:
+        d = doc(r, schema)
+        shards.add(d)
+        n += 1
+        n_spans += len(r.spans)
+        n_ents += len(d.ents)
+        n_mentions += sum(1 for s in r.spans if not schema.is_entity(s.label))
+        n_events += len(r.events)
+    shards.close()
+    not_ents = n_spans - n_ents - n_mentions
     summary = {"records": n, "spans": n_spans, "ents": n_ents, "not_ents": not_ents,
-               "events": n_events, "notes": []}
+               "mentions": n_mentions, "events": n_events, "shards": len(shards.paths),
+               "notes": []}
+    if shards.directory:
+        summary["notes"].append(f"{len(shards.paths)} shards of at most {shard_tokens} tokens "
+                                f"in {output}/")
     if not_ents:
         summary["notes"].append(
             f"{not_ents} of {n_spans} spans are in spans['sc'] but not doc.ents (they overlap a "
             "longer span or hold only whitespace); listed in user_data['not_ents']"
         )
+    if n_mentions:
+        summary["notes"].append(f"{n_mentions} mentions ({', '.join(sorted(schema.mention_names))}) "
+                                "are in spans['sc'], never in doc.ents")
     return summary

@@ -102,12 +102,21 @@ def selection_options(fn):
 @click.option("--dataset", default="newsmark", show_default=True, metavar="NAME",
               help="prodigy: the dataset named in _annotator_id and _session_id "
               "(NAME-annotator, as Prodigy writes them).")
+@click.option("--max-words", type=click.IntRange(1), default=200, show_default=True,
+              help="hf: the most words in one example (chunks cut at sentence boundaries, "
+              "never inside a span: a longer span is a longer chunk, and is reported).")
+@click.option("--scheme", type=click.Choice(["iob2", "bioes"]), default="iob2",
+              show_default=True, help="conll: the tagging scheme.")
+@click.option("--sentences", is_flag=True,
+              help="conll: one block per sentence (spaCy's rule-based sentencizer), not per "
+              "paragraph.")
 @click.option("--jobs", "workers", type=click.IntRange(0, 64), default=0, show_default="0: one per core, up to 4",
               help="prodigy: worker processes that render batches of articles; 1 renders in "
               "this process.")
 @selection_options
 def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
-           schema_path: Path | None, relations: bool, offsets: str, dataset: str, workers: int,
+           schema_path: Path | None, relations: bool, offsets: str, dataset: str,
+           max_words: int, scheme: str, sentences: bool, workers: int,
            selection, split) -> None:
     """Export training data: one record per article and annotator that has spans or events, or
     is marked done.
@@ -152,7 +161,8 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
                     summary = run_export(fmt, (), out, schema, rendered=batches, dataset=dataset)
                 else:
                     summary = run_export(fmt, store.records(sel), out, schema, relations=relations,
-                                         offsets=offsets, dataset=dataset)
+                                         offsets=offsets, dataset=dataset,
+                                         max_words=max_words, scheme=scheme, sentences=sentences)
                 done.append((out, summary))
     except (AlignmentError, BratError, TerminalError) as exc:
         raise Fail(str(exc)) from None
