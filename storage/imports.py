@@ -38,7 +38,7 @@ class ImportReport:
     articles_existing: int = 0  # records put on an article stored already (or earlier in the file)
     spans: int = 0  # spans added (identical spans already stored are not added again)
     events: int = 0  # events added (identical events already stored are not added again)
-    ignored: int = 0  # prodigy answers other than accept
+    ignored: int = 0  # prodigy answers other than accept, on lines without meta.status
     invalid: list[tuple[int, str]] = field(default_factory=list)
     new_labels: set[str] = field(default_factory=set)
     rejected: bool = False  # nothing was written
@@ -188,6 +188,12 @@ class Imports:
                    set status = excluded.status, updated = excluded.updated
                    where status != excluded.status""",
                 [article_id, annotator, item.status, stamp],
+            )
+        elif item.status == "todo":  # as the export said; todo needs no row of its own
+            self.conn.execute(
+                "update status set status = 'todo', updated = ? "
+                "where article_id = ? and annotator = ? and status != 'todo'",
+                [stamp, article_id, annotator],
             )
         elif item.status is None and (item.spans or item.events):
             touch_status(self.conn, article_id, annotator)

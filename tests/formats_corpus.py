@@ -6,6 +6,9 @@
   and ``NESTED_SURVIVORS``, the spans the overlap rule keeps, worked out by hand.
 - ``training_corpus``: the seeds and hand-written news sentences, split by annotator into
   ``train`` and ``dev``.
+
+Every record in them is marked done (``finish``), as training data is: ``export`` exports only
+finished work unless ``--status any``.
 """
 
 from __future__ import annotations
@@ -41,6 +44,14 @@ def add(store: Store, article, annotator: str, spans: list[tuple]) -> dict[str, 
     return ids
 
 
+def finish(store: Store) -> Store:
+    """Mark every annotator's work done (spans or events on an article, not yet done)."""
+    for r in list(store.records()):
+        if r.status != "done":
+            store.set_status([r.article.id], r.annotator, "done")
+    return store
+
+
 def annotated_corpus(path: Path) -> Store:
     store = Store(path)
     a0, _ = store.add_article(article_from_file(SEED_000))
@@ -64,7 +75,7 @@ def annotated_corpus(path: Path) -> Store:
                     attributes={"modality": "asserted"})
     add(store, a4, "bob", [("Istanbul", "LOC"), ("Kreml-Berater", "MISC")])
     store.set_status([a4.id], "carol", "done")  # done without spans: exported too
-    return store
+    return finish(store)
 
 
 NESTED_1 = ("Die Universität Hamburg und die Stadt Hamburg haben am 3. Mai 2025 in Berlin ein "
@@ -101,7 +112,7 @@ def nested_corpus(path: Path) -> Store:
     for i, (text, spans) in enumerate(NESTED_SPANS.items()):
         article, _ = store.add_article(plain(text, f"nested {i + 1}"))
         add(store, article, "nina", spans)
-    return store
+    return finish(store)
 
 
 TRAIN_TEXTS = [
@@ -132,7 +143,7 @@ def training_corpus(path: Path) -> Store:
     for i, (text, spans) in enumerate(zip(TRAIN_TEXTS, TRAIN_SPANS)):
         article, _ = store.add_article(plain(text, f"sentence {i + 1}"))
         add(store, article, "train" if i < 4 else "dev", spans)
-    return store
+    return finish(store)
 
 
 def decode_iob2(tags: list[str]) -> list[tuple[int, int, str]]:

@@ -177,7 +177,7 @@ def span_of(t: tuple) -> tuple[int, int, str]:
 def test_brat_export_reads_back_as_the_database(cli, db_path, tmp_path):
     store = events_corpus(db_path)
     out = tmp_path / "brat"
-    result = cli("export", "--format", "brat", "-o", out)
+    result = cli("export", "--status", "any", "--format", "brat", "-o", out)
     assert result.exit_code == 0, result.output
     schema = default_schema()
     records = list(store.records())
@@ -251,7 +251,7 @@ def test_brat_trims_whitespace_at_span_edges(cli, db_path, tmp_path):
 def test_brat_repeated_roles_fragments_and_golden(cli, db_path, tmp_path):
     events_corpus(db_path).close()
     out = tmp_path / "b"
-    assert cli("export", "--format", "brat", "-o", out).exit_code == 0
+    assert cli("export", "--status", "any", "--format", "brat", "-o", out).exit_code == 0
     gold = (out / "3-gold.ann").read_text("utf-8")
     # the flag emoji is two code points (two regional indicators), as brat counts them
     assert "T1\tMISC 13 16;18 25\tRom Nächste" in gold.splitlines()

@@ -74,4 +74,5 @@ def test_the_walk_sees_what_the_issue_named():
     found = imported_top_levels()
     assert "lxml" in found and "click" in found
     assert any(place.startswith("tui/cli/report.py:") for place in found["rich"])
-    assert _normalise("sqlite_utils") == "sqlite-utils" and "sqlite-utils" in declared_distributions()
+    assert _normalise("sqlite_utils") == "sqlite-utils"
+    assert "sqlite-utils" in declared_distributions()

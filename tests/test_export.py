@@ -66,16 +66,19 @@ def annotated_store(path: Path) -> Store:
 def test_export_cli_golden_and_spacy(cli, db_path, tmp_path):
     annotated_store(db_path).close()
     out = tmp_path / "out.jsonl"
-    result = cli("export", "--format", "prodigy", "-o", out)
+    result = cli("export", "--format", "prodigy", "--status", "any", "-o", out)
     assert result.exit_code == 0, result.output
     text = out.read_text("utf-8")
     lines = [json.loads(line) for line in text.splitlines()]
     assert [(r["meta"]["id"], r["meta"]["annotator"]) for r in lines] == [
         (1, "alice"), (2, "alice"), (2, "bob"), (2, "carol")
     ]
+    # unfinished work is marked, with an answer Prodigy does not train on; done work accepted
+    assert [(r["meta"]["status"], r["answer"]) for r in lines] == [
+        ("in_progress", "ignore"), ("in_progress", "ignore"), ("in_progress", "ignore"),
+        ("done", "accept")]
     for rec in lines:
         assert_spacy_alignment(rec)
-        assert rec["answer"] == "accept"
         assert isinstance(rec["_input_hash"], int) and isinstance(rec["_task_hash"], int)
     assert lines[1]["_input_hash"] == lines[2]["_input_hash"]
     assert lines[1]["_task_hash"] != lines[2]["_task_hash"]  # other spans
@@ -87,14 +90,18 @@ def test_export_cli_golden_and_spacy(cli, db_path, tmp_path):
     check_golden("prodigy.jsonl", text.replace(json.dumps(str(ROOT))[1:-1], "<ROOT>"))
 
     # stable: the same database exports the same bytes; stdout works too
-    again = cli("export", "--format", "prodigy", "-o", "-")
+    again = cli("export", "--format", "prodigy", "--status", "any", "-o", "-")
     assert again.stdout == text
+    # by default only finished work: carol's
+    default = cli("export", "--format", "prodigy").stdout
+    assert default == cli("export", "--status", "done").stdout == text.splitlines(True)[3]
 
 
 def test_export_dataset_names_the_sessions(cli, db_path):
     """--dataset NAME: _annotator_id/_session_id are NAME-annotator, in worker processes too."""
     annotated_store(db_path).close()
-    outs = [cli("export", "--dataset", "ner_news", "--jobs", jobs).stdout for jobs in ("1", "2")]
+    outs = [cli("export", "--status", "any", "--dataset", "ner_news", "--jobs", jobs).stdout
+            for jobs in ("1", "2")]
     assert outs[0] == outs[1]
     lines = [json.loads(line) for line in outs[0].splitlines()]
     assert {(r["_annotator_id"], r["_session_id"]) for r in lines} == {
@@ -103,7 +110,7 @@ def test_export_dataset_names_the_sessions(cli, db_path):
 
 def test_export_one_annotator(cli, db_path):
     annotated_store(db_path).close()
-    result = cli("export", "--annotator", "bob")
+    result = cli("export", "--annotator", "bob", "--status", "any")
     lines = [json.loads(l) for l in result.stdout.splitlines()]
     assert [r["meta"]["annotator"] for r in lines] == ["bob"]
 

@@ -92,7 +92,7 @@ def test_doccano_relations_carry_non_default_attributes(cli, db_path):
     from newsmark.formats.importers import parse_doccano, resolve
 
     store = events_corpus(db_path)
-    result = cli("export", "--format", "doccano", "--relations")
+    result = cli("export", "--status", "any", "--format", "doccano", "--relations")
     assert ("4 events as trigger entities with 12 relations; 1 with attributes other than the "
             "defaults in event_attributes") in result.stderr
     lines = read(result.stdout)

@@ -53,16 +53,26 @@ def test_batched_reader_equals_iter_records(db_path):
             assert g.events == e.events
 
 
+ANY = ("--status", "any")  # unfinished records too (the default is done only)
+
 # --- selection ----------------------------------------------------------------------------------
 
 
 def test_status_done_and_merge_gold(cli, db_path):
     events_corpus(db_path).close()
-    assert keys(lines(cli("export"))) == [(1, "alice"), (2, "alice"), (2, "bob"), (2, "carol"),
-                                          (3, "gold")]
+    assert keys(lines(cli("export", "--status", "any"))) == [
+        (1, "alice"), (2, "alice"), (2, "bob"), (2, "carol"), (3, "gold")]
     assert keys(lines(cli("export", "--status", "done"))) == [(2, "carol"), (3, "gold")]
+    assert keys(lines(cli("export"))) == [(2, "carol"), (3, "gold")]  # done is the default
+    # formats with no place for the status say how many unfinished records they hold
+    for fmt in ("conll", "spacy", "hf", "brat"):
+        out = ["-o", str(db_path.parent / fmt)] if fmt in ("brat", "spacy", "hf") else []
+        note = "3 unfinished records included (--status any)"
+        assert note in cli("export", "--format", fmt, *ANY, *out).stderr, fmt
+        assert "unfinished" not in cli("export", "--format", fmt, *out).stderr, fmt
+    assert "unfinished" not in cli("export", "--format", "doccano", *ANY).stderr
     assert keys(lines(cli("export", "--merge", "gold"))) == [(3, "gold")]
-    assert keys(lines(cli("export", "--annotator", "bob", "--annotator", "alice"))) == \
+    assert keys(lines(cli("export", *ANY, "--annotator", "bob", "--annotator", "alice"))) == \
         [(1, "alice"), (2, "alice"), (2, "bob")]
     bad = cli("export", "--merge", "gold", "--annotator", "bob")
     assert bad.exit_code == 2 and "--merge gold" in bad.output
@@ -70,7 +80,7 @@ def test_status_done_and_merge_gold(cli, db_path):
 
 def test_label_keeps_only_those_spans(cli, db_path):
     events_corpus(db_path).close()
-    recs = lines(cli("export", "--label", "PER", "--label", "DATE"))
+    recs = lines(cli("export", *ANY, "--label", "PER", "--label", "DATE"))
     assert keys(recs) == [(1, "alice"), (2, "alice"), (2, "bob"), (2, "carol"), (3, "gold")]
     assert {s["label"] for r in recs for s in r["spans"]} == {"PER", "DATE"}
     assert recs[2]["spans"] == []  # bob's LOC and MISC are gone; the record stays
@@ -83,18 +93,18 @@ def test_since(cli, db_path):
     from storage.rows import now
 
     store = events_corpus(db_path)
-    assert len(lines(cli("export", "--since", "2000-01-01"))) == 5
-    assert lines(cli("export", "--since", "2999-01-01")) == []
+    assert len(lines(cli("export", *ANY, "--since", "2000-01-01"))) == 5
+    assert lines(cli("export", *ANY, "--since", "2999-01-01")) == []
     time.sleep(0.01)
     cut = now()
     time.sleep(0.01)
     store.delete_span(store.spans(2, "bob")[0].id, "bob")  # no row left to date it: the action
     store.relabel_span(store.spans(1, "alice")[0].id, "alice", "MISC")
-    assert keys(lines(cli("export", "--since", cut))) == [(1, "alice"), (2, "bob")]
+    assert keys(lines(cli("export", *ANY, "--since", cut))) == [(1, "alice"), (2, "bob")]
     time.sleep(0.01)
     cut = now()
     store.set_status([3], "gold", "in_progress")
-    assert keys(lines(cli("export", "--since", cut))) == [(3, "gold")]
+    assert keys(lines(cli("export", *ANY, "--since", cut))) == [(3, "gold")]
     bad = cli("export", "--since", "yesterday")
     assert bad.exit_code == 2 and "--since" in bad.output
 
@@ -110,10 +120,10 @@ def test_parse_since():
 def test_query(cli, db_path):
     events_corpus(db_path).close()
     # status and label are each record's own annotator's
-    assert keys(lines(cli("export", "--query", "status:done"))) == [(2, "carol"), (3, "gold")]
-    assert keys(lines(cli("export", "--query", "label:MISC"))) == [(2, "bob"), (3, "gold")]
-    assert keys(lines(cli("export", "--query", "Scholz"))) == [(3, "gold")]
-    assert keys(lines(cli("export", "--query", "-status:done label:PER"))) == \
+    assert keys(lines(cli("export", *ANY, "--query", "status:done"))) == [(2, "carol"), (3, "gold")]
+    assert keys(lines(cli("export", *ANY, "--query", "label:MISC"))) == [(2, "bob"), (3, "gold")]
+    assert keys(lines(cli("export", *ANY, "--query", "Scholz"))) == [(3, "gold")]
+    assert keys(lines(cli("export", *ANY, "--query", "-status:done label:PER"))) == \
         [(1, "alice"), (2, "alice")]
     bad = cli("export", "--query", "status:nonsense")
     assert bad.exit_code == 2 and "status" in bad.output
@@ -170,9 +180,9 @@ def add_articles(store: Store, n: int, seed: int) -> None:
 def test_cli_split_is_a_stable_partition(cli, db_path, tmp_path):
     store = events_corpus(db_path)
     add_articles(store, 60, seed=1)
-    full = lines(cli("export"))
+    full = lines(cli("export", *ANY))
     out = tmp_path / "data.jsonl"
-    result = cli("export", "--split", "60/20/20", "-o", out)
+    result = cli("export", *ANY, "--split", "60/20/20", "-o", out)
     assert result.exit_code == 0, result.output
     assert "-> " + str(tmp_path / "data-train.jsonl") in result.output
     parts = {name: [json.loads(x) for x in (tmp_path / f"data-{name}.jsonl").read_text().splitlines()]
@@ -190,7 +200,7 @@ def test_cli_split_is_a_stable_partition(cli, db_path, tmp_path):
     # more articles, another selection: nothing that was exported moves
     add_articles(store, 60, seed=2)
     out2 = tmp_path / "again.jsonl"
-    assert cli("export", "--split", "60/20/20", "--annotator", "gold", "-o", out2).exit_code == 0
+    assert cli("export", *ANY, "--split", "60/20/20", "--annotator", "gold", "-o", out2).exit_code == 0
     for name in ("train", "dev", "test"):
         for line in (tmp_path / f"again-{name}.jsonl").read_text().splitlines():
             rec = json.loads(line)
@@ -200,7 +210,7 @@ def test_cli_split_is_a_stable_partition(cli, db_path, tmp_path):
 
 def test_cli_split_brat_directories_and_stdout(cli, db_path, tmp_path):
     events_corpus(db_path).close()
-    result = cli("export", "--format", "brat", "--split", "1/1/1", "-o", tmp_path / "brat")
+    result = cli("export", *ANY, "--format", "brat", "--split", "1/1/1", "-o", tmp_path / "brat")
     assert result.exit_code == 0, result.output
     for name in ("train", "dev", "test"):
         assert (tmp_path / f"brat-{name}" / "annotation.conf").exists()

@@ -75,7 +75,7 @@ async def test_ndr_inside_a_compound_can_be_tagged_and_exports_aligned(tmp_path,
         await find_and_label(pilot, "Siemens", "2")
     assert db_spans(db, article_id) == [("NDR", "ORG"), ("Siemens", "ORG")]
     out = tmp_path / "out.jsonl"
-    assert cli("export", "-o", out, db=db).exit_code == 0
+    assert cli("export", "--status", "any", "-o", out, db=db).exit_code == 0  # (not done yet)
     rec = json.loads(out.read_text("utf-8"))
     tokens = rec["tokens"]
     for span in rec["spans"]:

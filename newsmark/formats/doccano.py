@@ -15,7 +15,8 @@ offsets and type (not by entity id: doccano renumbers entities, but keeps an unk
 as the example's metadata and writes it back on export). A line without such values has no
 ``event_attributes``: defaults are implied, as in storage.
 
-``id`` is ``"<article id>:<annotator>"``. Offsets are end exclusive and, by default, in UTF-16
+``id`` is ``"<article id>:<annotator>"``; ``meta.status`` is the annotator's status (unfinished
+work only with ``export --status any``). Offsets are end exclusive and, by default, in UTF-16
 code units, as doccano counts them (its front end measures JavaScript strings: an emoji or any
 character outside the BMP is two units; doccano issue #2290): ``offsets="codepoints"`` writes
 Python code points instead. The two differ only after a character outside the BMP. ``meta.blocks``
@@ -74,6 +75,12 @@ def _sorted(spans: list[Span]) -> list[Span]:
     return sorted(spans, key=lambda s: (s.start, -s.end, s.label, s.id or 0))
 
 
+def _meta(r: Record) -> dict:
+    """The line's ``meta``: the text's structure and the annotator's ``status`` (``done``, or,
+    with ``export --status any``, ``todo``, ``in_progress``, ``skipped``: import restores it)."""
+    return {**structure_meta(r.article), "status": r.status}
+
+
 def _identity(i: int) -> int:
     return i
 
@@ -89,7 +96,7 @@ def _labels(r: Record, offsets: str = "utf16") -> dict:
         "id": f"{r.article.id}:{r.annotator}",
         "text": r.article.text,
         "label": [[u(s.start), u(s.end), s.label] for s in _sorted(r.spans)],
-        "meta": structure_meta(r.article),
+        "meta": _meta(r),
     }
 
 
@@ -123,7 +130,7 @@ def _relations(r: Record, schema: Schema, entity_ids: count, relation_ids: count
             attributes.append({"start_offset": u(e.start), "end_offset": u(e.end),
                                "label": e.type, "attributes": attrs})
     line = {"id": f"{r.article.id}:{r.annotator}", "text": r.article.text,
-            "entities": entities, "relations": relations, "meta": structure_meta(r.article)}
+            "entities": entities, "relations": relations, "meta": _meta(r)}
     if attributes:
         line["event_attributes"] = attributes
     return line

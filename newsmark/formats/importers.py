@@ -86,7 +86,7 @@ class ImportRecord:
     title: str | None = None
     source: str = ""
     language: str = "de"
-    accepted: bool = True  # prodigy answer "accept" (reject and ignore are not imported)
+    accepted: bool = True  # prodigy answer "accept", or any answer with a meta.status
     done: bool = True  # mark the annotator's status done
     status: str | None = None  # the status the line names (prodigy meta.status), if any
     blocks: list[Block] | None = None  # the text's structure (meta.blocks, as newsmark exports)
@@ -286,6 +286,13 @@ def _events(items, text: str, spans: list[ImportSpan]) -> list[ImportEvent]:
     return out
 
 
+def _meta_status(meta: dict) -> str | None:
+    status = meta.get("status")
+    if status is not None and status not in STATUSES:
+        raise LineError(f"meta.status: {status!r} is not one of {', '.join(STATUSES)}")
+    return status
+
+
 def _meta_str(meta: dict, key: str) -> str | None:
     value = meta.get(key)
     return value if isinstance(value, str) and value else None
@@ -302,9 +309,7 @@ def parse_prodigy(obj) -> ImportRecord:
     events = _events(obj.get("events"), text, spans)
     mid = meta.get("id")
     answer = obj.get("answer", "accept")
-    status = meta.get("status")
-    if status is not None and status not in STATUSES:
-        raise LineError(f"meta.status: {status!r} is not one of {', '.join(STATUSES)}")
+    status = _meta_status(meta)
     return ImportRecord(
         text=text, text_hash=text_hash(text), spans=spans, events=events,
         tokens=_own_tokens(obj.get("tokens"), text),
@@ -313,7 +318,10 @@ def parse_prodigy(obj) -> ImportRecord:
         url=_meta_str(meta, "url"), title=_meta_str(meta, "title"),
         source=_meta_str(meta, "source") or "",
         language=_meta_str(meta, "language") or detect_language(text),
-        accepted=answer == "accept", done=status is None or status == "done", status=status,
+        # a line with meta.status (newsmark's export) is imported whatever its answer: unfinished
+        # work is exported with answer "ignore" and keeps its status through a round trip
+        accepted=answer == "accept" or status is not None,
+        done=status is None or status == "done", status=status,
         blocks=_meta_blocks(meta, text),
     )
 
@@ -474,7 +482,8 @@ def parse_doccano(obj, offsets: str = "utf16") -> ImportRecord:
     ``relations`` (``id``, ``from_id``, ``to_id``, ``type``), relation extraction. Optional
     ``meta`` (object) or top-level ``url``, ``title``, ``source``, ``language``, ``annotator``;
     an ``id`` of the form ``"<article id>:<annotator>"`` (newsmark's doccano export) gives both.
-    A line with spans or events, or from newsmark's export (every line of it is a record), is
+    A line with ``meta.status`` (newsmark's export) gives its annotator that status. Otherwise a
+    line with spans or events, or from newsmark's export (every line of it is a record), is
     marked done; another line without them only creates the article (doccano exports unlabelled
     examples too).
 
@@ -510,12 +519,14 @@ def parse_doccano(obj, offsets: str = "utf16") -> ImportRecord:
     if m:  # newsmark's own doccano export: "<article id>:<annotator>"
         article_id = int(m.group(1))
         merged.setdefault("annotator", m.group(2))
+    status = _meta_status(meta)
     return ImportRecord(
         text=text, text_hash=text_hash(text), spans=spans, events=events, article_id=article_id,
         annotator=_meta_str(merged, "annotator"), url=_meta_str(merged, "url"),
         title=_meta_str(merged, "title"), source=_meta_str(merged, "source") or "",
         language=_meta_str(merged, "language") or detect_language(text),
-        done=bool(spans or events) or m is not None, blocks=_meta_blocks(meta, text),
+        done=status == "done" if status is not None else bool(spans or events) or m is not None,
+        status=status, blocks=_meta_blocks(meta, text),
     )
 
 

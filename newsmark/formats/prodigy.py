@@ -21,6 +21,10 @@ sort_keys=True)`` writes):
 
 ``_annotator_id`` and ``_session_id`` are ``"<dataset>-<annotator>"``, as Prodigy writes them
 for a named session (``?session=alice`` on dataset ``news`` gives ``news-alice``).
+
+``answer`` is ``"accept"`` for work its annotator marked done, ``"ignore"`` for unfinished work
+(``export --status any``), which Prodigy's training recipes leave out; ``meta.status`` says
+which status it has, and import restores it whatever the answer.
 """
 
 from __future__ import annotations
@@ -147,7 +151,8 @@ def _record(article: Article, annotator: str, spans: list[Span], events: list[Ev
         "_task_hash": task_hash(in_hash, out_spans),
         "_annotator_id": session,
         "_session_id": session,
-        "answer": "accept",
+        # unfinished work (export --status any) is marked, and not what Prodigy trains on
+        "answer": "accept" if status is None or status == "done" else "ignore",
     }
     if status is not None:  # the annotator's status (done, in_progress, …): import restores it
         rec["meta"]["status"] = status

@@ -32,9 +32,10 @@ def selection_options(fn):
     be filled in) and ``split`` (the train/dev/test ratios, or None) instead.
     """
     options = [
-        click.option("--status", type=click.Choice(["done", "any"]), default="any",
+        click.option("--status", type=click.Choice(["done", "any"]), default="done",
                      show_default=True,
-                     help="done: only records whose annotator marked the article done."),
+                     help="done: only records whose annotator marked the article done; any: "
+                     "unfinished ones too, marked (meta.status; prodigy answer 'ignore')."),
         click.option("--label", "labels", multiple=True,
                      help="Keep only spans with this label (repeatable); arguments pointing at "
                      "other spans are dropped, records are selected as without it."),
@@ -118,8 +119,8 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
            schema_path: Path | None, relations: bool, offsets: str, dataset: str,
            max_words: int, scheme: str, sentences: bool, workers: int,
            selection, split) -> None:
-    """Export training data: one record per article and annotator that has spans or events, or
-    is marked done.
+    """Export training data: one record per article and annotator marked done (--status any:
+    unfinished ones with spans or events too, marked as such where the format has room).
 
     An error writing (a full disk, a size limit) is one line; the earlier output is kept.
     """
@@ -160,9 +161,16 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
                                        workers or None)
                     summary = run_export(fmt, (), out, schema, rendered=batches, dataset=dataset)
                 else:
-                    summary = run_export(fmt, store.records(sel), out, schema, relations=relations,
+                    unfinished = [0]
+                    records = counting_unfinished(store.records(sel), unfinished)
+                    summary = run_export(fmt, records, out, schema, relations=relations,
                                          offsets=offsets, dataset=dataset,
                                          max_words=max_words, scheme=scheme, sentences=sentences)
+                    if unfinished[0] and fmt in UNMARKED_FORMATS:
+                        summary.setdefault("notes", []).append(
+                            f"{unfinished[0]} unfinished records included (--status any): not "
+                            "marked done by their annotator, so an untagged token may just not "
+                            "have been looked at yet")
                 done.append((out, summary))
     except (AlignmentError, BratError, TerminalError) as exc:
         raise Fail(str(exc)) from None
@@ -175,6 +183,18 @@ def export(db_path: Path, fmt: str, output: str, annotators: tuple[str, ...],
         echo(f"{summary['records']} records exported ({fmt}){where}", err=True)
         for note in summary.get("notes", []):
             echo(f"  {field(note)}", err=True)
+
+
+# formats with no place to mark a record unfinished (prodigy and doccano have meta.status)
+UNMARKED_FORMATS = ("spacy", "hf", "conll", "brat")
+
+
+def counting_unfinished(records, counter: list[int]):
+    """``records`` as they are, counting in ``counter[0]`` those not marked done."""
+    for r in records:
+        if r.status != "done":
+            counter[0] += 1
+        yield r
 
 
 def cannot_write(exc: OSError, output: str | Path) -> Fail:
