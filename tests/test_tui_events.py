@@ -740,8 +740,8 @@ async def test_seed_events_annotated_in_the_reader_and_exported(seeded, make_app
     from tui.cli import main
 
     out = tmp_path / "out.jsonl"
-    result = CliRunner().invoke(main, ["export", "--format", "prodigy", "-o", str(out),
-                                       "--db", str(db)], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["export", "--format", "prodigy", "--status", "any",
+                                       "-o", str(out), "--db", str(db)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     got: dict[int, set] = {}
     for line in out.read_text("utf-8").splitlines():
@@ -759,8 +759,9 @@ async def test_seed_events_annotated_in_the_reader_and_exported(seeded, make_app
 
     # brat, through the CLI: parse the .ann files
     brat_dir = tmp_path / "brat"
-    result = CliRunner().invoke(main, ["export", "--format", "brat", "-o", str(brat_dir),
-                                       "--db", str(db)], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["export", "--format", "brat", "--status", "any",
+                                       "-o", str(brat_dir), "--db", str(db)],
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.output
     got = {}
     for article_id in ids.values():
