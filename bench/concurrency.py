@@ -94,8 +94,8 @@ def run(annotators: int, actions: int, files: int, rate: float | None, export: b
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                          text=True))
         if export:
-            side.append(subprocess.Popen([str(NEWSMARK), "--db", str(db), "export", "-o",
-                                          str(Path(tmp) / "out.jsonl")],
+            side.append(subprocess.Popen([str(NEWSMARK), "--db", str(db), "export",
+                                          "--status", "any", "-o", str(Path(tmp) / "out.jsonl")],
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                          text=True))
         results = []

@@ -47,7 +47,9 @@ def child(mode: str, db: str) -> None:
 
         jobs = ["--jobs", "1"] if mode == "export1" else []
         try:
-            main(["export", "--format", "prodigy", "-o", os.devnull, "--db", db, *jobs],
+            # every record, finished or not, as the bare reader reads them
+            main(["export", "--format", "prodigy", "--status", "any", "-o", os.devnull,
+                  "--db", db, *jobs],
                  standalone_mode=False)
         except SystemExit:
             pass
