@@ -258,7 +258,7 @@ def test_brat_repeated_roles_fragments_and_golden(cli, db_path, tmp_path):
     # arguments in text order, a repeated role numbered
     assert "E1\tMEET:T5 Place:T1 Participant:T2 Participant2:T3 Place2:T4" in gold.splitlines()
     assert "A1\tmodality E1 asserted" in gold.splitlines()  # the schema default, filled in
-    assert ("#1\tAnnotatorNotes E1\tPlace: MISC 'Rom\\n\\nNächste' is not LOC; "
+    assert ("#1\tAnnotatorNotes E1\tPlace: MISC 'Rom\\n\\nNächste' is not LOC or MENTION; "
             "Place: 2 fillers, at most one allowed") in gold.splitlines()
     check_golden("brat-2-alice.ann", (out / "2-alice.ann").read_text("utf-8"))
     check_golden("brat-annotation.conf", (out / "annotation.conf").read_text("utf-8"))
@@ -270,8 +270,10 @@ def test_annotation_conf_from_schema():
     lines = conf.splitlines()
     assert lines[lines.index("[entities]") + 2 : lines.index("[entities]") + 7] == \
         ["PER", "ORG", "LOC", "MISC", "DATE"]
+    assert "MENTION" in lines  # a mention label (issue 13, item 8) is a brat entity type too
     assert "EXTRA" in lines and lines.count("PER") == 1
-    assert "MEET\tParticipant+:PER|ORG|LOC, Place?:LOC, Time?:DATE, Topic?:<ENTITY>" in lines
+    assert ("MEET\tParticipant+:PER|ORG|LOC|MENTION, Place?:LOC|MENTION, Time?:DATE, "
+            "Topic?:<ENTITY>") in lines
     assert "NEW\tWho*:<ENTITY>" in lines
     assert "modality\tArg:<EVENT>, Value:asserted|planned|possible|negated" in lines
     assert "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>" in lines
