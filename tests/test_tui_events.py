@@ -189,26 +189,27 @@ async def test_argument_mode_tab_role_keys_and_labelling_in_place(tmp_path, make
         assert "Place [l] ? Istanbul" in bar_text and "Time [t] ? Montag" in bar_text
         assert "Topic [o] ? —" in bar_text
 
-        # a role key on a selection with no span: the span is created with the role's first
-        # accepted label, then assigned (two undoable actions)
+        # a role key on a selection with no span: the span is created, a MENTION (the role
+        # accepts mentions: a filler is not a named entity unless labelled first), then
+        # assigned (two undoable actions)
         await goto(pilot, view, "Wolodymyr")
         await pilot.press("shift+right")
         assert view.text[slice(*view.selection)] == "Wolodymyr Selenskyj"
         await pilot.press("p")
         await pilot.pause()
-        assert ("Wolodymyr Selenskyj", "PER") in db_spans(db, aid)
-        assert ("Participant", "Wolodymyr Selenskyj", "PER") in db_events(db, aid)[0][2]
+        assert ("Wolodymyr Selenskyj", "MENTION") in db_spans(db, aid)
+        assert ("Participant", "Wolodymyr Selenskyj", "MENTION") in db_events(db, aid)[0][2]
         assert view.selection is None
         await pilot.press("u")  # the argument
         await pilot.pause()
-        assert ("Participant", "Wolodymyr Selenskyj", "PER") not in db_events(db, aid)[0][2]
-        assert ("Wolodymyr Selenskyj", "PER") in db_spans(db, aid)
+        assert ("Participant", "Wolodymyr Selenskyj", "MENTION") not in db_events(db, aid)[0][2]
+        assert ("Wolodymyr Selenskyj", "MENTION") in db_spans(db, aid)
         await pilot.press("u")  # the span
         await pilot.pause()
-        assert ("Wolodymyr Selenskyj", "PER") not in db_spans(db, aid)
+        assert ("Wolodymyr Selenskyj", "MENTION") not in db_spans(db, aid)
         await pilot.press("ctrl+r", "ctrl+r")
         await pilot.pause()
-        assert ("Participant", "Wolodymyr Selenskyj", "PER") in db_events(db, aid)[0][2]
+        assert ("Participant", "Wolodymyr Selenskyj", "MENTION") in db_events(db, aid)[0][2]
 
         # enter finishes: the event stays, the bar goes, the reader keys are back
         await pilot.press("enter")
@@ -232,14 +233,14 @@ async def test_a_role_that_accepts_any_label_and_a_wrong_label_are_not_blocked(t
         await pilot.press("3")  # the label used last is LOC now ...
         await pilot.press("u")
         await pilot.pause()
-        await pilot.press("o")  # ... Topic accepts any label: a span with the label used last
+        await pilot.press("o")  # ... Topic accepts any label: a MENTION, not the label used last
         await pilot.pause()
         events = db_events(db, aid)
         assert events[0][2] == [("Place", "Selenskyj", "PER"),
-                                ("Topic", "Gefangenenaustausch", "LOC")]
+                                ("Topic", "Gefangenenaustausch", "MENTION")]
         warnings = panel_text(screen.events_panel)
         assert "⚠ Participant: missing (needs at least one)" in warnings
-        assert "⚠ Place: PER 'Selenskyj' is not LOC" in warnings
+        assert "⚠ Place: PER 'Selenskyj' is not LOC or MENTION" in warnings
         assert "⚠ 2 warnings" in screen.query_one("#events-panel-header").content.plain
         await pilot.press("enter")
         await pilot.pause()
@@ -421,7 +422,7 @@ async def test_the_panel_lists_events_and_highlights_the_selected_one_in_the_tex
             "  EXCHANGE  Gefangenenaustausch planned",
             "   Place: Wolodymyr Selenskyj",
             "   Time: 16. Mai",
-            "   ⚠ Place: PER 'Wolodymyr Selenskyj' is not LOC",
+            "   ⚠ Place: PER 'Wolodymyr Selenskyj' is not LOC or MENTION",
         ]
         header = screen.query_one("#events-panel-header").content.plain
         assert "Events (2)" in header and "1 warning" in header
@@ -677,7 +678,7 @@ async def test_seed_events_annotated_in_the_reader_and_exported(seeded, make_app
         assert view.text[slice(*view.selection)] == "Montag (2. Juni)"
         await pilot.press("5", "t")  # DATE in place, then Time (the cursor is inside it)
         await goto(pilot, view, "Istanbul")
-        await pilot.press("l")  # no span yet: a LOC span is created for Place
+        await pilot.press("3", "l")  # LOC in place, then Place (the key alone: a MENTION)
         await pilot.pause()
         assert "Participant [p] + Russlands, Ukraine" in screen.argument_bar.content.plain
         await pilot.press("enter")
@@ -699,7 +700,7 @@ async def test_seed_events_annotated_in_the_reader_and_exported(seeded, make_app
         await goto(pilot, view, "Russland")
         await pilot.press("3", "p")
         await goto(pilot, view, "Istanbul")
-        await pilot.press("l")
+        await pilot.press("3", "l")
         await pilot.press("m")  # the modality of the event being annotated: planned
         await pilot.press("enter")
         await pilot.pause()
