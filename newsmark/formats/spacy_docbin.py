@@ -42,7 +42,7 @@ from . import Record, TerminalError, structure_meta
 from .prodigy import _bounds, _event
 from .tagging import Tagging
 
-SHARD_TOKENS = 200_000  # tokens per DocBin shard (some 25 MB of arrays while it is built)
+SHARD_TOKENS = 100_000  # tokens per DocBin shard (some 12 MB of arrays while it is built)
 _SHARD = re.compile(r"\d{4,}\.spacy")
 
 

@@ -44,10 +44,21 @@ def blank(lang: str):
     return nlp
 
 
+# a vocab keeps a string and a lexeme for every word it has seen, so it grows with the corpus
+# (a long export's peak memory would too): a new one every this many Docs (30 ms each). A Doc
+# keeps its own vocab alive; a DocBin stores strings, not vocabs, so Docs of several mix.
+DOCS_PER_VOCAB = 1000
+_docs = 0
+
+
 def spacy_doc(article: Article):
     """A spaCy ``Doc`` of the article's stored tokens: ``doc.text`` is the article text."""
     from spacy.tokens import Doc
 
+    global _docs
+    _docs += 1
+    if _docs % DOCS_PER_VOCAB == 0:
+        blank.cache_clear()
     text = article.text
     starts, ends, ws = article.token_columns()
     return Doc(blank(article.language).vocab,
