@@ -62,10 +62,11 @@ def test_the_readme_schema_example_loads(tmp_path):
     path = tmp_path / "schema.toml"
     path.write_text("\n".join(line[2:] for line in block.splitlines()), "utf-8")
     schema = load_schema(path)
-    assert [label.name for label in schema.labels] == ["PER", "LOC"]
+    assert [label.name for label in schema.labels] == ["PER", "LOC", "MENTION"]
+    assert schema.entity_names == ["PER", "LOC"] and schema.mention_names == {"MENTION"}
     meet = schema.event_type("MEET")
     assert [(r.name, r.key, r.labels, r.cardinality) for r in meet.roles] == [
-        ("Participant", "p", ("PER", "LOC"), "+"), ("Place", "l", ("LOC",), "?")]
+        ("Participant", "p", ("PER", "LOC", "MENTION"), "+"), ("Place", "l", ("LOC",), "?")]
     assert schema.attribute("modality").default == "asserted"
 
 
