@@ -148,8 +148,9 @@ class _Rows:
     def _error(self, exc: OSError) -> OutputError:
         """An error on the temporary file, named (the disk that is full may be another one
         than the output's); pyarrow's says its errno only in words."""
-        code = exc.errno or next((int(m) for m in re.findall(r"\[errno (\d+)\]", str(exc))), 0)
-        why = os.strerror(code) if code and not exc.strerror else reason(exc)
+        said = re.search(r"\[errno (\d+)\]", str(exc))
+        code = int(said.group(1)) if said else exc.errno or 0
+        why = os.strerror(code) if said else reason(exc)
         return OutputError(code or errno.EIO, why, str(self.path))
 
     def _flush(self) -> None:

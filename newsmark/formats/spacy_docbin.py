@@ -116,7 +116,11 @@ class ShardedDocBin:
         with atomic_output(path, "wb") as out:
             if out.isatty():  # compressed msgpack is no text: a terminal would interpret it
                 raise TerminalError(path, "spacy")
-            out.write(data)
+            # in pieces: one large write to a pipe whose reader has gone can come back short
+            # without an error, which a later piece then gets (a broken pipe, reported)
+            view = memoryview(data)
+            for i in range(0, len(view), 1 << 16):
+                out.write(view[i : i + (1 << 16)])
         self.paths.append(path)
 
     def _write_shard(self) -> None:
