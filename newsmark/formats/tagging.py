@@ -62,7 +62,7 @@ def spacy_doc(article: Article):
     text = article.text
     starts, ends, ws = article.token_columns()
     return Doc(blank(article.language).vocab,
-               words=[text[s:e] for s, e in zip(starts, ends)], spaces=list(ws))
+               words=[text[s:e] for s, e in zip(starts, ends, strict=True)], spaces=list(ws))
 
 
 @dataclass(frozen=True, slots=True)
