@@ -22,3 +22,20 @@ def score(pred_dir: Path) -> dict:
         text=True,
     )
     return json.loads(out.stdout)
+
+
+def internal_modes(ap, child) -> bool:
+    """The two hidden modes of a bench that measures fresh processes: ``--child ...`` (one
+    measured run: ``child(*args)``) and ``--generate N DB`` (a synthetic database via
+    ``storage._bulk``). Parses the arguments; True when one of them ran (the caller returns)."""
+    args = ap.parse_args()
+    if args.child:
+        child(*args.child)
+        return True
+    if args.generate:
+        sys.path.insert(0, str(ROOT))
+        from storage._bulk import generate
+
+        generate(args.generate[1], int(args.generate[0]))
+        return True
+    return False

@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, internal_modes  # noqa: E402  (bench/ is on sys.path)
 
 
 def child(mode: str, db: str) -> None:
@@ -123,16 +123,9 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, help="Where to keep the generated databases.")
     ap.add_argument("--repeat", type=int, default=1,
                     help="Runs per measurement; the fastest counts (the machine may be busy).")
+    if internal_modes(ap, child):
+        return
     args = ap.parse_args()
-    if args.child:
-        child(*args.child)
-        return
-    if args.generate:
-        sys.path.insert(0, str(ROOT))
-        from storage._bulk import generate
-
-        generate(args.generate[1], int(args.generate[0]))
-        return
     with tempfile.TemporaryDirectory() as tmp:
         directory = args.dir or Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)

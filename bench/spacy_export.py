@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, internal_modes  # noqa: E402  (bench/ is on sys.path)
 
 
 def child(fmt: str, db: str, out: str) -> None:
@@ -68,16 +68,9 @@ def main() -> None:
     ap.add_argument("--large", type=int, default=10_000)
     ap.add_argument("--formats", nargs="+", default=["spacy", "hf"])
     ap.add_argument("--dir", type=Path, help="Where to keep the generated databases.")
+    if internal_modes(ap, child):
+        return
     args = ap.parse_args()
-    if args.child:
-        child(*args.child)
-        return
-    if args.generate:
-        sys.path.insert(0, str(ROOT))
-        from storage._bulk import generate
-
-        generate(args.generate[1], int(args.generate[0]))
-        return
     with tempfile.TemporaryDirectory() as tmp:
         directory = args.dir or Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)
