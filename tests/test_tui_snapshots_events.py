@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.repo import Store
-from tui_helpers import ANNOTATOR, SIZE, make_app, make_article, open_article  # noqa: F401
+from tui_helpers import ANNOTATOR, SIZE, make_app, make_article, open_article, settle  # noqa: F401
 
 TEXT = (
     "## Gespräche in Istanbul\n\n"
@@ -66,7 +66,7 @@ def test_events_panel_with_a_selected_event(snap_compare, tmp_path, make_app):
     async def run_before(pilot) -> None:
         await open_article(pilot, article_id)
         await pilot.press("E")  # the first event selected: its trigger and arguments marked
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(db), terminal_size=SIZE, run_before=run_before)
 
@@ -79,7 +79,7 @@ def test_events_panel_warning_selected_on_light(snap_compare, tmp_path, make_app
         pilot.app.theme = "textual-light"
         await open_article(pilot, article_id)
         await pilot.press("E", "down", "down", "down", "down", "down", "down")  # EXCHANGE's Place
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(db), terminal_size=SIZE, run_before=run_before)
 
@@ -99,7 +99,7 @@ def test_argument_mode(snap_compare, tmp_path, make_app):
         # Participants; then the cursor on Istanbul, not assigned yet
         await pilot.press("shift+tab", "shift+tab", "t", "shift+tab", "p", "shift+tab", "p")
         await pilot.press("tab", "tab", "tab")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(db), terminal_size=SIZE, run_before=run_before)
 
@@ -111,6 +111,6 @@ def test_event_type_picker(snap_compare, tmp_path, make_app):
     async def run_before(pilot) -> None:
         await open_article(pilot, article_id)
         await pilot.press("slash", *"Gefangenenaustausch", "enter", "e", "down")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(db), terminal_size=SIZE, run_before=run_before)

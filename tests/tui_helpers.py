@@ -99,8 +99,12 @@ def db_spans(db_path: Path, article_id: int, annotator: str = ANNOTATOR) -> list
 
 
 async def settle(pilot) -> None:
-    """Let workers finish and the screen process what they posted."""
+    """Let the writes made so far and the workers finish, and the screen process what they
+    posted (a snapshot taken on a busy machine then shows the same screen as on an idle one)."""
     await pilot.pause()
+    calls = getattr(pilot.app, "calls", None)
+    if calls is not None:
+        await calls.idle()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
