@@ -45,15 +45,15 @@ def test_html_extraction_f1(tmp_path):
 
 
 def test_html_extraction_dev2_f1_and_lost_pages(tmp_path):
-    """The second set (trafilatura's evaluation pages, many languages): F1 0.928 and 5 pages keeping
-    less than half of their "with" snippets when this floor was set (issue 12); trafilatura's
-    default loses 7 of them, and newsmark must not lose more."""
+    """The second set (trafilatura's evaluation pages, many languages): F1 0.945 and 6 pages keeping
+    less than half of their "with" snippets at the end of issue 12 (its target: F1 >= 0.94);
+    trafilatura's default loses 7 of them, and newsmark must not lose more."""
     result = CliRunner().invoke(main, ["extract", str(DEV2 / "html"), "--out-dir", str(tmp_path)],
                                 catch_exceptions=False)
     assert result.exit_code == 0
     evaldata = DEV2 / "evaldata.json"
     s = score(tmp_path, "--evaldata", str(evaldata))
-    assert s["f1"] >= 0.925, s
+    assert s["f1"] >= 0.94, s
     lost = []
     for item in json.loads(evaldata.read_text(encoding="utf-8")).values():
         pred = tmp_path / (Path(item["file"]).stem + ".txt")
