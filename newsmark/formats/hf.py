@@ -115,18 +115,28 @@ def chunks(tagging: Tagging, max_words: int = MAX_WORDS) -> Iterator[tuple[int, 
         start = cut
 
 
-def _features(names: list[str]):
-    from datasets import ClassLabel, Features, Sequence, Value
+def _schema(names: list[str]):
+    """The Arrow schema of the chunks, with the features ``datasets`` reads from a Parquet
+    file's ``huggingface`` metadata (``ner_tags``: a sequence of ``ClassLabel(names)``). Written
+    out here rather than through ``datasets.Features``: importing ``datasets`` costs an export
+    about a second of CPU; ``Sequence`` is the form every ``datasets`` release reads."""
+    import pyarrow as pa
 
-    return Features({
-        "id": Value("string"),
-        "article_id": Value("int64"),
-        "annotator": Value("string"),
-        "start": Value("int64"),
-        "end": Value("int64"),
-        "tokens": Sequence(Value("string")),
-        "ner_tags": Sequence(ClassLabel(names=names)),
-    })
+    def value(dtype: str) -> dict:
+        return {"dtype": dtype, "_type": "Value"}
+
+    features = {
+        "id": value("string"), "article_id": value("int64"), "annotator": value("string"),
+        "start": value("int64"), "end": value("int64"),
+        "tokens": {"feature": value("string"), "_type": "Sequence"},
+        "ner_tags": {"feature": {"names": list(names), "_type": "ClassLabel"}, "_type": "Sequence"},
+    }
+    return pa.schema(
+        [("id", pa.string()), ("article_id", pa.int64()), ("annotator", pa.string()),
+         ("start", pa.int64()), ("end", pa.int64()), ("tokens", pa.list_(pa.string())),
+         ("ner_tags", pa.list_(pa.int64()))],
+        metadata={"huggingface": json.dumps({"info": {"features": features}})},
+    )
 
 
 class _Rows:
@@ -160,7 +170,7 @@ class _Rows:
         if not self._rows:
             return
         if self._schema is None:
-            self._schema = _features(["O"]).arrow_schema.remove_metadata()
+            self._schema = _schema(["O"]).remove_metadata()
         table = pa.Table.from_pylist(self._rows, schema=self._schema)
         try:
             if self._writer is None:
@@ -174,7 +184,7 @@ class _Rows:
         import pyarrow.parquet as pq
 
         self._flush()
-        schema = _features(names).arrow_schema
+        schema = _schema(names)
         writer = pq.ParquetWriter(out, schema)
         if self._writer is not None:
             try:
