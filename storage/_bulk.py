@@ -15,7 +15,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from .db import connect
+from .db import connect, write
 
 _LABELS = ("PER", "ORG", "LOC", "DATE", "MISC")
 # (event type, [(role, label of the span that fills it)])
@@ -39,7 +39,7 @@ def generate(path: str | Path, articles: int, spans_per: int = 20, events_per: i
     db = connect(path)
     stamp = "2025-06-01T00:00:00.000+00:00"
     span_id = event_id = arg_id = 0
-    with db.atomic():
+    with write(db.conn, path):  # BEGIN IMMEDIATE: the busy timeout applies
         for first in range(1, articles + 1, batch):
             art_rows, span_rows, event_rows, arg_rows, attr_rows, status_rows = [], [], [], [], [], []
             for aid in range(first, min(first + batch, articles + 1)):
