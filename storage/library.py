@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Callable
 
 from newsmark.model import STATUSES, ArticleRow
 from newsmark.query import Query
@@ -80,7 +81,7 @@ def query_where(conn: sqlite3.Connection, annotator: str, q: Query,
     if q.label:
         labels = _names("lab", q.label, args)
         matches = f"select article_id from spans where annotator = :ann and label in ({labels})"
-        found = conn.execute(f"select count(*) from ({matches})", args).fetchone()[0]
+        found = lambda: conn.execute(f"select count(*) from ({matches})", args).fetchone()[0]  # noqa: E731
         where.append(_within(matches, _plan(conn, found, whole)))
     if q.after:
         where.append("l.sort_date >= :after")
@@ -91,7 +92,7 @@ def query_where(conn: sqlite3.Connection, annotator: str, q: Query,
     if q.text:
         args["fts"] = fts_match(q.text)
         if len({fold(w) for t in q.text for w in _WORD.findall(t)}) == 1:
-            plan = _plan(conn, fts_estimate(conn, q.text), whole)
+            plan = _plan(conn, lambda: fts_estimate(conn, q.text), whole)
         else:  # words common alone are mostly rare together (and probing a rare match reads
             plan = "collect"  # the whole list): collect what matches
         if plan == "probe":
@@ -130,14 +131,15 @@ def fts_common(conn: sqlite3.Connection, terms: list[str]) -> bool:
     """Whether a one-word text filter matches more than COMMON_SHARE of the articles (a page
     of it probes the full-text index row by row)."""
     words = {fold(w) for t in terms for w in _WORD.findall(t)}
-    return len(words) == 1 and _plan(conn, fts_estimate(conn, terms), whole=False) == "probe"
+    return len(words) == 1 and _plan(conn, lambda: fts_estimate(conn, terms), whole=False) == "probe"
 
 
 SMALL_SET = 500  # matches few enough to read by id and sort
 
 
-def _plan(conn: sqlite3.Connection, found: int, whole: bool) -> str:
-    """How to apply a condition that ``found`` articles (at most) meet.
+def _plan(conn: sqlite3.Connection, found: Callable[[], int], whole: bool) -> str:
+    """How to apply a condition that ``found()`` articles (at most) meet (counted only for a
+    page: the whole list is always collected).
 
     - ``collect``: few (under SMALL_SET), or the whole list (a count, every id): read those
       articles by id, then sort them;
@@ -146,10 +148,13 @@ def _plan(conn: sqlite3.Connection, found: int, whole: bool) -> str:
     - ``probe``: most (over COMMON_SHARE), for a page of a text filter: walk the list and ask
       the full-text index about each row; a page needs few more rows than it shows.
     """
-    if whole or found < SMALL_SET:
+    if whole:
+        return "collect"
+    n = found()
+    if n < SMALL_SET:
         return "collect"
     total = conn.execute("select max(id) from library").fetchone()[0] or 0
-    return "probe" if not whole and found > COMMON_SHARE * total else "walk"
+    return "probe" if n > COMMON_SHARE * total else "walk"
 
 
 def _within(ids: str, plan: str) -> str:
