@@ -268,7 +268,8 @@ def m007_plain_text(db: Database) -> None:
     stored article converted: Markdown markers out of the text, every offset moved with it
     (``storage.plaintext``). On a database with articles only ``newsmark migrate`` runs it, after
     a backup (``storage.migrate``); ``storage.db`` refuses such a database everywhere else."""
-    from .plaintext import convert_all  # (no cycle: plaintext imports nothing of the schema)
+    # (no cycle: plaintext imports nothing of the schema)
+    from .plaintext import convert_all
 
     db["articles"].add_column("blocks", str)
     convert_all(db.conn)

@@ -76,6 +76,7 @@ class LibraryScreen(Screen):
         self._progress_stale = True
         self._first_page_shown = False
         self._reloading = False  # a new list is being read (ready_for_keys)
+        self._close_filter_on_rows = False  # the filter prompt closes with the new rows
         # the ids of the whole list as it is filtered and sorted (the reader's ] and [)
         self.article_ids: list[int] = []
         self.sources = Sources(self)
@@ -173,6 +174,7 @@ class LibraryScreen(Screen):
         except _ReadFailed:
             pass
         finally:
+            self._rows_arrived()
             self._reloading = False
 
     async def _load_list(self, cursor: int) -> None:
@@ -183,13 +185,20 @@ class LibraryScreen(Screen):
         if cursor < PAGE:
             if self._first_page_shown:  # by on_mount, just now
                 self._first_page_shown = False
-                generation = article_list.generation
+                generation, asked, rows = article_list.generation, PAGE, []
             else:
-                rows = await self._read(lambda s: s.library(ann, q, sort, desc, 0, PAGE))
-                generation = article_list.reset(rows, None, cursor)
+                # a screenful (and the cursor's row), not the whole page: at 100,000 articles a
+                # filter's page walks the list until it has its rows, so fewer rows come sooner
+                asked = min(PAGE, cursor + article_list.size.height + 4) if article_list.size.height else PAGE
+                rows = await self._read(lambda s: s.library(ann, q, sort, desc, 0, asked))
+                self._rows_arrived()
+                generation = article_list.reset(rows, None, cursor, asked)
             self._reloading = False  # the first rows are there: keys act on them
             self._show_header()
             await self._painted_or_timeout(generation)
+            if asked < PAGE and len(rows) == asked:  # the rest of the first page, for scrolling
+                article_list.put_page(generation, 0, await self._read(
+                    lambda s: s.library(ann, q, sort, desc, 0, PAGE)))
             total = await self._read(lambda s: s.library_count(ann, q))
             article_list.set_total(total, generation)
         else:
@@ -200,6 +209,7 @@ class LibraryScreen(Screen):
                         s.library(ann, q, sort, desc, page * PAGE, PAGE))
 
             total, first, here = await self._read(both)
+            self._rows_arrived()
             generation = article_list.reset(first, total, cursor)
             article_list.put_page(generation, cursor // PAGE, here)
             self._reloading = False
@@ -324,10 +334,16 @@ class LibraryScreen(Screen):
             return False
         self.query_text = text.strip()
         self.filter_query = query
-        if self.filter_input.has_class("visible"):
-            self._close_filter()
+        # the prompt closes when the new rows are put, in the same frame: the screen shows the
+        # filter until its result replaces it (no frame in between without either)
+        self._close_filter_on_rows = self.filter_input.has_class("visible")
         self.reload()
         return True
+
+    def _rows_arrived(self) -> None:
+        if self._close_filter_on_rows:
+            self._close_filter_on_rows = False
+            self._close_filter()
 
     def action_escape(self) -> None:
         source = self.query_one("#source", Input)

@@ -161,8 +161,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     # --- content --------------------------------------------------------------------------------
 
     def reset(self, first_page: list[ArticleRow], total: int | None = None,
-              cursor: int = 0) -> int:
+              cursor: int = 0, asked: int = PAGE) -> int:
         """Show a new list: its first page of rows and its length (``None``: not counted yet).
+        ``asked``: how many rows were read for ``first_page`` (a screenful can be fewer than a
+        page; the rest of the page is read like any other when a line shows it).
 
         Returns the new generation: pages posted for an older one are ignored.
         """
@@ -174,7 +176,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if first_page:
             self._pages[0] = list(first_page)
         if total is None:
-            self.total_known = len(first_page) < PAGE
+            self.total_known = len(first_page) < asked
             total = len(first_page)
         else:
             self.total_known = True
