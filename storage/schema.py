@@ -273,3 +273,24 @@ def m007_plain_text(db: Database) -> None:
 
     db["articles"].add_column("blocks", str)
     convert_all(db.conn)
+
+
+@migration
+def m008_team(db: Database) -> None:
+    """The team (issue 14): who is to annotate what, and who is curating what.
+    - ``assignments``: article × annotator, from ``newsmark assign`` (an article given to k
+      annotators has k rows); ``batch`` names the run that made it (its time), so a later run can
+      be told apart;
+    - ``holds``: the curator holding an article in the curation screen, since when; another
+      curator sees the hold and gets the article read-only until it is released or older than
+      the configured limit."""
+    db.execute("""create table assignments (
+                    article_id integer not null references articles(id),
+                    annotator text not null,
+                    batch text not null,
+                    primary key (article_id, annotator)) without rowid""")
+    db.execute("create index assignments_annotator on assignments(annotator, article_id)")
+    db.execute("""create table holds (
+                    article_id integer primary key references articles(id),
+                    curator text not null,
+                    since text not null)""")

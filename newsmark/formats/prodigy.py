@@ -42,7 +42,6 @@ from ..model import Article, Event, Schema, Span
 from ..text import token_bounds, token_bounds_finder
 from . import Record, structure_meta, text_output, to_terminal
 
-
 DATASET = "newsmark"  # the dataset name in _annotator_id / _session_id unless one is given
 
 
