@@ -294,3 +294,31 @@ def m008_team(db: Database) -> None:
                     article_id integer primary key references articles(id),
                     curator text not null,
                     since text not null)""")
+
+
+@migration
+def m009_merge(db: Database) -> None:
+    """A stable identity for every action, for ``newsmark merge`` (issue 14, ``storage.merge``).
+
+    ``actions.uid`` (text) names an action in every database it travels to: the local ``id`` is
+    only this file's order. New actions get a random one (128 bits, hex) from the trigger
+    ``actions_uid`` whatever code inserts them (the action log, curation's takes, a merge that
+    gives its own); the actions already stored get a deterministic one, the SHA-256 prefix of
+    (id, annotator, article, kind, created, payload), so two copies of one database migrated apart
+    name the same action alike. A merge copies an action with its uid, and compares an
+    annotator's history of an article between two databases by uid (and state): it never adds an
+    action whose uid the scope holds, which is what makes merging twice a no-op. Chosen over a
+    table of (other database, other row id) pairs: a uid survives a chain of merges (A into B,
+    B into C, A into C adds nothing twice) and needs no name for a database."""
+    import hashlib
+
+    db.execute("alter table actions add column uid text")
+    rows = db.execute("select id, annotator, article_id, kind, created, payload from actions")
+    db.conn.executemany("update actions set uid = ? where id = ?", [
+        (hashlib.sha256("\x1f".join(map(str, row)).encode("utf-8")).hexdigest()[:32], row[0])
+        for row in rows.fetchall()])
+    db.execute("create index actions_uid on actions(uid)")
+    db.execute("""create trigger actions_uid after insert on actions when new.uid is null
+                  begin
+                    update actions set uid = lower(hex(randomblob(16))) where id = new.id;
+                  end""")
