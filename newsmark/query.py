@@ -5,19 +5,20 @@
 Terms combine with AND. ``status``, ``source``, ``lang`` and ``label`` may repeat (OR within one
 key). ``source`` matches a part of the source name or of the site (the address's host). Bare
 words and quoted phrases are full-text search over title and body. A leading ``-`` negates a key
-term (``-status:done``).
+term (``-status:done``). ``assigned:me`` (the annotator's own assignments), ``assigned:NAME``
+(NAME's; may repeat) or ``assigned:all`` (every article): see ``in_queue``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .errors import NewsmarkError
 from .model import STATUSES
 
-KEYS = ("status", "source", "lang", "label", "after", "before", "annotator")
+KEYS = ("status", "source", "lang", "label", "after", "before", "annotator", "assigned")
 SORTS = ("date", "title", "source", "status")
 _TOKEN = re.compile(r'(-?)(\w+):("([^"]*)"|\S+)|"([^"]*)"|(\S+)')
 
@@ -36,13 +37,21 @@ class Query:
     after: str | None = None
     before: str | None = None
     text: list[str] = field(default_factory=list)  # words and phrases, all must match
+    assigned: list[str] = field(default_factory=list)  # "me", names, or "all" (no restriction)
 
     @property
     def empty(self) -> bool:
         return not any(
             (self.status, self.not_status, self.source, self.lang, self.label, self.after,
-             self.before, self.text)
+             self.before, self.text, self.assigned)
         )
+
+
+def in_queue(q: Query) -> Query:
+    """The library's default for an annotator who has assignments: their own queue
+    (``assigned:me``) unless the filter names ``assigned:`` itself (``assigned:all``: every
+    article)."""
+    return q if q.assigned else replace(q, assigned=["me"])
 
 
 def _date(value: str, key: str) -> str:
@@ -84,6 +93,8 @@ def _term(q: Query, m: re.Match) -> None:
             setattr(q, key, _date(value, key))
         elif key == "annotator":
             raise QueryError("annotator: use --annotator (the library shows one annotator's work)")
+        elif key == "assigned":  # "me" and "all" are words, any other value a name
+            q.assigned.append(value.lower() if value.lower() in ("me", "all") else value)
         else:
             getattr(q, key).append(value)
     elif key is not None:  # "word:thing" with an unknown key is plain text

@@ -30,6 +30,11 @@ def format_stats(data: dict) -> str:
         rows = [[one_line(name), *(c[s] for s in STATUSES), c["flagged"], c["spans"], c["events"]]
                 for name, c in ann.items()]
         lines += _table(header, rows, 9) + [""]
+    if data.get("assignments"):  # progress on each annotator's own assignments
+        rows = [[one_line(name), c["assigned"], *(c[s] for s in STATUSES)]
+                for name, c in data["assignments"].items()]
+        lines += ["assignments:", *(f"  {line}" for line in
+                                    _table(["annotator", "assigned", *STATUSES], rows, 9)), ""]
     spans = data["spans"]
     lines.append(f"spans: {spans['total']} in {data['records']} annotated articles "
                  f"(article × annotator), {spans['mean_per_article']:.2f} per article")

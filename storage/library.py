@@ -15,8 +15,9 @@ import unicodedata
 from collections.abc import Callable
 
 from newsmark.model import STATUSES, ArticleRow
-from newsmark.query import Query
+from newsmark.query import Query, in_queue
 
+from .assignments import has_assignments
 from .rows import now, select
 
 _SORTS = {
@@ -83,6 +84,12 @@ def query_where(conn: sqlite3.Connection, annotator: str, q: Query,
         labels = _names("lab", q.label, args)
         matches = f"select article_id from spans where annotator = :ann and label in ({labels})"
         # (a page of many walks the list either way: "probe" is for the full-text index only)
+        where.append(_within(matches, _plan(conn, _counter(conn, matches, args), whole,
+                                            probe=False)))
+    if q.assigned and "all" not in q.assigned:
+        # by the assignments_annotator index; a page of many walks the list (as for labels)
+        people = _names("asg", [annotator if n == "me" else n for n in q.assigned], args)
+        matches = f"select article_id from assignments where annotator in ({people})"
         where.append(_within(matches, _plan(conn, _counter(conn, matches, args), whole,
                                             probe=False)))
     if q.after:
@@ -240,8 +247,11 @@ class Library:
         return done, total, labels
 
     def next_todo(self, annotator: str, after: int | None = None) -> int | None:
-        """The next article still to do (todo or in progress), in date order after ``after``."""
+        """The next article still to do (todo or in progress), in date order after ``after``;
+        among the annotator's assignments when they have any."""
         q = Query(status=["todo", "in_progress"])
+        if has_assignments(self.conn, annotator):  # the annotator's queue
+            q = in_queue(q)
         ids = self.library_ids(annotator, q)
         if after in ids:
             i = ids.index(after)

@@ -24,12 +24,14 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsmark.curation import GOLD
 from newsmark.model import Article, ArticleRow, Event, Feed, Schema, Span
 from newsmark.query import Query
 
 from .actions import Action, ActionLog
 from .annotations import Annotations
 from .articles import Articles
+from .assignments import Assignments, has_assignments
 from .db import ATTEMPTS, database, default_db_path, open_connection, transaction
 from .errors import StorageError
 from .events import Events
@@ -42,11 +44,19 @@ from .warnings import WarningCounts, Warnings
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from newsmark.assign import Plan
+    from newsmark.curation import Item
     from newsmark.formats import Record
     from newsmark.formats.importers import ImportRecord
 
+    from newsmark.agreement import ArticleWork
+
+    from .agreement import Agreement
+    from .curation import Curation
     from .export import Exports, Selection
+    from .holds import Hold, Holds
     from .imports import ImportReport, Imports
+    from .labels import LabelChange, Labels, UndoneChange
     from .stats import Stats
 
 __all__ = ["Action", "StorageError", "Store"]
@@ -70,6 +80,7 @@ class Store:
         self._feeds = Feeds(conn)
         self._library = Library(conn)
         self._warnings = Warnings(conn)
+        self._assignments = Assignments(conn)
 
     # The parts a TUI's start does not need are made (and their modules imported: the export
     # formats, the importers) when first used.
@@ -87,10 +98,22 @@ class Store:
         return Imports(self.conn, self._articles, self._events)
 
     @functools.cached_property
+    def _agreement(self) -> Agreement:
+        from .agreement import Agreement
+
+        return Agreement(self.conn)
+
+    @functools.cached_property
     def _stats(self) -> Stats:
         from .stats import Stats
 
         return Stats(self.conn)
+
+    @functools.cached_property
+    def _labels(self) -> Labels:
+        from .labels import Labels
+
+        return Labels(self.conn, self._actions)
 
     @functools.cached_property
     def db(self) -> Database:
@@ -207,6 +230,24 @@ class Store:
         """Redo the annotator's most recently undone action. None if nothing."""
         return self._actions.redo(annotator, article_id)
 
+    # --- label renames and merges (storage.labels) ------------------------------------------------
+
+    def plan_label_change(self, schema: Schema, old: str, new: str, merge: bool,
+                          annotator: str | None = None, kind: str | None = None) -> LabelChange:
+        """What ``change_label`` would change (a dry run: nothing is written)."""
+        return self._labels.plan(schema, old, new, merge, annotator, kind)[0]
+
+    @transaction
+    def change_label(self, schema: Schema, old: str, new: str, merge: bool,
+                     annotator: str | None = None, kind: str | None = None) -> LabelChange:
+        """Rename (or merge) a span label or event type everywhere, as one undoable action."""
+        return self._labels.change(schema, old, new, merge, annotator, kind)
+
+    @transaction
+    def undo_label_change(self) -> UndoneChange | None:
+        """Take back the last label rename or merge (None when there is none)."""
+        return self._labels.undo_change()
+
     # --- events ---------------------------------------------------------------------------------
 
     def events(self, article_id: int, annotator: str) -> list[Event]:
@@ -320,6 +361,30 @@ class Store:
     def position(self, article_id: int, annotator: str) -> tuple[int, int] | None:
         return self._library.position(article_id, annotator)
 
+    # --- assignments (newsmark assign) ----------------------------------------------------------
+
+    def plan_assignments(self, article_ids: Iterable[int], annotators: str | Iterable[str],
+                         overlap: int) -> Plan:
+        """What ``assign`` would write (``newsmark.assign.plan`` over the stored ones)."""
+        return self._assignments.plan(article_ids, annotators, overlap)
+
+    @transaction
+    def assign(self, article_ids: Iterable[int], annotators: str | Iterable[str],
+               overlap: int) -> tuple[Plan, str]:
+        """Assign the articles that have none, in one transaction; (plan, batch)."""
+        planned = self._assignments.plan(article_ids, annotators, overlap)
+        return planned, self._assignments.save(planned)
+
+    def assigned_ids(self, annotator: str) -> list[int]:
+        return self._assignments.assigned_ids(annotator)
+
+    def assignment_progress(self) -> dict[str, dict[str, int]]:
+        """Per annotator: assigned, and how many of those are todo, in progress, done, skipped."""
+        return self._assignments.progress()
+
+    def has_assignments(self, annotator: str | None = None) -> bool:
+        return has_assignments(self.conn, annotator)
+
     # --- export ---------------------------------------------------------------------------------
 
     def id_ranges(self, batch: int = EXPORT_BATCH) -> Iterator[tuple[int, int]]:
@@ -382,6 +447,16 @@ class Store:
     def stats(self, schema: Schema) -> dict:
         return self._stats.stats(schema)
 
+    def agreement_annotators(self) -> dict[str, int]:
+        """Every annotator with any work -> how many articles they finished."""
+        return self._agreement.annotators()
+
+    def agreement_works(self, annotators: list[str], query: Query | None = None
+                        ) -> Iterator[ArticleWork]:
+        """The finished work of ``annotators`` on each article two or more of them finished
+        (matching ``query`` for each), batch by batch (``storage.agreement``)."""
+        return self._agreement.works(annotators, query)
+
     def event_warnings(self, annotator: str, schema: Schema) -> WarningCounts:
         """How many of ``annotator``'s events there are, how many have validation warnings
         against ``schema``, and how many warnings in all."""
@@ -392,3 +467,48 @@ class Store:
         """``event_warnings`` over the next ``limit`` events with ids above ``after``; and the
         ``after`` to ask with next, or None when there are no more."""
         return self._warnings.event_warnings_batch(annotator, schema, after, limit)
+
+    # --- curation into gold (storage.curation), curation holds (storage.holds) ------------------
+
+    @functools.cached_property
+    def _curation(self) -> Curation:
+        from .curation import Curation
+
+        return Curation(self.conn, self._annotations, self._events, self._actions)
+
+    @functools.cached_property
+    def _holds(self) -> Holds:
+        from .holds import Holds
+
+        return Holds(self.conn)
+
+    def finished_by(self, article_id: int) -> list[str]:
+        """The annotators (gold aside) who marked the article done."""
+        return self._curation.finished_by(article_id)
+
+    def holder(self, article_id: int) -> Hold | None:
+        return self._holds.holder(article_id)
+
+    @transaction
+    def hold(self, article_id: int, curator: str, stale_after: float) -> Hold:
+        """Hold the article for ``curator`` (see ``storage.holds``); ``granted`` says if it is."""
+        return self._holds.hold(article_id, curator, stale_after)
+
+    @transaction
+    def release(self, article_id: int, curator: str) -> bool:
+        return self._holds.release(article_id, curator)
+
+    @transaction
+    def curate(self, article_id: int, curator: str, add: Iterable[Item], remove: Iterable[Item],
+               label: str, defaults: dict[str, str] | None = None) -> int:
+        """Gold gets ``add`` and loses ``remove`` as one undoable action of ``gold``; refused
+        (``HeldError``) while another curator holds the article."""
+        self._holds.check(article_id, curator)
+        return self._curation.take(article_id, add, remove, label, defaults)
+
+    @transaction
+    def curate_step(self, article_id: int, curator: str, redo: bool = False) -> Action | None:
+        """Undo (or redo) gold's last action on the article, as ``curator`` (hold checked)."""
+        self._holds.check(article_id, curator)
+        step = self._actions.redo if redo else self._actions.undo
+        return step(GOLD, article_id)

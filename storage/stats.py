@@ -13,6 +13,8 @@ import sqlite3
 from newsmark.events import validate
 from newsmark.model import STATUSES, Argument, Event, Schema, Span
 
+from .assignments import Assignments
+
 EVENT_BATCH = 1000
 _NEWEST = "a.id in (select id from library)"  # the newest versions
 
@@ -66,6 +68,7 @@ class Stats:
             "schema": schema.name,
             "articles": articles,
             "annotators": annotators,
+            "assignments": Assignments(self.conn).progress(),  # per annotator; {} when none
             "records": records,
             "spans": {
                 "total": total_spans,
