@@ -44,12 +44,11 @@ from .warnings import WarningCounts, Warnings
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from newsmark.agreement import ArticleWork
     from newsmark.assign import Plan
     from newsmark.curation import Item
     from newsmark.formats import Record
     from newsmark.formats.importers import ImportRecord
-
-    from newsmark.agreement import ArticleWork
 
     from .agreement import Agreement
     from .curation import Curation
