@@ -25,8 +25,10 @@ BROKEN_PIPE_STATUS = 141
 # Each command's module, imported only when that command runs (or --help lists them): the TUI
 # does not load ingest's, export's or import's modules to start.
 COMMANDS = {
+    "assign": "team",
     "backup": "reading", "export": "exporting", "extract": "ingesting", "feed": "feeds",
     "import": "exporting", "ingest": "ingesting", "list": "reading", "migrate": "migrating",
+    "labels": "labels",
     "stats": "reading",
     "tui": "tui",
 }
