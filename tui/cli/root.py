@@ -25,7 +25,7 @@ BROKEN_PIPE_STATUS = 141
 # Each command's module, imported only when that command runs (or --help lists them): the TUI
 # does not load ingest's, export's or import's modules to start.
 COMMANDS = {
-    "assign": "team",
+    "agreement": "team", "assign": "team",
     "backup": "reading", "export": "exporting", "extract": "ingesting", "feed": "feeds",
     "import": "exporting", "ingest": "ingesting", "list": "reading", "migrate": "migrating",
     "labels": "labels",
