@@ -47,6 +47,7 @@ from itertools import combinations
 
 from .errors import NewsmarkError
 from .model import Event, Span
+from .text import escape_controls as one_line
 
 O = "O"
 TOTAL = "(all)"
@@ -302,3 +303,112 @@ def _report(a: str, b: str, p: _Pair) -> dict:
 def _args(m: Match) -> dict:
     return {"a": m.a, "b": m.b, "matches": m.exact, "precision": _ratio(m.exact, m.b),
             "recall": _ratio(m.exact, m.a), "f1": _ratio(2 * m.exact, m.a + m.b)}
+
+
+GOLD = "gold"  # the adjudicated version: not an annotator to compare by default
+
+
+def annotator_names(text: str) -> list[str]:
+    """``--annotators a,b``: the names, in order, each once."""
+    names: list[str] = []
+    for name in (part.strip() for part in text.split(",")):
+        if not name:
+            raise AgreementError(f"--annotators {text!r}: an empty name (names are separated "
+                                 "by commas)")
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def choose_annotators(known: dict[str, int], given: list[str] | None) -> list[str]:
+    """The annotators to compare: ``given`` (each must have work in the database), else every
+    annotator who finished an article except ``gold``; two or more."""
+    if given is None:
+        names = [a for a, done in known.items() if done and a != GOLD]
+        if len(names) < 2:
+            found = ", ".join(one_line(a) for a in names) or "none"
+            raise AgreementError(f"fewer than two annotators have finished articles (found: "
+                                 f"{found}); --annotators a,b names them")
+        return names
+    unknown = [a for a in given if a not in known]
+    if unknown:
+        have = ", ".join(one_line(a) for a in known) or "none"
+        raise AgreementError(f"--annotators: no work by {', '.join(map(one_line, unknown))} "
+                             f"in the database (annotators: {have})")
+    if len(given) < 2:
+        raise AgreementError(f"--annotators: agreement needs two or more annotators, got "
+                             f"{', '.join(map(one_line, given))}")
+    return given
+
+
+def check_result(pairs: list[dict], label: str | None = None, query: str | None = None) -> None:
+    """An ``AgreementError`` when no pair finished an article in common, or ``label`` is on no
+    span or event of those articles."""
+    if not any(p["articles"] for p in pairs):
+        names = sorted({n for p in pairs for n in (p["a"], p["b"])})
+        where = f" matching --query {query!r}" if query else ""
+        raise AgreementError(f"no article{where} was finished (status done) by two of "
+                             f"{', '.join(map(one_line, names))}")
+    if label is not None and not any(
+            row["a"] + row["b"] for p in pairs for row in p["spans"] if row["label"] == label
+    ) and not any(p["events"] for p in pairs):
+        raise AgreementError(f"--label {one_line(label)}: no span or event has it in the "
+                             "articles both finished")
+
+
+# --- the table (the CLI prints it, the TUI shows the same rows) ---------------------------------
+
+SPAN_HEADER = ["label", "A", "B", "exact P", "exact R", "exact F1", "overlap P", "overlap R",
+               "overlap F1", "kappa", "alpha"]
+EVENT_HEADER = ["type", "A", "B", "exact P", "exact R", "exact F1", "overlap F1", "args A",
+                "args B", "args F1"]
+
+
+def number(value: float | None) -> str:
+    """A figure as the table shows it: three decimals, ``–`` when undefined."""
+    return "–" if value is None else f"{value:.3f}"
+
+
+def span_rows(pair: dict) -> list[list[str]]:
+    return [[row["label"], str(row["a"]), str(row["b"]), *(number(row[m][k]) for m, k in (
+        ("exact", "precision"), ("exact", "recall"), ("exact", "f1"), ("overlap", "precision"),
+        ("overlap", "recall"), ("overlap", "f1"))), number(row["kappa"]), number(row["alpha"])]
+        for row in pair["spans"]]
+
+
+def event_rows(pair: dict) -> list[list[str]]:
+    out = []
+    for row in pair["events"]:
+        t, a = row["triggers"], row["arguments"]
+        out.append([row["type"], str(t["a"]), str(t["b"]), number(t["exact"]["precision"]),
+                    number(t["exact"]["recall"]), number(t["exact"]["f1"]),
+                    number(t["overlap"]["f1"]), str(a["a"]), str(a["b"]), number(a["f1"])])
+    return out
+
+
+def pair_title(pair: dict) -> str:
+    n = pair["articles"]
+    return (f"{one_line(pair['a'])} (A, the reference) and {one_line(pair['b'])} (B): {n:,} "
+            f"article{'s' if n != 1 else ''} both finished, {pair['tokens']:,} tokens")
+
+
+def format_agreement(pairs: list[dict]) -> str:
+    """The plain text of ``newsmark agreement``: per pair, a span table and an event table."""
+    lines: list[str] = []
+    for pair in pairs:
+        lines += [pair_title(pair), ""]
+        if not pair["articles"]:
+            continue
+        lines += [f"  {line}" for line in _table(SPAN_HEADER, span_rows(pair))] + [""]
+        if pair["events"]:
+            lines += ["  events (triggers: type and extent; arguments: role and extent, on the "
+                      "triggers matched exactly)"]
+            lines += [f"  {line}" for line in _table(EVENT_HEADER, event_rows(pair))] + [""]
+    return "\n".join(lines).rstrip("\n")
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    rows = [[one_line(r[0]), *r[1:]] for r in rows]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return ["  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i])
+                      for i, c in enumerate(r)).rstrip() for r in [header, *rows]]

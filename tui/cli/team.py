@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import Fail, db_option, echo, field, open_store
+from .common import Fail, db_option, echo, echo_json, field, open_store
 from .root import main
 
 # --- assign ---------------------------------------------------------------------------------------
@@ -72,3 +72,65 @@ def _report_assign(planned, matching: int, batch: str | None) -> None:
     width = max(len(field(a)) for a in planned.annotators)
     for a in planned.annotators:
         echo(f"  {field(a).ljust(width)}  {planned.new[a]:>6,} new  {planned.total[a]:>6,} in all")
+
+
+# --- agreement ------------------------------------------------------------------------------------
+
+
+@main.command()
+@db_option
+@click.option("--annotators", default=None, metavar="A,B",
+              help="The annotators to compare, separated by commas. [default: every annotator "
+                   "with finished articles except gold]")
+@click.option("--label", default=None, metavar="L",
+              help="Only spans with this label and events of this type.")
+@click.option("--query", "query_text", default=None, metavar="FILTER",
+              help="Only the articles this library filter matches for both annotators of a "
+                   "pair (e.g. 'lang:de after:2025-06-01'). [default: every article]")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+def agreement(db_path: Path, annotators: str | None, label: str | None, query_text: str | None,
+              as_json: bool) -> None:
+    """How far annotators agree, per pair and per label, on the articles both finished.
+
+    Spans: precision, recall and F1 with exact and with overlap match (A is the reference),
+    token-level Cohen's kappa and Krippendorff's alpha. Events: trigger F1 (type and extent,
+    exact and overlap) and argument F1 (role and extent, on the triggers matched exactly).
+    README, "Agreement", defines every figure.
+    """
+    import json
+
+    from newsmark.agreement import AgreementError, format_agreement
+    from newsmark.query import QueryError, parse_query
+
+    try:
+        query = parse_query(query_text) if query_text else None
+    except QueryError as exc:
+        raise Fail(f"--query {query_text!r}: {exc}") from None
+    store = open_store(db_path)
+    try:
+        pairs = agreement_pairs(store, annotators, label, query, query_text)
+    except AgreementError as exc:
+        raise Fail(str(exc)) from None
+    if as_json:
+        echo_json(json.dumps({"label": label, "query": query_text, "pairs": pairs},
+                             ensure_ascii=False, indent=2))
+    else:
+        echo(format_agreement(pairs))
+
+
+def agreement_pairs(store, annotators: str | None, label: str | None, query,
+                    query_text: str | None = None) -> list[dict]:
+    """The agreement figures per pair (``newsmark.agreement``), the annotators checked; an
+    ``AgreementError`` for what cannot be compared."""
+    from newsmark.agreement import (
+        agreement,
+        annotator_names,
+        check_result,
+        choose_annotators,
+    )
+
+    given = annotator_names(annotators) if annotators is not None else None
+    names = choose_annotators(store.agreement_annotators(), given)
+    pairs = agreement(store.agreement_works(names, query), names, label)
+    check_result(pairs, label, query_text)
+    return pairs
