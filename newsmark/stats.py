@@ -22,6 +22,10 @@ def _table(header: list[str], rows: list[list], first_width: int) -> list[str]:
     return out
 
 
+def _n(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
 def format_stats(data: dict) -> str:
     lines = [f"articles: {data['articles']} (newest versions)", ""]
     ann = data["annotators"]
@@ -42,6 +46,11 @@ def format_stats(data: dict) -> str:
     width = max((len(one_line(k)) for k in spans["by_label"]), default=0)
     lines += [f"  {one_line(k).ljust(width)}  {v:>6}" + ("  (not in the schema)" if k in odd else "")
               for k, v in spans["by_label"].items()]
+    if spans["not_in_schema"]:
+        lines.append("labels not in the schema: " + ", ".join(
+            f"{one_line(k)} ({_n(spans['by_label'][k], 'span')} in "
+            f"{_n(spans['not_in_schema_articles'].get(k, 0), 'article')})"
+            for k in spans["not_in_schema"]))
     ev = data["events"]
     lines.append("")
     lines.append(f"events: {ev['total']} ({ev['flagged']} with warnings, {ev['warnings']} "

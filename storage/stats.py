@@ -75,6 +75,10 @@ class Stats:
                 "mean_per_article": round(total_spans / records, 2) if records else 0.0,
                 "by_label": by_label,
                 "not_in_schema": sorted(set(by_label) - set(schema.names)),
+                # label -> articles with such spans: a label taken out of the schema is listed
+                "not_in_schema_articles": {label: q(
+                    "select count(distinct article_id) from spans where label = ?",
+                    [label]).fetchone()[0] for label in sorted(set(by_label) - set(schema.names))},
             },
             "events": {
                 "total": sum(t["events"] for t in by_type.values()),

@@ -63,7 +63,7 @@ def test_stats_json_and_schema(cli, db_path, tmp_path):
     assert data["articles"] == 3 and data["records"] == 5
     assert data["annotators"]["carol"] == {"todo": 2, "in_progress": 0, "done": 1, "skipped": 0,
                                            "flagged": 0, "spans": 0, "events": 0}
-    assert data["spans"] == {"total": 17, "mean_per_article": 3.4, "not_in_schema": [],
+    assert data["spans"] == {"total": 17, "mean_per_article": 3.4, "not_in_schema": [], "not_in_schema_articles": {},
                              "by_label": {"DATE": 1, "LOC": 6, "MISC": 2, "ORG": 2, "PER": 6}}
     assert data["events"]["by_type"]["MEET"] == {"events": 2, "flagged": 1, "warnings": 2}
     assert (data["events"]["total"], data["events"]["flagged"], data["events"]["warnings"]) == (4, 2, 3)
