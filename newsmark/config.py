@@ -75,19 +75,37 @@ def schema_from_dict(data: dict, where: str = "schema") -> Schema:
         at = f"{where}: labels[{i}]"
         if not isinstance(item, dict):
             raise SchemaError(f"{at}: must be a table with name, key and color")
-        _check_fields(item, {"name", "key", "color", "mention"}, at)
+        _check_fields(item, {"name", "key", "color", "mention", *GUIDELINES}, at)
         name = _name(item, at, seen_names, "label", "PER")
         key = _key(item.get("key", str(i) if i <= 9 else None), at, seen_keys, digit=True)
         color = _color(item, at, "#e06c75")
         mention = item.get("mention", False)
         if not isinstance(mention, bool):
             raise SchemaError(f"{at}.mention: expected true or false, got {mention!r}")
-        labels.append(Label(name, key, color, mention))
+        labels.append(Label(name, key, color, mention, *_guidelines(item, f"{at} ({name})")))
     names = {lab.name for lab in labels}
     events = _events(data.get("events", []), names, where)
     attributes = _attributes(data["attributes"], where) if "attributes" in data else DEFAULT_ATTRIBUTES
     return Schema(tuple(labels), name=str(data.get("name", "custom")), events=events,
                   attributes=attributes)
+
+
+GUIDELINES = ("description", "examples")
+
+
+def _guidelines(item: dict, at: str) -> tuple[str, tuple[str, ...]]:
+    """A label's or event type's guidelines: ``description`` (Markdown text) and ``examples``
+    (a list of Markdown strings)."""
+    description = item.get("description", "")
+    if not isinstance(description, str):
+        raise SchemaError(f"{at}.description: expected Markdown text (a string), got "
+                          f"{description!r}")
+    examples = item.get("examples", [])
+    if isinstance(examples, str) or not isinstance(examples, list) or not all(
+            isinstance(x, str) for x in examples):
+        raise SchemaError(f"{at}.examples: expected a list of strings (Markdown), got "
+                          f"{examples!r}")
+    return description.strip(), tuple(x.strip() for x in examples)
 
 
 def _table_list(value, at: str) -> list[dict]:
@@ -141,7 +159,7 @@ def _events(data, label_names: set[str], where: str) -> tuple[EventType, ...]:
     seen_keys: set[str] = set()
     for i, item in enumerate(_table_list(data, f"{where}: events"), 1):
         at = f"{where}: events[{i}]"
-        _check_fields(item, {"name", "key", "color", "roles"}, at)
+        _check_fields(item, {"name", "key", "color", "roles", *GUIDELINES}, at)
         name = _name(item, at, seen_names, "event type", "MEET")
         key = _key(item.get("key"), at, seen_keys, digit=False)
         color = _color(item, at, "#56b6c2")
@@ -168,7 +186,8 @@ def _events(data, label_names: set[str], where: str) -> tuple[EventType, ...]:
             if card not in CARDINALITIES:
                 raise SchemaError(f"{rat}.cardinality: expected one of ? 1 * +, got {card!r}")
             roles.append(Role(rname, rkey, tuple(labels), card))
-        events.append(EventType(name, key, color, tuple(roles)))
+        events.append(EventType(name, key, color, tuple(roles),
+                                *_guidelines(item, f"{at} ({name})")))
     return tuple(events)
 
 
@@ -209,10 +228,12 @@ class Config:
     allow_private: bool = False  # [fetch] allow_private: the TUI fetches from non-public addresses
     timeout: float | None = None  # [fetch] timeout: the TUI's deadline per URL (None: 60 s)
     database: Path | None = None  # the database every command uses without --db/$NEWSMARK_DB
+    hold_minutes: float = 30.0  # [curation] hold_minutes: a curation hold older than this is stale
+    curation_rule: str = "unanimous"  # [curation] rule: what is pre-accepted (or "majority")
 
 
 _CONFIG_KEYS = {"annotator", "database", "schema", "keys", "theme", "fetch", "labels", "events",
-                "attributes"}
+                "attributes", "curation"}
 _FETCH_KEYS = ("allow_private", "timeout")
 MAX_TIMEOUT = 3600.0  # seconds, as --timeout allows
 
@@ -247,7 +268,7 @@ def load_config(path: str | Path, must_exist: bool = False) -> Config:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     unknown = sorted(set(data) - _CONFIG_KEYS)
     if unknown:
-        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (known: annotator, database, schema, keys, theme, fetch)")
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (known: annotator, database, schema, keys, theme, fetch, curation)")
     cfg = Config(path=path)
     for key in ("annotator", "theme"):
         if key in data:
@@ -282,7 +303,27 @@ def load_config(path: str | Path, must_exist: bool = False) -> Config:
             raise ConfigError(f"{at} is set twice (quoted and as a dotted key or table?)")
         cfg.keys[binding_id] = value.strip()
     _fetch_settings(data.get("fetch", {}), cfg, path)
+    _curation_settings(data.get("curation", {}), cfg, path)
     return cfg
+
+
+def _curation_settings(table, cfg: Config, path: Path) -> None:
+    """``[curation]``: ``rule`` (unanimous or majority) and ``hold_minutes`` (1 to 1440)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: curation: expected a table ([curation]) of rule and hold_minutes")
+    for key, value in table.items():
+        at = f"{path}: [curation] {key}"
+        if key == "rule":
+            if value not in ("unanimous", "majority"):
+                raise ConfigError(f"{at}: expected \"unanimous\" or \"majority\", got {value!r}")
+            cfg.curation_rule = value
+        elif key == "hold_minutes":
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if not ok or not 1 <= value <= 1440:
+                raise ConfigError(f"{at}: expected minutes from 1 to 1440, got {value!r}")
+            cfg.hold_minutes = float(value)
+        else:
+            raise ConfigError(f"{at}: unknown key (known: rule, hold_minutes)")
 
 
 def _fetch_settings(table, cfg: Config, path: Path) -> None:

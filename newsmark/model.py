@@ -110,6 +110,9 @@ class Label:
     key: str
     color: str
     mention: bool = False
+    # the guidelines (the reader's guidelines pane): Markdown text, and examples (Markdown each)
+    description: str = ""
+    examples: tuple[str, ...] = ()
 
 
 DEFAULT_LABELS = (
@@ -152,6 +155,8 @@ class EventType:
     key: str
     color: str
     roles: tuple[Role, ...] = ()
+    description: str = ""  # the guidelines, as for ``Label``
+    examples: tuple[str, ...] = ()
 
     def role(self, name: str) -> Role | None:
         return next((r for r in self.roles if r.name == name), None)

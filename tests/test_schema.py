@@ -65,6 +65,25 @@ def test_load_replacement(tmp_path):
     assert schema.color("DOSE") == "#00ff00"
 
 
+def test_guidelines_in_a_schema_file(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(
+        '[[labels]]\nname = "PER"\nkey = "1"\n'
+        'description = """\nA **person**, by name.\n"""\n'
+        'examples = ["*Wolodymyr Selenskyj* trifft", "die Kanzlerin *Merkel*"]\n'
+        '[[labels]]\nname = "LOC"\nkey = "2"\n'
+        '[[events]]\nname = "MEET"\nkey = "m"\ndescription = "People *meet*."\n',
+        "utf-8",
+    )
+    schema = load_schema(path)
+    per, loc = schema.labels
+    assert per.description == "A **person**, by name."
+    assert per.examples == ("*Wolodymyr Selenskyj* trifft", "die Kanzlerin *Merkel*")
+    assert (loc.description, loc.examples) == ("", ())  # both optional
+    meet = schema.event_type("MEET")
+    assert (meet.description, meet.examples) == ("People *meet*.", ())
+
+
 @pytest.mark.parametrize(
     "content, message",
     [
@@ -75,6 +94,14 @@ def test_load_replacement(tmp_path):
         ('[[labels]]\nname = "PER"\nkey = "1"\ncolor = 7\n', "labels[1].color"),
         ('[[labels]]\nname = "PER"\nkey = "1"\nshade = "red"\n', "unknown field 'shade'"),
         ('[[labels]]\nname = "A"\nkey = "1"\n[[labels]]\nname = "B"\nkey = "1"\n', "used twice"),
+        ('[[labels]]\nname = "PER"\ndescription = 7\n',
+         "labels[1] (PER).description: expected Markdown text (a string), got 7"),
+        ('[[labels]]\nname = "PER"\nexamples = "one"\n',
+         "labels[1] (PER).examples: expected a list of strings (Markdown), got 'one'"),
+        ('[[labels]]\nname = "PER"\n[[events]]\nname = "MEET"\nkey = "m"\nexamples = ["a", 2]\n',
+         "events[1] (MEET).examples: expected a list of strings"),
+        ('[[labels]]\nname = "PER"\n[[events]]\nname = "MEET"\nkey = "m"\ndescription = ["a"]\n',
+         "events[1] (MEET).description: expected Markdown text"),
     ],
 )
 def test_bad_schema_files(tmp_path, content, message):
