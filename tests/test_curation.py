@@ -219,3 +219,19 @@ def test_holds_refuse_a_second_curator_until_released_or_stale(tmp_path):
     store.curate(aid, "cat", [PARIS], (), "take")  # the holder writes (and refreshes the hold)
     assert store.holder(aid).since >= taken.since
     assert gold(store, aid) == [(*at("Paris"), "LOC")]
+
+
+def test_the_curation_settings_of_the_config_file(tmp_path):
+    from newsmark.config import ConfigError, load_config
+
+    path = tmp_path / "config.toml"
+    assert (load_config(path).curation_rule, load_config(path).hold_minutes) == ("unanimous", 30)
+    path.write_text('[curation]\nrule = "majority"\nhold_minutes = 5\n')
+    cfg = load_config(path)
+    assert (cfg.curation_rule, cfg.hold_minutes) == ("majority", 5.0)
+    for bad, says in (('rule = "most"', "expected \"unanimous\" or \"majority\""),
+                      ("hold_minutes = 0", "minutes from 1 to 1440"),
+                      ("hold = 5", "unknown key (known: rule, hold_minutes)")):
+        path.write_text(f"[curation]\n{bad}\n")
+        with pytest.raises(ConfigError, match=f"\\[curation\\] .*{says[:12]}"):
+            load_config(path)
