@@ -121,6 +121,21 @@ class Labels:
         return (q("select 1 from spans where label = ? limit 1", [name]).fetchone() is not None,
                 q("select 1 from events where type = ? limit 1", [name]).fetchone() is not None)
 
+    def not_in_schema(self, schema: Schema) -> dict[str, tuple[int, int]]:
+        """{label: (spans, articles)} for every stored span label the schema does not have.
+        The distinct labels are found one index seek each (``spans(label)``), not by reading
+        every span; only the spans of such labels are counted."""
+        q = self.conn.execute
+        known = set(schema.names)
+        out: dict[str, tuple[int, int]] = {}
+        label = q("select min(label) from spans").fetchone()[0]
+        while label is not None:
+            if label not in known:
+                out[label] = tuple(q("select count(*), count(distinct article_id) from spans "
+                                     "where label = ?", [label]).fetchone())
+            label = q("select min(label) from spans where label > ?", [label]).fetchone()[0]
+        return out
+
     def plan(self, schema: Schema, old: str, new: str, merge: bool, annotator: str | None = None,
              kind: str | None = None) -> tuple[LabelChange, list]:
         """What the change would do: its counts and the row operations doing it (nothing is

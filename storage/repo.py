@@ -247,6 +247,10 @@ class Store:
         """Take back the last label rename or merge (None when there is none)."""
         return self._labels.undo_change()
 
+    def labels_not_in_schema(self, schema: Schema) -> dict[str, tuple[int, int]]:
+        """{label: (spans, articles)} of the stored span labels ``schema`` does not have."""
+        return self._labels.not_in_schema(schema)
+
     # --- events ---------------------------------------------------------------------------------
 
     def events(self, article_id: int, annotator: str) -> list[Event]:
