@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from newsmark.model import ArticleRow
-from newsmark.query import SORTS, Query, QueryError, parse_query
+from newsmark.query import SORTS, Query, QueryError, in_queue, parse_query
 from storage.warnings import WarningCounts
 
 from ..widgets import ArticleList, visible_line
@@ -68,6 +68,7 @@ class LibraryScreen(Screen):
         super().__init__(id="library")
         self.query_text = ""
         self.filter_query = Query()
+        self.queue = False  # the annotator has assignments: the list is their queue by default
         self.sort = "date"
         self.descending: bool | None = None  # None: the sort's natural direction
         self.last_opened: int | None = None
@@ -117,7 +118,8 @@ class LibraryScreen(Screen):
         # The first page is read right here (a LIMIT over the date index: about a millisecond at
         # any size), so the first frame already shows rows; the rest comes from ``_load``.
         app = self.app
-        ann, q, sort, desc = app.annotator, self.filter_query, self.sort, self.effective_descending
+        self.queue = bool(app.calls.read_now(lambda s: s.has_assignments(app.annotator)))
+        ann, q, sort, desc = app.annotator, self.list_query, self.sort, self.effective_descending
         rows = app.calls.read_now(lambda s: s.library(ann, q, sort, desc, 0, PAGE), default=[])
         self.article_list.reset(rows, None)
         self._first_page_shown = True
@@ -137,6 +139,12 @@ class LibraryScreen(Screen):
         self.reload(keep_cursor=True, progress=True)
 
     # --- loading --------------------------------------------------------------------------------
+
+    @property
+    def list_query(self) -> Query:
+        """The filter, in the annotator's own queue (``assigned:me``) when they have assignments
+        and the filter names no ``assigned:`` term."""
+        return in_queue(self.filter_query) if self.queue else self.filter_query
 
     @property
     def effective_descending(self) -> bool:
@@ -163,6 +171,9 @@ class LibraryScreen(Screen):
         """Show the list for the current filter and sort (again); ``progress``: the progress
         line too (the data changed)."""
         self._progress_stale = self._progress_stale or progress
+        if progress:  # (assignments made meanwhile)
+            ann = self.app.annotator
+            self.queue = bool(self.app.calls.read_now(lambda s: s.has_assignments(ann)))
         cursor = self.article_list.cursor if keep_cursor else 0
         self._reloading = True
         self._load(cursor)
@@ -180,7 +191,7 @@ class LibraryScreen(Screen):
     async def _load_list(self, cursor: int) -> None:
         """The first rows first (a LIMIT over an index); once they are on screen, the count,
         the progress line and the ids of the whole list (the slow parts at 100,000 articles)."""
-        ann, q, sort, desc = self.app.annotator, self.filter_query, self.sort, self.effective_descending
+        ann, q, sort, desc = self.app.annotator, self.list_query, self.sort, self.effective_descending
         article_list = self.article_list
         if cursor < PAGE:
             if self._first_page_shown:  # by on_mount, just now
@@ -257,7 +268,7 @@ class LibraryScreen(Screen):
 
     @work(group="library-pages")
     async def _load_page(self, generation: int, page: int) -> None:
-        ann, q, sort, desc = self.app.annotator, self.filter_query, self.sort, self.effective_descending
+        ann, q, sort, desc = self.app.annotator, self.list_query, self.sort, self.effective_descending
         if generation != self.article_list.generation:
             return
         total = self.article_list.total
@@ -289,7 +300,7 @@ class LibraryScreen(Screen):
         article_list = self.article_list
         self.query_one(LibraryHeader).info = HeaderInfo(
             article_list.total, article_list.total_known, self.app.annotator, self.sort,
-            self.effective_descending, self.query_text)
+            self.effective_descending, self.query_text, self.queue and not self.filter_query.assigned)
         self._show_columns()
 
     def _show_columns(self) -> None:
@@ -396,7 +407,7 @@ class LibraryScreen(Screen):
         article_id = self.article_id_at(index)
         if article_id is None:  # a row not loaded yet: fetch just that one
             app = self.app
-            q, sort, desc = self.filter_query, self.sort, self.effective_descending
+            q, sort, desc = self.list_query, self.sort, self.effective_descending
             rows = app.calls.read_now(
                 lambda s: s.library(app.annotator, q, sort, desc, index, 1), default=[])
             article_id = rows[0].id if rows else None
@@ -433,7 +444,8 @@ class LibraryScreen(Screen):
             self.notify("No articles shown", severity="warning", markup=False)
             return
         n = article_list.total
-        what = "the filter shows" if self.query_text else "the library holds"
+        what = ("the filter shows" if self.query_text else
+                "your queue holds" if self.queue else "the library holds")
         question = Text(end="")
         question.append(f"Mark all {n:,} article{'s' if n != 1 else ''} {what} as ")
         question.append(status.replace("_", " "), "bold")
@@ -452,7 +464,7 @@ class LibraryScreen(Screen):
         self.app.push_screen(ConfirmScreen(question, title="Change status"), answered)
 
     def _bulk(self, status: str) -> None:
-        ann, q = self.app.annotator, self.filter_query
+        ann, q = self.app.annotator, self.list_query
 
         def write(s: Store) -> int:
             return s.set_status(s.library_ids(ann, q), ann, status)
@@ -505,3 +517,10 @@ class LibraryScreen(Screen):
 
     def action_refresh_feeds(self) -> None:
         self.sources.refresh_feeds()
+
+    # --- agreement (tui/screens/agreement.py) --------------------------------------------------
+
+    def action_agreement(self) -> None:
+        from .agreement import AgreementScreen  # (not imported before it is opened)
+
+        self.app.push_screen(AgreementScreen())

@@ -26,6 +26,7 @@ class HeaderInfo:
     sort: str = "date"
     descending: bool = True
     query: str = ""
+    queue: bool = False  # the list is the annotator's own assignments (by default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,9 @@ class LibraryHeader(Static):
         header.append(visible_line(info.annotator), "bold")
         header.append("  ·  sort ")
         header.append(f"{info.sort} {'↓' if info.descending else '↑'}", "bold")
+        if info.queue:
+            header.append("  ·  ")
+            header.append("your queue", "bold reverse")
         if info.query:
             header.append("  ·  filter ")
             header.append(visible_line(info.query), "bold italic")
