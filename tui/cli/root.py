@@ -28,6 +28,7 @@ COMMANDS = {
     "agreement": "team", "assign": "team",
     "backup": "reading", "export": "exporting", "extract": "ingesting", "feed": "feeds",
     "import": "exporting", "ingest": "ingesting", "list": "reading", "migrate": "migrating",
+    "merge": "merging",
     "labels": "labels",
     "stats": "reading",
     "tui": "tui",
