@@ -220,3 +220,86 @@ def test_stats_lists_labels_not_in_the_schema(team, cli):
     data = json.loads(cli("stats", "--json").output)
     assert data["spans"]["not_in_schema"] == ["PERSON"]
     assert data["spans"]["not_in_schema_articles"] == {"PERSON": 1}
+
+
+# --- the TUI: labels not in the schema, and the guidelines pane -----------------------------------
+
+GUIDED = """
+[[labels]]
+name = "PER"
+key = "1"
+description = "A **person**, by name: [PER] stays literal."
+examples = ["*Wolodymyr Selenskyj* trifft", "die Kanzlerin *Merkel*"]
+
+[[labels]]
+name = "LOC"
+key = "2"
+
+[[events]]
+name = "MEET"
+key = "m"
+description = "People *meet*."
+"""
+
+
+async def test_tui_warns_once_and_opens_the_guidelines(db_path, tmp_path):
+    """The library says once which stored labels the schema lacks; the reader draws those spans
+    and names them in the pane's header; g (and g from ?) shows the guidelines of the label
+    under the cursor, else of all."""
+    from textual.widgets import Markdown
+    from tui_helpers import notified, open_article, settle
+
+    from newsmark.config import load_schema
+    from tui.app import NewsmarkApp
+    from tui.screens import ReaderScreen
+    from tui.screens.help import HelpScreen
+    from tui.widgets.guidelines import GuidelinesPane
+
+    store = Store(db_path)
+    article, _ = store.add_article(Article(text=TEXT, text_hash=text_hash(TEXT),
+                                           tokens=tokenize(TEXT, "de"),
+                                           ingested="2025-01-01T00:00:00.000+00:00"))
+    store.add_span(article.id, "tester", *at("Wolodymyr Selenskyj"), "PER")
+    store.add_span(article.id, "tester", *at("Berlin"), "CITY\x1b[31m")  # not in the schema
+    store.add_span(article.id, "bob", *at("Berlin"), "CITY\x1b[31m")
+    path = tmp_path / "guided.toml"
+    path.write_text(GUIDED, encoding="utf-8")
+    app = NewsmarkApp(store=store, annotator="tester", schema=load_schema(path))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        notice = r"Labels not in the schema: CITY␛[31m (2 spans in 1 article)"
+        assert sum(notice in m for m in app.notices) == 1, app.notices
+        view = await open_article(pilot, article.id)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        assert sum("Labels not in the schema" in m for m in app.notices) == 1  # once
+        view.move_to_offset(at("Montag")[0])
+        await pilot.press("g")
+        await settle(pilot)
+        pane = reader.query_one(GuidelinesPane)
+        assert pane.display and pane.shown == ()  # no span at the cursor: every label
+        assert "## PER" in pane.markdown and "## LOC" in pane.markdown
+        assert "## MEET" in pane.markdown and "People *meet*." in pane.markdown
+        view.move_to_offset(at("Selenskyj")[0])
+        await settle(pilot)
+        assert pane.shown == ("PER",)
+        assert pane.markdown.startswith("## PER") and "## LOC" not in pane.markdown
+        assert "- die Kanzlerin *Merkel*" in pane.markdown
+        assert "person" in pane.query_one(Markdown).source
+        view.move_to_offset(at("Berlin")[0])  # the label the schema lacks: named, as text
+        await settle(pilot)
+        header = str(pane.query_one("#guidelines-header").render())
+        assert r"not in the schema: CITY␛[31m" in header
+        await pilot.press("g")  # hides
+        await settle(pilot)
+        assert not pane.display
+        await pilot.press("question_mark")
+        await settle(pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        assert "g: the guidelines" in str(help_screen.query_one("#help-guidelines").render())
+        await pilot.press("g")  # from the key list: back to the reader, the pane open
+        await settle(pilot)
+        assert app.screen is reader and pane.display
+        assert not notified(pilot, "Traceback")
+    store.close()

@@ -108,6 +108,21 @@ class NewsmarkApp(App):
     def get_default_screen(self) -> Screen:
         return LibraryScreen()
 
+    def on_mount(self) -> None:
+        # stored spans whose label the schema does not have (taken out of it): said once
+        async def labels_not_in_schema() -> None:
+            from .widgets.guidelines import warn_labels_not_in_schema
+
+            schema = self.schema
+            try:
+                found = await self.calls.read(lambda store: store.labels_not_in_schema(schema))
+            except Exception as exc:  # noqa: BLE001 - the one handler says what
+                self.calls.report(exc, reading=True)
+                return
+            warn_labels_not_in_schema(self, found)
+
+        self.run_worker(labels_not_in_schema(), group="store-read")
+
     async def on_unmount(self) -> None:
         # quitting: the writes already queued still land (they are never dropped)
         self.calls.close()

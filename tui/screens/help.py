@@ -19,6 +19,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape", "close", "Close", id="help.close"),
         Binding("question_mark", "close", "Close", show=False, id="app.help"),
         Binding("q", "app.quit", "Quit", show=False, id="app.quit"),
+        Binding("g", "guidelines", "Guidelines", show=False, id="help.guidelines"),
     ]
 
     def __init__(self, rows: list[tuple[str, str, str]], title: str = "Keys") -> None:
@@ -34,6 +35,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Static(Text(self.title_text, style="bold"), id="help-title")
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+            yield Static(id="help-guidelines")
             yield Static(id="help-hint")
 
     def on_mount(self) -> None:
@@ -57,6 +59,23 @@ class HelpScreen(ModalScreen[None]):
         quit_ = " or ".join(keys.get("app.quit", []))
         hint = f"{close}: close  ·  {quit_}: quit  ·  ctrl+p: every command"
         self.query_one("#help-hint", Static).update(Text(hint, style="dim"))
+        guide = " or ".join(keys.get("help.guidelines", []))
+        self.query_one("#help-guidelines", Static).update(Text(
+            f"{guide}: the guidelines (the schema's description and examples of each label and "
+            "event type), in a pane beside the text; in the reader too", style="bold"))
+
+    def action_guidelines(self) -> None:
+        """Close the key list and open the guidelines pane of the reader it was opened from;
+        elsewhere (the library) say where they are."""
+        stack = self.app.screen_stack
+        below = stack[stack.index(self) - 1] if self in stack and stack.index(self) else None
+        opener = getattr(below, "action_guidelines", None)
+        self.dismiss(None)
+        if opener is not None:
+            self.app.call_later(opener)
+        else:
+            self.app.notify("The guidelines open in the reader: open an article, then g",
+                            markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

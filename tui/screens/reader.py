@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from textual.app import SystemCommand
 
     from ..app import NewsmarkApp
+    from ..widgets.guidelines import GuidelinesPane
 
 PANEL_MIN_WIDTH = 100  # the side panels are shown from the start on terminals at least this wide
 
@@ -91,6 +92,7 @@ class ReaderScreen(Screen):
         self._calls: SessionCalls | None = None
         self._loading = True  # the article is being read: the keys typed meanwhile wait (app)
         self._view: DocumentView | None = None
+        self._guidelines: GuidelinesPane | None = None  # made at the first g
         self.prompts = Prompts(self, lambda: self.view)  # find, the flag's note
 
     def compute_heading(self) -> Heading:  # recomputed when any of its parts changes
@@ -179,6 +181,15 @@ class ReaderScreen(Screen):
         self.view.load(article.text, article.tokens, loaded.spans, cursor=cursor, scroll=scroll,
                        blocks=article.blocks)
         self._show_spans(loaded.spans, loaded.events)
+        known = set(self.app.schema.names)
+        odd: dict[str, tuple[int, int]] = {}
+        for span in loaded.spans:  # labels the schema lacks: said once (the spans stay grey)
+            if span.label not in known:
+                odd[span.label] = (odd.get(span.label, (0, 0))[0] + 1, 0)
+        if odd:
+            from ..widgets.guidelines import warn_labels_not_in_schema
+
+            warn_labels_not_in_schema(self.app, odd)
 
     def open_article(self, article_id: int) -> None:
         """Show another article in this reader (the current one's position is saved first)."""
@@ -250,6 +261,7 @@ class ReaderScreen(Screen):
         self._show_status()
         self._sync_panel()
         self.events_mode.sync()
+        self._sync_guidelines()
 
     def _sync_panel(self, force: bool = False) -> None:
         """Highlight the panel entry of the span under the cursor."""
@@ -463,6 +475,30 @@ class ReaderScreen(Screen):
         spans, events = (others[owner] if owner is not None else
                          (list(mine.spans), list(mine.events)) if mine is not None else ([], []))
         self._show_spans(spans, events)
+
+    async def action_guidelines(self) -> None:
+        """Show / hide the guidelines pane (the schema's descriptions and examples) of the
+        labels and event type under the cursor, or of all of them; made when first asked for."""
+        from ..widgets.guidelines import GuidelinesPane
+
+        pane = self._guidelines
+        if pane is not None:
+            pane.display = not pane.display
+        else:
+            self._guidelines = GuidelinesPane(self.app.schema, id="guidelines")
+            await self.query_one("#reader-body", Horizontal).mount(self._guidelines,
+                                                                   after=self.view)
+        self._sync_guidelines()
+
+    def _sync_guidelines(self) -> None:
+        pane = self._guidelines
+        if pane is None or not pane.display or not pane.is_mounted:
+            return
+        here: list[str] = []
+        if self.article is not None and self.view.loaded:
+            here = [s.label for s in self.view.spans_at_cursor()]
+            here += [e.type for e in self.events_mode.at_cursor()]
+        pane.show(here)
 
     def action_toggle_panel(self) -> None:
         shown = not self.panel.display

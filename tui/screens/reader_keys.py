@@ -39,6 +39,7 @@ READER_BINDINGS = [
             id="reader.other_annotator"),
     Binding("p", "toggle_panel", "Span and events panels", show=False,
             id="reader.toggle_panel"),
+    Binding("g", "guidelines", "Guidelines", show=False, id="reader.guidelines"),
     Binding("escape", "escape", "Back", id="reader.escape"),
 ]
 
