@@ -115,6 +115,8 @@ def test_only_the_deliberate_default_pairs_share_a_key():
         ("the raw source", "ctrl+c", "Textual's help_quit", "Textual's screen.copy_text"),
         ("the raw source", "shift+tab", "Textual's app.focus_previous", "reader.prev_span"),
         ("the raw source", "tab", "Textual's app.focus_next", "reader.next_span"),
+        # the agreement screen's tables: DataTable's own ctrl+c, as everywhere
+        ("the agreement screen", "ctrl+c", "Textual's help_quit", "Textual's screen.copy_text"),
     ])
 
 

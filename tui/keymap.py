@@ -50,6 +50,7 @@ SCOPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the confirm dialog", ("ConfirmScreen", "App(priority)")),
     ("the event type picker", ("EventTypeScreen", "App(priority)")),
     ("the raw source", ("DocumentView", "RawScreen", "App")),
+    ("the agreement screen", ("DataTable", "AgreementScreen", "App")),
 )
 
 # Textual's scrolling actions inherited by scrollable widgets skip (let the key go on down the
@@ -202,6 +203,7 @@ def scopes() -> list[tuple[str, list[tuple[type[DOMNode], bool]]]]:
     from textual.widgets import DataTable
 
     from .app import NewsmarkApp
+    from .screens.agreement import AgreementScreen
     from .screens.confirm import ConfirmScreen
     from .screens.event_type import EventTypeScreen
     from .screens.help import HelpScreen
@@ -214,7 +216,7 @@ def scopes() -> list[tuple[str, list[tuple[type[DOMNode], bool]]]]:
 
     classes = {cls.__name__: cls for cls in (
         NewsmarkApp, DataTable, ConfirmScreen, EventTypeScreen, HelpScreen, LibraryScreen,
-        ReaderScreen, RawScreen, ArticleList, DocumentView, EventList)}
+        ReaderScreen, RawScreen, ArticleList, DocumentView, EventList, AgreementScreen)}
     classes["App"] = NewsmarkApp
     return [(scope, [(classes[name.removesuffix("(priority)")], name.endswith("(priority)"))
                      for name in names])
