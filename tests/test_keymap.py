@@ -107,6 +107,7 @@ def test_only_the_deliberate_default_pairs_share_a_key():
         ("the events panel", "escape", "events.back", "reader.escape"),
         ("the events panel", "m", "events.modality", "reader.modality"),
         ("the events panel", "x", "events.delete", "reader.delete_span"),
+        ("the curation screen", "ctrl+c", "Textual's help_quit", "Textual's screen.copy_text"),
         ("the library", "ctrl+c", "Textual's help_quit", "Textual's screen.copy_text"),
         ("the reader", "ctrl+c", "Textual's help_quit", "Textual's screen.copy_text"),
         ("the reader", "shift+tab", "Textual's app.focus_previous", "reader.prev_span"),
@@ -235,7 +236,7 @@ def test_a_remapped_key_works_as_typed(tmp_path, cli_app):
     "binding_id, suggestion",
     [
         ("library.filtr", 'did you mean "library.filter"'),
-        ("undo", 'did you mean "library.undo" or "reader.undo"?'),
+        ("undo", 'did you mean "curation.undo" or "library.undo" or "reader.undo"?'),
         ("reader.dne", '"reader.done"'),
     ],
 )

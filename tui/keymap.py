@@ -50,6 +50,8 @@ SCOPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the confirm dialog", ("ConfirmScreen", "App(priority)")),
     ("the event type picker", ("EventTypeScreen", "App(priority)")),
     ("the raw source", ("DocumentView", "RawScreen", "App")),
+    ("the curation screen", ("CurationScreen", "App")),
+    ("the curation annotator picker", ("AnnotatorPicker", "App(priority)")),
     ("the agreement screen", ("DataTable", "AgreementScreen", "App")),
 )
 
@@ -205,6 +207,7 @@ def scopes() -> list[tuple[str, list[tuple[type[DOMNode], bool]]]]:
     from .app import NewsmarkApp
     from .screens.agreement import AgreementScreen
     from .screens.confirm import ConfirmScreen
+    from .screens.curation import AnnotatorPicker, CurationScreen
     from .screens.event_type import EventTypeScreen
     from .screens.help import HelpScreen
     from .screens.library import LibraryScreen
@@ -216,7 +219,8 @@ def scopes() -> list[tuple[str, list[tuple[type[DOMNode], bool]]]]:
 
     classes = {cls.__name__: cls for cls in (
         NewsmarkApp, DataTable, ConfirmScreen, EventTypeScreen, HelpScreen, LibraryScreen,
-        ReaderScreen, RawScreen, ArticleList, DocumentView, EventList, AgreementScreen)}
+        ReaderScreen, RawScreen, ArticleList, DocumentView, EventList, CurationScreen,
+        AnnotatorPicker, AgreementScreen)}
     classes["App"] = NewsmarkApp
     return [(scope, [(classes[name.removesuffix("(priority)")], name.endswith("(priority)"))
                      for name in names])

@@ -518,6 +518,14 @@ class LibraryScreen(Screen):
     def action_refresh_feeds(self) -> None:
         self.sources.refresh_feeds()
 
+    def action_curate(self) -> None:
+        """Curate the highlighted article into gold (``tui.screens.curation``)."""
+        from .curation import CurationScreen
+
+        article_id = self.current_article_id()
+        if article_id is not None:
+            self.app.push_screen(CurationScreen(article_id))
+
     # --- agreement (tui/screens/agreement.py) --------------------------------------------------
 
     def action_agreement(self) -> None:

@@ -20,6 +20,7 @@ LIBRARY_BINDINGS = [
     Binding("r", "refresh", "Refresh", show=False, id="library.refresh"),
     Binding("i", "add_source", "Add URL/feed", id="library.add_source"),
     Binding("R", "refresh_feeds", "Refresh feeds", id="library.refresh_feeds"),
+    Binding("C", "curate", "Curate", show=False, id="library.curate"),
     Binding("A", "agreement", "Agreement", show=False, id="library.agreement"),
 ]
 
@@ -37,5 +38,6 @@ LIBRARY_HELP = {
     "library.refresh": "Reload the list and the progress",
     "library.add_source": "Add a page URL (fetched and cleaned) or a feed URL (subscribed)",
     "library.refresh_feeds": "Refresh every feed in the background; the list fills in",
+    "library.curate": "Curate the highlighted article into gold (choose annotators, take versions)",
     "library.agreement": "Agreement between annotators: F1, kappa, alpha per pair and label",
 }
