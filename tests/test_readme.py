@@ -49,7 +49,7 @@ def test_every_command_and_option_is_documented():
 
 
 def test_readme_documents_no_command_that_does_not_exist():
-    documented = set(re.findall(r"^### `newsmark ((?:feed )?\w[\w-]*)", README, re.M))
+    documented = set(re.findall(r"^### `newsmark ((?:(?:feed|labels) )?\w[\w-]*)", README, re.M))
     assert documented == set(all_commands())
 
 
