@@ -33,7 +33,7 @@ def context(text: str, d: Disagreement) -> Text:
     """The text around the disagreement, the disagreement itself bold and underlined."""
     lo = max(0, d.start - CONTEXT_CHARS)
     hi = min(len(text), d.end + CONTEXT_CHARS)
-    out = Text(end="")
+    out = Text()
     out.append("…" if lo else "")
     out.append(visible(text[lo:d.start]), "dim")
     out.append(visible(text[d.start:d.end]), "bold underline")
