@@ -532,10 +532,3 @@ class LibraryScreen(Screen):
         from .agreement import AgreementScreen  # (not imported before it is opened)
 
         self.app.push_screen(AgreementScreen())
-
-    # --- agreement (tui/screens/agreement.py) --------------------------------------------------
-
-    def action_agreement(self) -> None:
-        from .agreement import AgreementScreen  # (not imported before it is opened)
-
-        self.app.push_screen(AgreementScreen())
