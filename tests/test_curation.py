@@ -235,3 +235,30 @@ def test_the_curation_settings_of_the_config_file(tmp_path):
         path.write_text(f"[curation]\n{bad}\n")
         with pytest.raises(ConfigError, match=f"\\[curation\\] .*{says[:12]}"):
             load_config(path)
+
+
+def test_a_curation_session_pre_accepts_takes_switches_the_rule_and_a_second_is_read_only(
+        tmp_path):
+    from storage.curating import CurationSession, candidates
+
+    store, aid = article_store(tmp_path)
+    for who, labels in (("alice", ("PER", "LOC")), ("bob", ("ORG", "LOC")),
+                        ("carol", ("PER", "ORG"))):
+        store.add_span(aid, who, *at("Olaf Scholz"), labels[0])
+        store.add_span(aid, who, *at("Paris"), labels[1])
+    store.set_status([aid], "alice", "done")
+    assert candidates(store, aid) == (["alice", "bob", "carol"], ["alice"])
+    cat = CurationSession(store, aid, "cat", SCHEMA, ["alice", "bob", "carol"])
+    view = cat.open()
+    assert not view.read_only and view.gold == () and len(view.plan.disagreements) == 2
+    view = cat.switch_rule()  # majority: PER Olaf (2 of 3) and LOC Paris (2 of 3)
+    assert view.plan.rule == "majority" and set(view.gold) == {OLAF_PER, PARIS}
+    assert view.plan.disagreements[0].matching(view.gold) == ["alice", "carol"]
+    view = cat.take(1, 2)  # Paris: carol's ORG
+    assert set(view.gold) == {OLAF_PER, PARIS_ORG} and view.changed
+    dan = CurationSession(store, aid, "dan", SCHEMA, ["alice", "bob"])
+    view = dan.open()
+    assert view.read_only and "cat since" in view.message
+    assert dan.take(0, 0).severity == "warning" and dan.undo().severity == "warning"
+    assert set(cat.undo().gold) == {OLAF_PER, PARIS}
+    assert cat.release() and store.holder(aid) is None
