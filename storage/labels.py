@@ -179,17 +179,20 @@ class Labels:
         old, new = change.old, change.new
         stamp = now()
         # the spans to relabel, and on a merge the B span on the same extent, if any
-        rows = select(self.conn, f"""
-            select a.*, b.id as twin from spans a
-            left join spans b on {'b.label = ?' if change.merge else '0'}
-                 and b.article_id = a.article_id and b.annotator = a.annotator
-                 and b.start = a.start and b.end = a.end
-            where a.label = ? {who.replace('annotator', 'a.annotator')}
-            order by a.id""", ([new] if change.merge else []) + [old, *args])
+        rows = select(self.conn, f"select * from spans where label = ? {who} order by id",
+                      [old, *args])
+        twins: dict[int, int] = {}
+        if change.merge:  # each B span found through the unique index, from its A span
+            twins = dict(self.conn.execute(f"""
+                select a.id, b.id from spans a join spans b
+                  on b.article_id = a.article_id and b.annotator = a.annotator
+                 and b.start = a.start and b.end = a.end and b.label = ?
+                where a.label = ? {who.replace('annotator', 'a.annotator')}""",
+                [new, old, *args]))
         ops: list = []
         relabelled: list[int] = []
         for row in rows:
-            twin = row.pop("twin")
+            twin = twins.get(row["id"])
             if twin is None:
                 change.count(row["annotator"], "spans")
                 relabelled.append(row["id"])
