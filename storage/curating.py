@@ -159,6 +159,13 @@ class CurationSession:
         label = action.payload.get("label", action.kind.replace("_", " "))
         return self._view(f"{'Redone' if redo else 'Undone'}: {label}", changed=True)
 
+    def finish(self) -> View:
+        """Gold is done on this article: the default export (finished work) takes it."""
+        if self.read_only:
+            return self._refused()
+        self.store.set_status([self.article_id], GOLD, "done")
+        return self._view("Gold done: the export takes it (export --merge gold)")
+
     def release(self) -> bool:
         if self.hold is not None and self.hold.granted:
             self.hold = None

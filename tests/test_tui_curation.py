@@ -112,6 +112,12 @@ async def test_curate_left_right_both_neither_event_undo_and_export(tmp_path, ma
         assert gold(db, aid)[0] == spans
         store = Store(db)
         assert store.holder(aid).curator == "cat"
+        assert store.status(aid, GOLD) != "done"
+        store.close()
+        await pilot.press("d")  # gold done: the default export (finished work) takes it
+        await settle(pilot)
+        store = Store(db)
+        assert store.status(aid, GOLD) == "done"
         store.close()
         await pilot.press("escape")
         await settle(pilot)
@@ -119,7 +125,7 @@ async def test_curate_left_right_both_neither_event_undo_and_export(tmp_path, ma
         assert store.holder(aid) is None  # released on leaving
         store.close()
 
-    result = cli("export", "--merge", "gold", "--status", "any", db=db)
+    result = cli("export", "--merge", "gold", db=db)
     assert result.exit_code == 0, result.output
     (record,) = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert record["meta"]["annotator"] == GOLD

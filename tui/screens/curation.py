@@ -106,6 +106,7 @@ class CurationScreen(Screen):
         Binding("e", "edit", "Edit by hand", id="curation.edit"),
         Binding("right_square_bracket", "move(1)", "Next", id="curation.next"),
         Binding("left_square_bracket", "move(-1)", "Previous", id="curation.prev"),
+        Binding("d", "finish", "Gold done", id="curation.done"),
         Binding("u", "undo", "Undo", id="curation.undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="curation.redo"),
         Binding("m", "switch_rule", "Switch rule (unanimous / majority)", show=False,
@@ -225,6 +226,10 @@ class CurationScreen(Screen):
         count = len(self.view.plan.disagreements)
         self.index = (self.index + step) % count
         self.show(View(self.view.plan, self.view.gold, self.view.hold))
+
+    def action_finish(self) -> None:
+        if self._writable():
+            self._call(lambda s: s.finish())
 
     def action_undo(self) -> None:
         if self._writable():
