@@ -116,3 +116,53 @@ def test_slash_and_text_in_one_send_keys_land_in_the_prompts(tmp_path):
         assert store.db.execute("select count(*) from actions").fetchone()[0] == 0
     finally:
         store.close()
+
+
+def test_two_assigned_annotators_finish_an_article_each_then_agreement(tmp_path):
+    """Issue 14: ``assign`` with overlap 2 gives both articles to alice and bob; each opens their
+    queue in a terminal of their own, labels "Olaf" PER and finishes the first article in it;
+    ``agreement`` then prints their figures for that article."""
+    import json
+    import subprocess
+
+    db = tmp_path / "assigned.db"
+    ids = build(db)
+    assigned = subprocess.run([str(NEWSMARK), "--db", str(db), "assign", "--annotators",
+                               "alice,bob", "--overlap", "2"],
+                              capture_output=True, text=True, timeout=60)
+    assert assigned.returncode == 0, assigned.stderr
+    alice, alice_exit = start_tui(tmp_path, db, "alice")
+    bob, bob_exit = start_tui(tmp_path, db, "bob")
+    try:
+        for tmux in (alice, bob):
+            tmux.wait_for(lambda s: "your queue" in s, "the queue in the library's header")
+        open_first(alice, "alice")
+        open_first(bob, "bob")
+        alice.keys("1")  # PER on "Olaf"
+        bob.keys("1")
+        wait_until(lambda: spans(db, "alice") == [("Olaf", "PER")], "alice's span on disk")
+        wait_until(lambda: spans(db, "bob") == [("Olaf", "PER")], "bob's span on disk")
+        alice.keys("d")  # done: the reader moves on to the next in the queue
+        bob.keys("d")
+        store = Store(db)
+        try:  # (the queue lists the newest first: the second article built)
+            wait_until(lambda: [store.status(a, who) for a in ids for who in ("alice", "bob")]
+                       == ["todo", "todo", "done", "done"], "both finished the newest article")
+        finally:
+            store.close()
+        quit_cleanly(alice, alice_exit)
+        quit_cleanly(bob, bob_exit)
+    finally:
+        alice.kill()
+        bob.kill()
+    shown = subprocess.run([str(NEWSMARK), "--db", str(db), "agreement"],
+                           capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert "alice" in shown.stdout and "bob" in shown.stdout and "PER" in shown.stdout
+    figures = json.loads(subprocess.run(
+        [str(NEWSMARK), "--db", str(db), "agreement", "--json"],
+        capture_output=True, text=True, timeout=60, check=True).stdout)
+    (pair,) = figures["pairs"]
+    assert (pair["a"], pair["b"], pair["articles"]) == ("alice", "bob", 1)
+    total = next(row for row in pair["spans"] if row["label"] == "(all)")
+    assert total["exact"]["f1"] == total["kappa"] == total["alpha"] == 1.0  # the same span
