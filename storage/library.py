@@ -87,11 +87,13 @@ def query_where(conn: sqlite3.Connection, annotator: str, q: Query,
         where.append(_within(matches, _plan(conn, _counter(conn, matches, args), whole,
                                             probe=False)))
     if q.assigned and "all" not in q.assigned:
-        # by the assignments_annotator index; a page of many walks the list (as for labels)
+        # by the assignments_annotator index; a page of most articles (an annotator's share of
+        # the team's) asks the primary key (article, annotator) about each row it walks
         people = _names("asg", [annotator if n == "me" else n for n in q.assigned], args)
         matches = f"select article_id from assignments where annotator in ({people})"
-        where.append(_within(matches, _plan(conn, _counter(conn, matches, args), whole,
-                                            probe=False)))
+        plan = _plan(conn, _counter(conn, matches, args), whole)
+        where.append(f"exists (select 1 from assignments x where x.article_id = l.id and "
+                     f"x.annotator in ({people}))" if plan == "probe" else _within(matches, plan))
     if q.after:
         where.append("l.sort_date >= :after")
         args["after"] = q.after
