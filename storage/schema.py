@@ -280,7 +280,7 @@ def m008_team(db: Database) -> None:
     """The team (issue 14): who is to annotate what, and who is curating what.
     - ``assignments``: article × annotator, from ``newsmark assign`` (an article given to k
       annotators has k rows); ``batch`` names the run that made it (its time), so a later run can
-      be told apart;
+      be told apart; a new version of an article (a re-fetch) inherits its assignments;
     - ``holds``: the curator holding an article in the curation screen, since when; another
       curator sees the hold and gets the article read-only until it is released or older than
       the configured limit."""
@@ -290,6 +290,14 @@ def m008_team(db: Database) -> None:
                     batch text not null,
                     primary key (article_id, annotator)) without rowid""")
     db.execute("create index assignments_annotator on assignments(annotator, article_id)")
+    # a new version of an assigned article (a re-fetch) is in the same annotators' queues
+    db.execute("""create trigger articles_assignments after insert on articles
+                  when new.parent_id is not null
+                  begin
+                    insert or ignore into assignments
+                      select new.id, annotator, batch from assignments
+                      where article_id = new.parent_id;
+                  end""")
     db.execute("""create table holds (
                     article_id integer primary key references articles(id),
                     curator text not null,

@@ -259,6 +259,19 @@ def test_next_todo_stays_in_the_annotators_queue(store):
     assert store.next_todo("erin") == store.library_ids("erin")[0]
 
 
+def test_a_new_version_of_an_assigned_article_stays_in_the_queue(store):
+    import dataclasses
+
+    url = "https://example.org/a"
+    first, _ = store.save_article(dataclasses.replace(make_article("Erste Fassung."), url=url))
+    store.assign([first.id], "alice,bob", 1)
+    (who,) = [a for a in ("alice", "bob") if store.assigned_ids(a)]
+    newer, _ = store.save_article(dataclasses.replace(make_article("Zweite Fassung."), url=url))
+    assert newer.id != first.id and store.library_ids(who) == [newer.id]
+    assert store.assigned_ids(who) == [first.id, newer.id]
+    assert store.library_ids(who, parse_query("assigned:me")) == [newer.id]
+
+
 # --- the library's default queue (Pilot) ----------------------------------------------------------
 
 
