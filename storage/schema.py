@@ -330,3 +330,29 @@ def m009_merge(db: Database) -> None:
                   begin
                     update actions set uid = lower(hex(randomblob(16))) where id = new.id;
                   end""")
+
+
+@migration
+def m010_suggestions(db: Database) -> None:
+    """Suggestions (issue 15): what each annotator rejected, and each model's uncertainty.
+    - ``rejected_suggestions``: a suggestion the annotator rejected on an article (its extent and
+      label, and where it came from) stays hidden for them;
+    - ``uncertainty``: per model and article, how unsure the model is (1 − the mean confidence
+      of its entities; 1 where it finds none), for the "least certain first" order of ``N`` and
+      of the library; written by ``newsmark train`` / scoring, read by index."""
+    db.execute("""create table rejected_suggestions (
+                    article_id integer not null references articles(id),
+                    annotator text not null,
+                    start integer not null,
+                    "end" integer not null,
+                    label text not null,
+                    source text not null,
+                    created text not null,
+                    primary key (article_id, annotator, start, "end", label)) without rowid""")
+    db.execute("""create table uncertainty (
+                    model text not null,
+                    article_id integer not null references articles(id),
+                    score real not null,
+                    computed text not null,
+                    primary key (model, article_id)) without rowid""")
+    db.execute("create index uncertainty_order on uncertainty(model, score desc, article_id)")

@@ -332,8 +332,11 @@ def test_an_older_database_merges_through_a_migrated_temporary_copy(tmp_path, cl
     before = file_state(other)
     result = cli("merge", other, db=tmp_path / "new.db")
     lines = report_lines(result)
+    from storage.schema import KNOWN
+
+    pending = ", ".join(KNOWN[KNOWN.index("m007_plain_text"):])  # V1 stops before m007
     assert lines[0] == (f"{other}: read through a temporary copy migrated with "
-                        "m007_plain_text, m008_team, m009_merge (the file itself is unchanged)")
+                        f"{pending} (the file itself is unchanged)")
     assert lines[1] == "articles: 4 new, 0 matched"
     assert file_state(other) == before and list(scratch.iterdir()) == []
     # the same records as the file migrated in place by newsmark migrate

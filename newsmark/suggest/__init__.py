@@ -1,0 +1,103 @@
+"""Suggestions: spans newsmark proposes and the annotator accepts or rejects (issue 15).
+
+A ``Suggestion`` is never an annotation: it is drawn apart, never exported, and becomes a span
+only when accepted (a normal span action whose ``origin`` records where it came from:
+``propagated``, ``pattern`` or ``model:NAME``). Three sources make them:
+
+- ``propagate``: the other occurrences of a span's token sequence in the same article;
+- patterns (``newsmark.suggest.patterns``): spaCy EntityRuler / Prodigy JSONL, matched with
+  spaCy's ``PhraseMatcher``/``Matcher``;
+- a spaCy pipeline trained on the team's own work (``newsmark.suggest.model``).
+
+``shown`` is the one rule for what the reader shows: only labels of the active schema; an
+existing span wins over any suggestion that overlaps it; a rejected suggestion stays hidden;
+of overlapping suggestions the longest (then the earliest, then the first source in
+``SOURCES``) wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..model import Article, Schema, Span, Token
+
+# where a suggestion (and an accepted span's origin) comes from; a model is "model:NAME"
+PROPAGATED, PATTERN, MODEL = "propagated", "pattern", "model"
+SOURCES = (PATTERN, MODEL, PROPAGATED)  # the order that breaks ties between overlapping ones
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    start: int
+    end: int
+    label: str
+    source: str  # "propagated" | "pattern" | "model:NAME"
+    score: float | None = None  # a model's confidence, when it gives one
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+    @property
+    def kind(self) -> str:
+        """The source without a model's name: ``propagated``, ``pattern`` or ``model``."""
+        return self.source.split(":", 1)[0]
+
+
+class Suggester(Protocol):
+    """Anything that proposes spans for an article (patterns, a model)."""
+
+    name: str
+
+    def suggest(self, article: Article) -> list[Suggestion]: ...
+
+
+def _rank(s: Suggestion) -> tuple:
+    kind = SOURCES.index(s.kind) if s.kind in SOURCES else len(SOURCES)
+    return (-(s.end - s.start), s.start, kind, s.label)
+
+
+def shown(suggestions: Iterable[Suggestion], spans: Sequence[Span], schema: Schema,
+          rejected: Iterable[tuple[int, int, str]] = ()) -> list[Suggestion]:
+    """What the reader shows of ``suggestions`` beside the stored ``spans``, in text order (see
+    the module docstring); ``rejected``: (start, end, label) the annotator rejected."""
+    labels = {label.name for label in schema.labels}
+    gone = set(rejected)
+    taken: list[tuple[int, int]] = [(s.start, s.end) for s in spans]
+    kept: list[Suggestion] = []
+    for s in sorted(suggestions, key=_rank):
+        if s.label not in labels or (s.start, s.end, s.label) in gone or s.end <= s.start:
+            continue
+        if any(s.start < end and start < s.end for start, end in taken):
+            continue
+        taken.append((s.start, s.end))
+        kept.append(s)
+    return sorted(kept, key=lambda s: (s.start, s.end))
+
+
+def propagate(text: str, tokens: Sequence[Token], span: Span | Suggestion,
+              spans: Sequence[Span] = ()) -> list[Suggestion]:
+    """Every other occurrence of ``span``'s token sequence in the text (the same characters,
+    token for token, case-sensitive), as suggestions with ``span``'s label; occurrences that
+    overlap a stored span are left out (the stored span wins)."""
+    inside = [i for i, t in enumerate(tokens) if span.start <= t.start and t.end <= span.end]
+    if not inside:
+        return []
+    words = [text[tokens[i].start:tokens[i].end] for i in inside]
+    n = len(words)
+    out: list[Suggestion] = []
+    i = 0
+    while i + n <= len(tokens):
+        if (text[tokens[i].start:tokens[i].end] == words[0]
+                and all(text[tokens[i + k].start:tokens[i + k].end] == words[k]
+                        for k in range(1, n))
+                and all(tokens[i + k].ws == tokens[inside[k]].ws for k in range(n - 1))):
+            start, end = tokens[i].start, tokens[i + n - 1].end
+            if (start, end) != (span.start, span.end) and not any(
+                    s.overlaps(start, end) for s in spans):
+                out.append(Suggestion(start, end, span.label, PROPAGATED))
+            i += n
+        else:
+            i += 1
+    return out
