@@ -2,7 +2,7 @@
 
 Each annotator is a process (``tests/load_worker.py``) working through ``AnnotationSession``,
 the path the TUI's keys take: label, relabel, delete, undo, one action a second each (with a
-little jitter), every action one ``BEGIN IMMEDIATE`` transaction synced to disk. Three runs on
+little jitter), every action one ``BEGIN IMMEDIATE`` transaction synced to disk. Five runs on
 fresh databases (each annotator's second starts at its own moment, as people's do):
 
 1. **alone**: one annotator;
@@ -10,7 +10,11 @@ fresh databases (each annotator's second starts at its own moment, as people's d
    them (started with them: its spaCy start-up and cleaning compete for the CPU too);
 3. **step**: the team again, but every annotator's action at the same moment each second (a
    worst case: people are not in step);
-4. **load**: 8 annotators × 200 actions as fast as they go (random pauses up to 20 ms), plus an
+4. **reads**: the team again (at one action a second, with the ingest), on a database where
+   alice and bob finished 300 more articles, while two curators (``bench/team_reader.py``)
+   compute agreement over all of them and curation plans of 20 of them, round after round
+   with a quarter of a second between (issue 14);
+5. **load**: 8 annotators × 200 actions as fast as they go (random pauses up to 20 ms), plus an
    ingest of 200 files and an export: the full-size version of the load test in
    ``tests/test_reliability.py``.
 
@@ -45,16 +49,26 @@ from newsmark.text import text_hash, tokenize  # noqa: E402
 from storage.repo import Store  # noqa: E402
 
 WORKER = ROOT / "tests" / "load_worker.py"
+READER = ROOT / "bench" / "team_reader.py"
 NEWSMARK = Path(sys.executable).parent / "newsmark"
 
 
-def make_db(path: Path, articles: int = 6) -> None:
+def make_db(path: Path, articles: int = 6, finished: int = 0) -> None:
+    """``articles`` to work on, and ``finished`` more that alice and bob have finished (their
+    spans differ on every third article): what the readers compare and curate."""
     store = Store(path)
-    for i in range(articles):
+    for i in range(articles + finished):
         text = (f"Bericht {i}: Olaf Scholz traf Emmanuel Macron in Paris. Danach sprach Annalena "
                 f"Baerbock in Berlin mit Vertretern der Vereinten Nationen über Kyjiw und Odesa.")
-        store.add_article(Article(text=text, text_hash=text_hash(text), title=f"Bericht {i}",
-                                  tokens=tokenize(text, "de")))
+        article, _ = store.add_article(Article(text=text, text_hash=text_hash(text),
+                                               title=f"Bericht {i}", tokens=tokenize(text, "de")))
+        if i >= articles:
+            start = text.index("Olaf")
+            for who in ("alice", "bob"):
+                label = "ORG" if who == "bob" and i % 3 == 0 else "PER"
+                store.add_span(article.id, who, start, start + len("Olaf Scholz"), label)
+                store.add_span(article.id, who, text.index("Paris"), text.index("Paris") + 5, "LOC")
+                store.set_status([article.id], who, "done")
     store.close()
 
 
@@ -72,10 +86,10 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def run(annotators: int, actions: int, files: int, rate: float | None, export: bool = False,
-        in_step: bool = False) -> dict:
+        in_step: bool = False, readers: int = 0) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "team.db"
-        make_db(db)
+        make_db(db, finished=300 if readers else 0)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         pace = ["--rate", str(rate)] if rate else ["--pause", "0.02"]
@@ -93,6 +107,11 @@ def run(annotators: int, actions: int, files: int, rate: float | None, export: b
                                           str(Path(tmp) / "in")],
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                          text=True))
+        for n in range(readers):  # curators: agreement and curation plans, the whole time
+            side.append(subprocess.Popen(
+                [sys.executable, str(READER), str(db), "--seconds", str(actions / (rate or 10)),
+                 "--start-at", pace[pace.index("--start-at") + 1], "--seed", str(n)],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
         if export:
             side.append(subprocess.Popen([str(NEWSMARK), "--db", str(db), "export",
                                           "--status", "any", "-o", str(Path(tmp) / "out.jsonl")],
@@ -105,10 +124,16 @@ def run(annotators: int, actions: int, files: int, rate: float | None, export: b
                 raise SystemExit(f"annotator failed: {err}")
             results.append(json.loads(out))
         side_errors = []
+        reads: dict[str, list[float]] = {"agreement": [], "curation": []}
         for proc in side:
             out, err = proc.communicate()
             if proc.returncode:
                 side_errors.append(err.strip() or out.strip())
+            elif proc.args[1] == str(READER):
+                told = json.loads(out)
+                side_errors += told["errors"]
+                for kind, values in told["latencies"].items():
+                    reads[kind] += values
         wall = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         store = Store(db)
@@ -126,6 +151,8 @@ def run(annotators: int, actions: int, files: int, rate: float | None, export: b
         "p50_ms": 1000 * statistics.median(latencies), "p99_ms": 1000 * percentile(latencies, 99),
         "max_ms": 1000 * max(latencies), "kept": kept, "integrity": ok, "wall_s": wall,
         "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+        "reads": {kind: (len(v), 1000 * statistics.median(v), 1000 * percentile(v, 99))
+                  for kind, v in reads.items() if v},
     }
 
 
@@ -134,6 +161,8 @@ def show(name: str, r: dict) -> None:
           f"p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  max {r['max_ms']:6.1f} ms  "
           f"errors {r['errors']}  acknowledged kept {r['kept']}  integrity {r['integrity']}  "
           f"wall {r['wall_s']:.1f} s  CPU {r['cpu_s']:.1f} s")
+    for kind, (n, p50, p99) in r["reads"].items():
+        print(f"         beside them, {n} {kind} reads: p50 {p50:.1f} ms  p99 {p99:.1f} ms")
 
 
 def main() -> None:
@@ -154,9 +183,14 @@ def main() -> None:
     print(f"  ratio in step ÷ alone: p50 {step['p50_ms'] / alone['p50_ms']:.2f}  "
           f"p99 {step['p99_ms'] / alone['p99_ms']:.2f} (the worst case: every annotator's key "
           "at the same moment, every second)")
+    readers = run(args.annotators, args.actions, args.files, rate=1.0, readers=2)
+    show("reads", readers)
+    print(f"  ratio with curators reading ÷ alone: p50 {readers['p50_ms'] / alone['p50_ms']:.2f}  "
+          f"p99 {readers['p99_ms'] / alone['p99_ms']:.2f} (two curators computing agreement over "
+          "300 finished pairs and 20 curation plans every quarter second, beside the team)")
     load = run(8, 200, args.files, rate=None, export=True)
     show("load", load)
-    bad = [r for r in (alone, team, step, load)
+    bad = [r for r in (alone, team, step, readers, load)
            if r["errors"] or not r["kept"] or r["integrity"] != "ok"]
     print("errors: none" if not bad else f"PROBLEMS in {len(bad)} run(s)")
 
