@@ -18,6 +18,7 @@ from newsmark.model import Argument, Event, Span
 from newsmark.query import Query
 
 from .library import query_where
+from .rows import bind
 
 try:
     from orjson import loads as _loads
@@ -26,14 +27,6 @@ except ImportError:  # pragma: no cover - orjson is a dependency; the same resul
 
 BATCH = 500
 _ANN = re.compile(r":ann\b")
-
-
-def _marks(prefix: str, values: list, args: dict) -> str:
-    names = []
-    for i, v in enumerate(values):
-        args[f"{prefix}{i}"] = v
-        names.append(f":{prefix}{i}")
-    return ", ".join(names)
 
 
 def token_starts(tokens_json: str) -> list[int]:
@@ -75,7 +68,7 @@ class Agreement:
         last = 0
         while True:
             args: dict = {"last": last, "lim": batch}
-            ann = _marks("an", annotators, args)
+            ann = bind("an", annotators, args)
             ids = [r[0] for r in self.conn.execute(
                 "select article_id from status where status = 'done' and article_id > :last "
                 f"and annotator in ({ann}) group by article_id having count(*) >= 2 "
@@ -91,7 +84,7 @@ class Agreement:
                   ) -> dict[int, list[str]]:
         """article id -> the annotators (two or more) who finished it and for whom it matches."""
         args: dict = {"lo": ids[0], "hi": ids[-1]}
-        ann = _marks("an", annotators, args)
+        ann = bind("an", annotators, args)
         library, where = "", ""
         if query is not None and not query.empty:
             qwhere, qargs = query_where(self.conn, "", query, whole=True)
@@ -110,8 +103,8 @@ class Agreement:
 
     def _load(self, found: dict[int, list[str]], annotators: list[str]) -> Iterator[ArticleWork]:
         args: dict = {}
-        ids = _marks("id", sorted(found), args)
-        ann = _marks("an", annotators, args)
+        ids = bind("id", sorted(found), args)
+        ann = bind("an", annotators, args)
         arts = {aid: ArticleWork(aid, token_starts(tokens)) for aid, tokens in self.conn.execute(
             f"select id, tokens from articles where id in ({ids})", args)}
         spans: dict[tuple[int, str], list[Span]] = {}

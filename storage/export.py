@@ -28,7 +28,7 @@ from .annotations import Annotations
 from .articles import Articles
 from .events import Events
 from .library import query_where
-from .rows import EXPORT_BATCH, blocks_from_json
+from .rows import EXPORT_BATCH, bind, blocks_from_json
 
 BATCH = EXPORT_BATCH
 _ANN = re.compile(r":ann\b")
@@ -77,14 +77,6 @@ def parse_since(value: str) -> str:
     if dt.time() == time(0) and "T" not in value and " " not in value.strip():
         return dt.date().isoformat()
     return dt.isoformat(timespec="milliseconds")
-
-
-def _marks(prefix: str, values: list, args: dict) -> str:
-    names = []
-    for i, v in enumerate(values):
-        args[f"{prefix}{i}"] = v
-        names.append(f":{prefix}{i}")
-    return ", ".join(names)
 
 
 class Exports:
@@ -148,7 +140,7 @@ class Exports:
         if sel.done_only:
             where.append("st.status = 'done'")
         if sel.annotators:
-            where.append(f"pairs.annotator in ({_marks('an', sel.annotators, args)})")
+            where.append(f"pairs.annotator in ({bind('an', sel.annotators, args)})")
         if sel.since:
             args["since"] = sel.since
             where.append(
@@ -188,14 +180,14 @@ class Exports:
         annotators = sorted({p[1] for p in pairs})
         args: dict = {}
         if whole is None:
-            in_ids = f"in ({_marks('id', sorted({p[0] for p in pairs}), args)})"
+            in_ids = f"in ({bind('id', sorted({p[0] for p in pairs}), args)})"
         else:
             args["lo"], args["hi"] = whole
             in_ids = "between :lo and :hi"
-        in_ann = _marks("an", annotators, args)
+        in_ann = bind("an", annotators, args)
         label_filter = ""
         if sel.labels is not None:
-            label_filter = f" and s.label in ({_marks('lab', sel.labels, args)})" if sel.labels else " and 0"
+            label_filter = f" and s.label in ({bind('lab', sel.labels, args)})" if sel.labels else " and 0"
 
         articles = {}
         packed = PackedArticle.from_packed

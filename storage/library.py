@@ -18,7 +18,7 @@ from newsmark.model import STATUSES, ArticleRow
 from newsmark.query import Query, in_queue
 
 from .assignments import has_assignments
-from .rows import now, select
+from .rows import bind, now, select
 
 _SORTS = {
     "date": "l.sort_date {dir}, l.id {dir}",
@@ -60,7 +60,7 @@ def query_where(conn: sqlite3.Connection, annotator: str, q: Query,
                   if (not q.status or st in q.status) and st not in q.not_status]
         if "todo" in wanted:  # no status row is "todo": exclude the articles with another one
             other = [st for st in STATUSES if st not in wanted]
-            names = _names("st", other, args)
+            names = bind("st", other, args)
             if other and whole:
                 where.append("l.id not in (select article_id from status where annotator = :ann "
                              f"and status in ({names}))")
@@ -68,7 +68,7 @@ def query_where(conn: sqlite3.Connection, annotator: str, q: Query,
                 where.append("not exists (select 1 from status x where x.article_id = l.id "
                              f"and x.annotator = :ann and x.status in ({names}))")
         else:
-            names = _names("st", wanted, args)
+            names = bind("st", wanted, args)
             where.append("l.id in (select article_id from status where annotator = :ann "
                          f"and status in ({names}))")
     if q.source:
@@ -79,9 +79,9 @@ def query_where(conn: sqlite3.Connection, annotator: str, q: Query,
         names = f"(select name from sites where {likes})"
         where.append(f"(l.source in {names} or l.host in {names})")
     if q.lang:
-        where.append(f"l.language in ({_names('lang', [v.lower() for v in q.lang], args)})")
+        where.append(f"l.language in ({bind('lang', [v.lower() for v in q.lang], args)})")
     if q.label:
-        labels = _names("lab", q.label, args)
+        labels = bind("lab", q.label, args)
         matches = f"select article_id from spans where annotator = :ann and label in ({labels})"
         # (a page of many walks the list either way: "probe" is for the full-text index only)
         where.append(_within(matches, _plan(conn, _counter(conn, matches, args), whole,
@@ -89,7 +89,7 @@ def query_where(conn: sqlite3.Connection, annotator: str, q: Query,
     if q.assigned and "all" not in q.assigned:
         # by the assignments_annotator index; a page of most articles (an annotator's share of
         # the team's) asks the primary key (article, annotator) about each row it walks
-        people = _names("asg", [annotator if n == "me" else n for n in q.assigned], args)
+        people = bind("asg", [annotator if n == "me" else n for n in q.assigned], args)
         matches = f"select article_id from assignments where annotator in ({people})"
         plan = _plan(conn, _counter(conn, matches, args), whole)
         where.append(f"exists (select 1 from assignments x where x.article_id = l.id and "
@@ -112,13 +112,6 @@ def query_where(conn: sqlite3.Connection, annotator: str, q: Query,
         else:
             where.append(_within(_FTS_IDS, plan))
     return " and ".join(where), args
-
-
-def _names(prefix: str, values: list[str], args: dict) -> str:
-    """``:prefix0, :prefix1, …`` for ``values``, which go into ``args``."""
-    for i, v in enumerate(values):
-        args[f"{prefix}{i}"] = v
-    return ", ".join(f":{prefix}{i}" for i in range(len(values)))
 
 
 def _like_escape(value: str) -> str:

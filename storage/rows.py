@@ -130,6 +130,16 @@ def span_from_row(row: Mapping) -> Span:
 # --- row statements ----------------------------------------------------------------------------
 
 
+def bind(prefix: str, values: Iterable, args: dict) -> str:
+    """``:prefix0, :prefix1, …`` for ``values``, which go into ``args`` (named parameters for
+    an ``in (…)`` list)."""
+    names = []
+    for i, v in enumerate(values):
+        args[f"{prefix}{i}"] = v
+        names.append(f":{prefix}{i}")
+    return ", ".join(names)
+
+
 def select(conn: sqlite3.Connection, sql: str, args: Iterable | Mapping = ()) -> list[dict]:
     """The rows of a query, each a dict by column name."""
     cursor = conn.execute(sql, args)
