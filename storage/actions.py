@@ -20,7 +20,8 @@ from .status import write_flag, write_status
 
 # the key columns of the tables row operations touch
 _KEYS = {"events": ("id",), "event_arguments": ("id",), "spans": ("id",),
-         "event_attributes": ("event_id", "name")}
+         "event_attributes": ("event_id", "name"),
+         "rejected_suggestions": ("article_id", "annotator", "start", "end", "label")}
 
 
 @dataclass(slots=True)

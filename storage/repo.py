@@ -217,6 +217,30 @@ class Store:
         """The flag's note ('' for a flag without a note), or None when not flagged."""
         return self._annotations.flagged(article_id, annotator)
 
+    # --- accepted and rejected suggestions (storage.suggestions) --------------------------------
+
+    @transaction
+    def accept_suggestions(self, article_id: int, annotator: str,
+                           items: Iterable[tuple[int, int, str, str]], what: str) -> list[Span]:
+        """Spans for ``(start, end, label, origin)`` items, as one undoable action."""
+        from .suggestions import accept_spans
+
+        return accept_spans(self.conn, self._articles, self._actions, article_id, annotator,
+                            items, what)
+
+    @transaction
+    def reject_suggestion(self, article_id: int, annotator: str, start: int, end: int,
+                          label: str, source: str) -> bool:
+        from .suggestions import reject_suggestion
+
+        return reject_suggestion(self.conn, self._actions, article_id, annotator, start, end,
+                                 label, source)
+
+    def rejected_suggestions(self, article_id: int, annotator: str) -> list[tuple[int, int, str]]:
+        from .suggestions import rejected_suggestions
+
+        return rejected_suggestions(self.conn, article_id, annotator)
+
     # --- undo and redo --------------------------------------------------------------------------
 
     @transaction

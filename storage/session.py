@@ -2,7 +2,9 @@
 
 ``AnnotationSession`` owns what the reader's keys do to the stored annotations: label, relabel,
 delete (asking first when events would lose arguments), events and their arguments (argument
-mode), modality, type, undo, redo, the article's status and flag. Each method is the whole of
+mode), modality, type, undo, redo, the article's status and flag, and suggestions (issue 15):
+propagating a span to the other occurrences of its words, accepting suggestions (one, or all
+visible ones as one action) with their origin, rejecting one so it stays hidden. Each method is the whole of
 one key's effect: it acts on the cursor and selection *as they were when the key was pressed*
 (the caller passes them), writes through the ``Store`` (each write one committed transaction,
 one undoable action), reads back what is stored and returns it as an ``Outcome``: the new
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from newsmark.events import validate
 from newsmark.model import Article, Event, EventType, Schema, Span, inner_first
+from newsmark.suggest import PROPAGATED, Suggestion, propagate, shown
 
 from .errors import StorageError
 from .repo import Action, Store
@@ -50,6 +53,7 @@ class State:
     status: str = "todo"
     flag: str | None = None  # the flag's note ('' without one), None when not flagged
     building: Building | None = None
+    rejected: tuple[tuple[int, int, str], ...] = ()  # (start, end, label) of rejected suggestions
 
     @property
     def spans_by_id(self) -> dict[int, Span]:
@@ -149,6 +153,7 @@ class AnnotationSession:
         self.schema = schema
         self.building: Building | None = None
         self._state: State | None = None
+        self._article: Article | None = None  # read when first needed (propagate)
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -161,7 +166,7 @@ class AnnotationSession:
         if building is not None and not any(e.id == building.event_id for e in events):
             building = self.building = None  # the event was undone or deleted
         self._state = State(a, spans, events, store.status(a, who), store.flagged(a, who),
-                            building)
+                            building, tuple(store.rejected_suggestions(a, who)))
         return self._state
 
     @property
@@ -384,3 +389,84 @@ class AnnotationSession:
         """Flag the article with ``note`` (``None`` clears the flag), as one undoable action."""
         self.store.flag(self.article_id, self.annotator, note)
         return self._done()
+
+    # --- suggestions (newsmark.suggest) ---------------------------------------------------------
+
+    @property
+    def article(self) -> Article:
+        if self._article is None:
+            self._article = self.store.article(self.article_id)
+        return self._article
+
+    def _in_schema(self, label: str) -> bool:
+        return not self.schema.labels or label in {lab.name for lab in self.schema.labels}
+
+    def propagate(self, at: Cursor, span_id: int | None = None) -> Outcome:
+        """Label every other occurrence of the span under the cursor (or ``span_id``) -- the same
+        words, token for token -- with its label, as ONE undoable action whose spans have origin
+        ``propagated``; occurrences overlapping a stored span are left out. ``extra["count"]``:
+        how many were added; the message says it ("3 more PER: Olaf Scholz")."""
+        state = self.current
+        span = state.spans_by_id.get(span_id) if span_id is not None else self.span_under(at)
+        if span is None:
+            return self._say("No span under the cursor to propagate")
+        if not self._in_schema(span.label):
+            return self._say(f"No label {span.label} in the schema: not propagated")
+        article = self.article
+        found = propagate(article.text, article.tokens, span, state.spans)
+        words = " ".join(article.text[span.start:span.end].split())
+        if not found:
+            return self._say(f"No other occurrence of {span.label}: {words}", "information",
+                             extra={"count": 0})
+        added = self.store.accept_suggestions(
+            self.article_id, self.annotator, [(s.start, s.end, s.label, PROPAGATED) for s in found],
+            f"propagate {span.label}")
+        return self._done(f"{len(added)} more {span.label}: {words}", span=span,
+                          label=span.label, extra={"count": len(added)})
+
+    def _stale(self, suggestion: Suggestion) -> str:
+        """Why ``suggestion`` cannot be accepted now ('' when it can)."""
+        if not self._in_schema(suggestion.label):
+            return f"No label {suggestion.label} in the schema"
+        if any(s.overlaps(suggestion.start, suggestion.end) for s in self.current.spans):
+            return "A span is there now: the suggestion is gone"
+        return ""
+
+    def accept(self, suggestion: Suggestion) -> Outcome:
+        """The suggestion becomes a span (one undoable action) whose origin is its source."""
+        why = self._stale(suggestion)
+        if why:
+            return self._say(why)
+        s = suggestion
+        self.store.add_span(self.article_id, self.annotator, s.start, s.end, s.label, s.source)
+        return self._done(f"{s.label} accepted ({s.source})", label=s.label,
+                          extra={"count": 1})
+
+    def visible(self, suggestions: list[Suggestion]) -> list[Suggestion]:
+        """What the reader shows of ``suggestions`` beside what is stored now (``shown``)."""
+        state = self.current
+        return shown(suggestions, state.spans, self.schema, state.rejected)
+
+    def accept_all(self, suggestions: list[Suggestion]) -> Outcome:
+        """Every one of ``suggestions`` still visible (``visible``: schema labels, no stored
+        span there, not rejected, the longest of overlapping ones) becomes a span with its
+        source as origin, all as ONE undoable action."""
+        keep = self.visible(suggestions)
+        if not keep:
+            return self._say("No suggestions to accept", "information", extra={"count": 0})
+        added = self.store.accept_suggestions(
+            self.article_id, self.annotator, [(s.start, s.end, s.label, s.source) for s in keep],
+            f"accept {len(keep)} suggestion{'s' if len(keep) != 1 else ''}")
+        by_label: dict[str, int] = {}
+        for span in added:
+            by_label[span.label] = by_label.get(span.label, 0) + 1
+        counts = ", ".join(f"{n} {label}" for label, n in sorted(by_label.items()))
+        return self._done(f"{len(added)} accepted" + (f": {counts}" if counts else ""),
+                          extra={"count": len(added)})
+
+    def reject(self, suggestion: Suggestion) -> Outcome:
+        """Hide the suggestion for this annotator on this article (one undoable action)."""
+        s = suggestion
+        self.store.reject_suggestion(self.article_id, self.annotator, s.start, s.end, s.label,
+                                     s.source)
+        return self._done(f"{s.label} suggestion rejected (u brings it back)")
