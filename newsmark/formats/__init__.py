@@ -64,6 +64,14 @@ def structure_meta(article: Article) -> dict:
             "tokenizer": tokenizer_settings(article.language)}
 
 
+def span_origins(spans) -> list[str]:
+    """Where each of ``spans`` came from (its ``origin``: ``manual``, ``propagated``,
+    ``pattern``, ``model:NAME``, ``import``), in their order: the provenance every export
+    carries beside its spans, in the format's metadata (``meta.span_origins`` in prodigy and
+    doccano, ``doc.user_data["span_origins"]`` in spacy, ``AnnotatorNotes`` in brat)."""
+    return [span.origin or "manual" for span in spans]
+
+
 def export(fmt: str, records: Iterable[Record], output: str, schema: Schema, **options) -> dict:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

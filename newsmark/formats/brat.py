@@ -11,6 +11,11 @@
   as brat does: ``Participant``, ``Participant2``, …), ``A`` lines for its attributes (schema
   defaults filled in, as in the prodigy export) and an ``AnnotatorNotes`` line (``#``) with the
   validation warnings, if any.
+- A span that did not come from the annotator's own hand (an accepted suggestion: origin
+  ``propagated``, ``pattern`` or ``model:NAME``; or ``import``) gets an ``AnnotatorNotes`` line
+  saying so, ``#1\tAnnotatorNotes T3\torigin=pattern``, after the lines above; a span without
+  such a note is ``manual`` (notes show in brat's tooltips: one on every span would bury the
+  event warnings).
 - Offsets are Python code points, which is what brat counts (it reads the ``.txt`` as UTF-8
   text). A very old brat on a narrow Python 2 build counts characters outside the BMP (emoji)
   as two, and its offsets would then drift after one.
@@ -116,6 +121,8 @@ def ann_lines(record: Record, schema: Schema, dropped: list[str] | None = None) 
         n_t += 1
         tids[span.id] = f"T{n_t}"
         lines.append(line)
+    origins = [(tid, span.origin) for span in record.spans
+               if (tid := tids.get(span.id)) is not None and span.origin not in ("manual", "")]
     by_id: dict[int | None, Span] = {s.id: s for s in record.spans}
     n_a = n_note = n_e = 0
     for event in record.events:
@@ -138,6 +145,9 @@ def ann_lines(record: Record, schema: Schema, dropped: list[str] | None = None) 
             n_note += 1
             note = _flat("; ".join(warnings))
             lines.append(f"#{n_note}\tAnnotatorNotes E{n_e}\t{note}")
+    for tid, origin in sorted(origins, key=lambda o: int(o[0][1:])):
+        n_note += 1
+        lines.append(f"#{n_note}\tAnnotatorNotes {tid}\torigin={_flat(origin)}")
     return lines
 
 

@@ -15,6 +15,10 @@ offsets and type (not by entity id: doccano renumbers entities, but keeps an unk
 as the example's metadata and writes it back on export). A line without such values has no
 ``event_attributes``: defaults are implied, as in storage.
 
+``meta.span_origins`` lists where each span came from (``manual``, ``propagated``, ``pattern``,
+``model:NAME``, ``import``), in the order of ``label`` (or of the span entities); doccano keeps
+``meta`` as the example's metadata and ignores what it does not know.
+
 ``id`` is ``"<article id>:<annotator>"``; ``meta.status`` is the annotator's status (unfinished
 work only with ``export --status any``). Offsets are end exclusive and, by default, in UTF-16
 code units, as doccano counts them (its front end measures JavaScript strings: an emoji or any
@@ -33,7 +37,7 @@ from itertools import count
 
 from ..errors import NewsmarkError
 from ..model import Schema, Span
-from . import Record, structure_meta, text_output
+from . import Record, span_origins, structure_meta, text_output
 
 OFFSETS = ("utf16", "codepoints")  # the units a doccano file's offsets can be in
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
@@ -78,7 +82,8 @@ def _sorted(spans: list[Span]) -> list[Span]:
 def _meta(r: Record) -> dict:
     """The line's ``meta``: the text's structure and the annotator's ``status`` (``done``, or,
     with ``export --status any``, ``todo``, ``in_progress``, ``skipped``: import restores it)."""
-    return {**structure_meta(r.article), "status": r.status}
+    return {**structure_meta(r.article), "status": r.status,
+            "span_origins": span_origins(_sorted(r.spans))}
 
 
 def _identity(i: int) -> int:

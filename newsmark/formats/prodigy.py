@@ -22,6 +22,10 @@ sort_keys=True)`` writes):
 ``_annotator_id`` and ``_session_id`` are ``"<dataset>-<annotator>"``, as Prodigy writes them
 for a named session (``?session=alice`` on dataset ``news`` gives ``news-alice``).
 
+``meta.span_origins`` lists where each of ``spans`` came from (``manual``, ``propagated``,
+``pattern``, ``model:NAME``, ``import``), in the same order: in ``meta``, not as a key of each
+span, so the task hash (over ``spans``) stays the same whoever or whatever proposed them.
+
 ``answer`` is ``"accept"`` for work its annotator marked done, ``"ignore"`` for unfinished work
 (``export --status any``), which Prodigy's training recipes leave out; ``meta.status`` says
 which status it has, and import restores it whatever the answer.
@@ -40,7 +44,7 @@ from ..errors import NewsmarkError
 from ..events import validate
 from ..model import Article, Event, Schema, Span
 from ..text import token_bounds, token_bounds_finder
-from . import Record, structure_meta, text_output, to_terminal
+from . import Record, span_origins, structure_meta, text_output, to_terminal
 
 DATASET = "newsmark"  # the dataset name in _annotator_id / _session_id unless one is given
 
@@ -124,7 +128,8 @@ def _record(article: Article, annotator: str, spans: list[Span], events: list[Ev
             status: str | None = None, dataset: str = DATASET) -> dict:
     text = article.text
     out_spans = []
-    for span in sorted(spans, key=_span_order) if len(spans) > 1 else spans:
+    ordered = sorted(spans, key=_span_order) if len(spans) > 1 else spans
+    for span in ordered:
         start, end, label = span.start, span.end, span.label
         bounds = find(start, end)
         if bounds is None:
@@ -145,6 +150,7 @@ def _record(article: Article, annotator: str, spans: list[Span], events: list[Ev
             "language": article.language,
             "annotator": annotator,
             **structure_meta(article),
+            "span_origins": span_origins(ordered),
         },
         "_input_hash": in_hash,
         "_task_hash": task_hash(in_hash, out_spans),

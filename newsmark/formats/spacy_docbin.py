@@ -10,6 +10,8 @@ the vocab of ``spacy.blank(language)``), so ``doc.text`` is the article text.
   left out are listed in ``doc.user_data["not_ents"]`` as ``[start, end, label]``.
 - ``doc.user_data["events"]``: the events, shaped as in the prodigy export (trigger and arguments
   with character and token offsets, attributes, validation warnings).
+- ``doc.user_data["span_origins"]``: where each span of ``spans["sc"]`` came from (``manual``,
+  ``propagated``, ``pattern``, ``model:NAME``, ``import``), in the same order.
 - ``doc.user_data["meta"]``: article id, url, title, source, language, annotator, blocks and
   tokenizer settings.
 
@@ -38,7 +40,7 @@ from pathlib import Path
 
 from ..atomic import OutputError, atomic_output, remove_on_commit, writes_directly
 from ..model import Schema
-from . import Record, TerminalError, structure_meta
+from . import Record, TerminalError, span_origins, structure_meta
 from .prodigy import _bounds, _event
 from .tagging import Tagging
 
@@ -71,6 +73,7 @@ def doc(r: Record, schema: Schema | None = None):
     }
     d.user_data["events"] = [_event(article, e, r.spans, schema) for e in r.events]
     d.user_data["not_ents"] = [[s.start, s.end, s.label] for s in tagging.dropped]
+    d.user_data["span_origins"] = span_origins(spans)
     return d
 
 
