@@ -230,10 +230,12 @@ class Config:
     database: Path | None = None  # the database every command uses without --db/$NEWSMARK_DB
     hold_minutes: float = 30.0  # [curation] hold_minutes: a curation hold older than this is stale
     curation_rule: str = "unanimous"  # [curation] rule: what is pre-accepted (or "majority")
+    patterns: Path | None = None  # [suggest] patterns: a spaCy EntityRuler / Prodigy JSONL file
+    model: str | None = None  # [suggest] model: a spaCy pipeline's directory or package name
 
 
 _CONFIG_KEYS = {"annotator", "database", "schema", "keys", "theme", "fetch", "labels", "events",
-                "attributes", "curation"}
+                "attributes", "curation", "suggest"}
 _FETCH_KEYS = ("allow_private", "timeout")
 MAX_TIMEOUT = 3600.0  # seconds, as --timeout allows
 
@@ -248,6 +250,9 @@ def load_config(path: str | Path, must_exist: bool = False) -> Config:
         [keys]                      # binding id = key(s), comma-separated; ``?`` in the app
         "reader.undo" = "z"         # shows each screen's keys with their ids
         library.filter = "f"        # unquoted dotted ids are nested tables: flattened the same
+        [suggest]                   # suggestions in the reader (newsmark.suggest)
+        patterns = "patterns.jsonl" # spaCy EntityRuler / Prodigy patterns, relative to this file
+        model = "model"             # a trained pipeline's directory, or a package name
         [fetch]                     # the TUI's fetches (i, R); the CLI has options instead
         allow_private = true        # also loopback, private, link-local, … addresses
         timeout = 30                # the deadline in seconds for one URL, retries included
@@ -268,7 +273,7 @@ def load_config(path: str | Path, must_exist: bool = False) -> Config:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     unknown = sorted(set(data) - _CONFIG_KEYS)
     if unknown:
-        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (known: annotator, database, schema, keys, theme, fetch, curation)")
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (known: annotator, database, schema, keys, theme, fetch, curation, suggest)")
     cfg = Config(path=path)
     for key in ("annotator", "theme"):
         if key in data:
@@ -304,7 +309,31 @@ def load_config(path: str | Path, must_exist: bool = False) -> Config:
         cfg.keys[binding_id] = value.strip()
     _fetch_settings(data.get("fetch", {}), cfg, path)
     _curation_settings(data.get("curation", {}), cfg, path)
+    _suggest_settings(data.get("suggest", {}), cfg, path)
     return cfg
+
+
+def _suggest_settings(table, cfg: Config, path: Path) -> None:
+    """``[suggest]``: ``patterns`` (a file, relative to the config file; it must exist) and
+    ``model`` (a directory, relative to the config file when it is one there, else an
+    installed spaCy package's name)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: suggest: expected a table ([suggest]) of patterns and model")
+    for key, value in table.items():
+        at = f"{path}: [suggest] {key}"
+        if key not in ("patterns", "model"):
+            raise ConfigError(f"{at}: unknown key (known: patterns, model)")
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{at}: expected a {'file' if key == 'patterns' else 'model'} "
+                              f"name, got {value!r}")
+        if key == "patterns":
+            cfg.patterns = path.parent / Path(value.strip()).expanduser()
+            if not cfg.patterns.is_file():
+                why = "not a regular file" if cfg.patterns.exists() else "no such file"
+                raise ConfigError(f"{at}: {cfg.patterns}: {why}")
+        else:
+            local = path.parent / Path(value.strip()).expanduser()
+            cfg.model = str(local) if local.is_dir() else value.strip()
 
 
 def _curation_settings(table, cfg: Config, path: Path) -> None:

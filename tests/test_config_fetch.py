@@ -24,7 +24,7 @@ def test_fetch_settings_in_the_config(tmp_path):
     ("[fetch]\ntimeout = inf", "[fetch] timeout: expected seconds from 0.1 to 3600, got inf"),
     ("[fetch]\nretries = 3", "[fetch] retries: unknown key (known: allow_private, timeout)"),
     ("fetch = true", "fetch: expected a table ([fetch]) of allow_private and timeout"),
-    ("allow_private = true", "unknown key 'allow_private' (known: annotator, database, schema, keys, theme, fetch, curation)"),
+    ("allow_private = true", "unknown key 'allow_private' (known: annotator, database, schema, keys, theme, fetch, curation, suggest)"),
 ])
 def test_bad_fetch_settings_are_one_line_naming_file_and_key(tmp_path, toml, message):
     path = tmp_path / "config.toml"
