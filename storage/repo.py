@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from .imports import ImportReport, Imports
     from .labels import LabelChange, Labels, UndoneChange
     from .stats import Stats
+    from .suggestions import Propagation, UndonePropagation
 
 __all__ = ["Action", "StorageError", "Store"]
 
@@ -240,6 +241,32 @@ class Store:
         from .suggestions import rejected_suggestions
 
         return rejected_suggestions(self.conn, article_id, annotator)
+
+    # --- propagation across articles (storage.suggestions, ``newsmark propagate``) -------------
+
+    def plan_propagation(self, ids: Iterable[int], annotator: str, text: str, label: str,
+                         ignore_case: bool = False) -> Propagation:
+        """What ``propagate`` would add (a dry run: nothing is written)."""
+        from .suggestions import plan_propagation
+
+        return plan_propagation(self.conn, self._articles, ids, annotator, text, label,
+                                ignore_case)
+
+    @transaction
+    def propagate(self, ids: Iterable[int], annotator: str, text: str, label: str,
+                  ignore_case: bool = False) -> Propagation:
+        """Label ``text`` as ``label`` wherever it occurs in the articles, as one action."""
+        from .suggestions import propagate_spans
+
+        return propagate_spans(self.conn, self._articles, self._actions, ids, annotator, text,
+                               label, ignore_case)
+
+    @transaction
+    def undo_propagation(self) -> UndonePropagation | None:
+        """Take back the last propagation (None when there is none)."""
+        from .suggestions import undo_propagation
+
+        return undo_propagation(self.conn, self._actions)
 
     # --- undo and redo --------------------------------------------------------------------------
 

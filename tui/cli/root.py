@@ -28,7 +28,7 @@ COMMANDS = {
     "agreement": "team", "assign": "team",
     "backup": "reading", "export": "exporting", "extract": "ingesting", "feed": "feeds",
     "import": "exporting", "ingest": "ingesting", "list": "reading", "migrate": "migrating",
-    "merge": "merging",
+    "merge": "merging", "propagate": "suggesting",
     "labels": "labels",
     "stats": "reading",
     "tui": "tui",
