@@ -25,6 +25,9 @@ _SORTS = {
     "title": "l.title {dir}, l.id",
     "source": "l.source {dir}, l.sort_date desc, l.id",
     "status": "coalesce(st.status, 'todo') {dir}, l.sort_date desc, l.id",
+    # a model's uncertainty (the ``uncertainty`` table): the least certain first (ascending is
+    # "least certain first"), the articles without a score last, by date (``_uncertain``)
+    "uncertain": "l._k, l._u {udir}, l._i {idir}, l.sort_date desc, l.id desc",
 }
 # the list with each row's status for the annotator :ann (for the rows shown, and to sort by)
 _LIST = "library l left join status st on st.article_id = l.id and st.annotator = :ann"
@@ -114,6 +117,13 @@ def query_where(conn: sqlite3.Connection, annotator: str, q: Query,
     return " and ".join(where), args
 
 
+def _order(sort: str, desc: bool) -> str:
+    """The ORDER BY of ``sort``; ``desc``: the other way round (for ``uncertain``: the most
+    certain first)."""
+    udir, idir = ("asc", "desc") if desc else ("desc", "asc")
+    return _SORTS[sort].format(dir="desc" if desc else "asc", udir=udir, idir=idir)
+
+
 def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -172,6 +182,8 @@ class Library:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        # whose uncertainty the ``uncertain`` sort uses (``model:NAME``); None: the one scored last
+        self.model: str | None = None
 
     def library(
         self,
@@ -185,10 +197,12 @@ class Library:
         q = query or Query()
         where, args = query_where(self.conn, annotator, q)
         desc = (sort == "date") if descending is None else descending
-        order = _SORTS[sort].format(dir="desc" if desc else "asc")
+        order = _order(sort, desc)
         # the page's ids first, then the status and span count of just these rows (not of every
         # row that matched and was sorted)
         source = _LIST if sort == "status" else "library l"
+        if sort == "uncertain":
+            source, where = self._uncertain(where, args, desc, limited=True), "1"
         sql = f"""
             with page as materialized (
                 select l.* from {source} where {where} order by {order}
@@ -222,10 +236,37 @@ class Library:
         q = query or Query()
         where, args = query_where(self.conn, annotator, q, whole=True)
         desc = (sort == "date") if descending is None else descending
-        order = _SORTS[sort].format(dir="desc" if desc else "asc")
+        order = _order(sort, desc)
         source = _LIST if sort == "status" else "library l"
+        if sort == "uncertain":
+            source, where = self._uncertain(where, args, desc, limited=False), "1"
         sql = f"select l.id from {source} where {where} order by {order}"
         return [r[0] for r in self.conn.execute(sql, args).fetchall()]
+
+    def _uncertain(self, where: str, args: dict, desc: bool, limited: bool) -> str:
+        """The list for the ``uncertain`` sort, as a subquery ``l``: the scored articles in
+        the order of the ``uncertainty_order`` index (model, score desc, article id), then the
+        others by date; a page reads no more than ``:limit + :offset`` rows of either."""
+        args["model"] = self.model if self.model is not None else self.latest_model()
+        udir, idir = ("asc", "desc") if desc else ("desc", "asc")
+        limit = " limit :limit + :offset" if limited else ""
+        return f"""(select * from (
+                select l.*, 0 as _k, u.score as _u, u.article_id as _i from uncertainty u
+                  join library l on l.id = u.article_id
+                 where u.model = :model and {where}
+                 order by u.score {udir}, u.article_id {idir}{limit})
+            union all
+            select * from (
+                select l.*, 1, null, null from library l
+                 where {where} and not exists (select 1 from uncertainty x
+                                               where x.model = :model and x.article_id = l.id)
+                 order by l.sort_date desc, l.id desc{limit})) l"""
+
+    def latest_model(self) -> str:
+        """The model scored last ('' when none has scores)."""
+        row = self.conn.execute("select model from uncertainty order by computed desc, model "
+                                "limit 1").fetchone()
+        return row[0] if row else ""
 
     def progress(self, annotator: str) -> tuple[int, int, dict[str, int]]:
         """(done, total, spans per label) for this annotator over the newest versions."""
@@ -241,13 +282,15 @@ class Library:
         )
         return done, total, labels
 
-    def next_todo(self, annotator: str, after: int | None = None) -> int | None:
-        """The next article still to do (todo or in progress), in date order after ``after``;
-        among the annotator's assignments when they have any."""
+    def next_todo(self, annotator: str, after: int | None = None,
+                  sort: str = "date") -> int | None:
+        """The next article still to do (todo or in progress), in date order after ``after``
+        (``sort="uncertain"``: the least certain first); among the annotator's assignments
+        when they have any."""
         q = Query(status=["todo", "in_progress"])
         if has_assignments(self.conn, annotator):  # the annotator's queue
             q = in_queue(q)
-        ids = self.library_ids(annotator, q)
+        ids = self.library_ids(annotator, q, sort if sort == "uncertain" else "date")
         if after in ids:
             i = ids.index(after)
             ids = ids[i + 1 :] + ids[:i]

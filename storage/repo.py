@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from .labels import LabelChange, Labels, UndoneChange
     from .stats import Stats
     from .suggestions import Propagation, UndonePropagation
+    from .training import Training
 
 __all__ = ["Action", "StorageError", "Store"]
 
@@ -404,9 +405,34 @@ class Store:
         """(done, total, spans per label) for this annotator over the newest versions."""
         return self._library.progress(annotator)
 
-    def next_todo(self, annotator: str, after: int | None = None) -> int | None:
-        """The next article still to do (todo or in progress), in date order after ``after``."""
-        return self._library.next_todo(annotator, after)
+    def next_todo(self, annotator: str, after: int | None = None,
+                  sort: str = "date") -> int | None:
+        """The next article still to do (todo or in progress), in date order after ``after``
+        (``sort="uncertain"``: the least certain first)."""
+        return self._library.next_todo(annotator, after, sort)
+
+    # --- training data and uncertainty (storage.training, ``newsmark train`` / ``score``) ------
+
+    @functools.cached_property
+    def training(self) -> Training:
+        """The examples a model is trained on, the articles it scores, the scores."""
+        from .training import Training
+
+        return Training(self.conn, self._articles, self._annotations)
+
+    @transaction
+    def set_uncertainty(self, model: str, scores: Iterable[tuple[int, float]]) -> int:
+        """Replace ``model``'s uncertainty scores (article id, score): one transaction."""
+        return self.training.set_uncertainty(model, scores)
+
+    @property
+    def uncertainty_model(self) -> str | None:
+        """Whose scores the library's ``uncertain`` sort uses (None: the model scored last)."""
+        return self._library.model
+
+    @uncertainty_model.setter
+    def uncertainty_model(self, model: str | None) -> None:
+        self._library.model = model
 
     @transaction
     def save_position(self, article_id: int, annotator: str, cursor: int, scroll: int) -> None:

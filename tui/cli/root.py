@@ -30,7 +30,7 @@ COMMANDS = {
     "import": "exporting", "ingest": "ingesting", "list": "reading", "migrate": "migrating",
     "merge": "merging", "propagate": "suggesting",
     "labels": "labels",
-    "stats": "reading",
+    "score": "training", "stats": "reading", "train": "training",
     "tui": "tui",
 }
 
