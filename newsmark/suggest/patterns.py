@@ -215,7 +215,7 @@ class _Matchers:
         tokenizer = _tokenizer(lang)
         self.vocab = tokenizer.vocab
         self.attr = compiled.attr
-        self.phrases = [(label, [t.text for t in doc]) for (label, _), doc in zip(
+        self.phrases = [(label, tuple(t.text for t in doc)) for (label, _), doc in zip(
             compiled.phrases, tokenizer.pipe(p for _, p in compiled.phrases))]
         use_aho = (len(self.phrases) >= AHO_MIN) if aho is None else aho
         self.aho = None
@@ -265,7 +265,7 @@ class _Matchers:
         return {m for m in out if m[1] > m[0]}
 
 
-def _automaton(phrases: list[tuple[str, list[str]]], lower: bool):
+def _automaton(phrases: list[tuple[str, tuple[str, ...]]], lower: bool):
     """An Aho-Corasick automaton of the phrases, each as ``SEP w1 SEP w2 … SEP`` with its token
     count and labels."""
     import ahocorasick
@@ -355,9 +355,8 @@ class PatternSuggester:
         words = [article.text[t.start:t.end] for t in tokens]
         spaces = [t.ws for t in tokens]
         found = self._compiled.matchers(article.language or "de").matches(words, spaces)
-        out = {Suggestion(tokens[s].start, tokens[e - 1].end, label, PATTERN)
-               for s, e, label in found}
-        return sorted(out, key=lambda x: (x.start, x.end, x.label))
+        spans = sorted({(tokens[s].start, tokens[e - 1].end, label) for s, e, label in found})
+        return [Suggestion(start, end, label, PATTERN) for start, end, label in spans]
 
 
 # --- one phrase, for propagation across articles --------------------------------------------------
