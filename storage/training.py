@@ -128,6 +128,13 @@ class Training:
                               "values (?, ?, ?, ?)", rows)
         return len(rows)
 
+    def has_scores(self, model: str | None = None) -> bool:
+        """Has ``model`` (None: any model) scored an article?"""
+        if model is None:
+            return self.conn.execute("select 1 from uncertainty limit 1").fetchone() is not None
+        return self.conn.execute("select 1 from uncertainty where model = ? limit 1",
+                                 [model]).fetchone() is not None
+
     def uncertainty(self, model: str, article_id: int) -> float | None:
         row = self.conn.execute("select score from uncertainty where model = ? and "
                                 "article_id = ?", [model, article_id]).fetchone()

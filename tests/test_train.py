@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tui_helpers import ANNOTATOR, SIZE, make_app, settle  # noqa: F401
 
 from newsmark.config import default_schema
 from newsmark.model import Article
@@ -248,3 +249,27 @@ def test_a_failed_run_leaves_no_half_directory(tmp_path):
         _write_atomically(out, half)
     assert [p.name for p in out.parent.iterdir()] == ["m"]
     assert json.loads((out / "meta.json").read_text()) == {"name": "old"}
+
+
+async def test_the_library_offers_the_uncertain_sort_and_n_follows_it(trained, make_app):  # noqa: F811
+    """o reaches "uncertain" once a model has scored articles: the least certain first, the
+    unscored after them; N then opens the least certain article still to do."""
+    from tui.screens import LibraryScreen, ReaderScreen
+    from tui.widgets import ArticleList
+
+    store = Store(trained["db"])
+    want = store.library_ids(ANNOTATOR, sort="uncertain")
+    store.close()
+    app = make_app(trained["db"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        library = app.screen
+        assert isinstance(library, LibraryScreen) and library.sorts[-1] == "uncertain"
+        await pilot.press("o", "o", "o", "o")  # title, source, status, uncertain
+        await settle(pilot)
+        assert library.sort == "uncertain"
+        assert "sort uncertain" in library.query_one("#library-header").content.plain
+        assert [r.id for r in library.query_one(ArticleList).loaded_rows()] == want
+        await pilot.press("N")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen) and app.screen.article_id == want[0]

@@ -374,7 +374,7 @@ class ModelSuggester:
 
     def _predict(self, article: Article) -> list[Suggestion]:
         doc = _doc(self.nlp.vocab, article)
-        doc = self.nlp(doc)  # spaCy >= 3.? runs the pipeline on a given Doc
+        doc = self.nlp(doc)  # (spaCy 3.2 and later run the pipeline on a Doc given)
         tokens = article.tokens
         found: dict[tuple[int, int, str], float | None] = {}
         spancat = self.nlp.get_pipe("spancat") if "spancat" in self.nlp.pipe_names else None

@@ -71,6 +71,7 @@ class LibraryScreen(Screen):
         self.queue = False  # the annotator has assignments: the list is their queue by default
         self.sort = "date"
         self.descending: bool | None = None  # None: the sort's natural direction
+        self.sorts = SORTS  # + "uncertain" once a model has scored articles (newsmark score)
         self.last_opened: int | None = None
         self.progress: tuple[int, int, dict[str, int]] | None = None
         self.warnings: WarningCounts | None = None  # the annotator's event warnings
@@ -119,6 +120,7 @@ class LibraryScreen(Screen):
         # any size), so the first frame already shows rows; the rest comes from ``_load``.
         app = self.app
         self.queue = bool(app.calls.read_now(lambda s: s.has_assignments(app.annotator)))
+        self._uncertainty_sort()
         ann, q, sort, desc = app.annotator, self.list_query, self.sort, self.effective_descending
         rows = app.calls.read_now(lambda s: s.library(ann, q, sort, desc, 0, PAGE), default=[])
         self.article_list.reset(rows, None)
@@ -369,14 +371,25 @@ class LibraryScreen(Screen):
     def help_description(self, binding: Binding) -> str | None:
         """A longer description of ``binding`` (for the key list and the command palette)."""
         if binding.id == "library.sort":
-            following = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-            return f"Sort by {following} (date, title, source, status)"
+            following = self.sorts[(self.sorts.index(self.sort) + 1) % len(self.sorts)]
+            return f"Sort by {following} ({', '.join(self.sorts)})"
         return self.HELP.get(binding.id or "")
 
     # --- sort -----------------------------------------------------------------------------------
 
+    def _uncertainty_sort(self) -> None:
+        """Offer the ``uncertain`` sort (the least certain first, by the config's ``[suggest]``
+        model, else the model scored last) when a model has scored articles."""
+        from newsmark.suggest.model import model_name
+
+        configured = getattr(self.app.settings, "model", None)
+        model = model_name(configured) if configured else None
+        self.app.store.uncertainty_model = model
+        if self.app.calls.read_now(lambda s: s.training.has_scores(model), default=False):
+            self.sorts = (*SORTS, "uncertain")
+
     def action_sort(self) -> None:
-        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.sort = self.sorts[(self.sorts.index(self.sort) + 1) % len(self.sorts)]
         self.descending = None
         self.reload()
 
@@ -428,7 +441,8 @@ class LibraryScreen(Screen):
     async def action_next_todo(self) -> None:
         after = self.last_opened
         try:
-            article_id = await self._read(lambda s: s.next_todo(self.app.annotator, after))
+            article_id = await self._read(
+                lambda s: s.next_todo(self.app.annotator, after, self.sort))
         except _ReadFailed:
             return
         if article_id is None:
