@@ -111,6 +111,7 @@ class Opened:
     older: list[int]
     flag: str | None
     status: str
+    rejected: tuple[tuple[int, int, str], ...] = ()  # suggestions the annotator rejected here
 
 
 def open_article(store: Store, article_id: int, annotator: str) -> Opened:
@@ -118,7 +119,8 @@ def open_article(store: Store, article_id: int, annotator: str) -> Opened:
     return Opened(store.article(article_id), store.spans(article_id, annotator),
                   store.events(article_id, annotator), store.position(article_id, annotator),
                   store.older_annotated_versions(article_id), store.flagged(article_id, annotator),
-                  store.status(article_id, annotator))
+                  store.status(article_id, annotator),
+                  tuple(store.rejected_suggestions(article_id, annotator)))
 
 
 def others_annotations(store: Store, article_id: int, annotator: str

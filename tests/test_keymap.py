@@ -103,6 +103,7 @@ def test_only_the_deliberate_default_pairs_share_a_key():
     here hides a key: make it deliberate (and add it), or move one of them."""
     assert sorted(default_pairs()) == sorted([
         ("the events panel", "ctrl+c", "Textual's help_quit", "Textual's screen.copy_text"),
+        ("the events panel", "a", "events.arguments", "reader.accept_suggestion"),
         ("the events panel", "enter", "events.show", "reader.label_selected"),
         ("the events panel", "escape", "events.back", "reader.escape"),
         ("the events panel", "m", "events.modality", "reader.modality"),

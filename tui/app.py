@@ -105,6 +105,14 @@ class NewsmarkApp(App):
         """The messages of the notifications on screen now (for tests and tools)."""
         return [n.message for n in self._notifications]
 
+    @property
+    def suggesters(self) -> list:
+        """The ``[suggest]`` patterns file and model as suggesters, built at the first call (in
+        a worker: spaCy loads) and kept (``tui.screens.suggestions_mode``)."""
+        from .screens.suggestions_mode import app_suggesters
+
+        return app_suggesters(self)
+
     def get_default_screen(self) -> Screen:
         return LibraryScreen()
 

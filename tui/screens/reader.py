@@ -3,8 +3,9 @@
 The rules of annotating live in ``storage.session.AnnotationSession``; this screen turns keys
 into session calls (``call``: in key order on the store path, the cursor and selection read at
 the key press) and shows the state each returns. The title and status lines are widgets bound
-to its reactives; events and argument mode are ``EventsMode``; the raw source is ``RawScreen``;
-the keys are ``reader_keys``.
+to its reactives; events and argument mode are ``EventsMode``; suggestions are
+``SuggestionsMode`` (its keys ``SuggestionKeys``); the raw source is ``RawScreen``; the keys are
+``reader_keys``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from .events_mode import NOT_WHILE_BUILDING, Building, EventsMode
 from .history import describe
 from .raw import RawScreen
 from .reader_keys import READER_BINDINGS, describe_key
+from .suggestions_mode import SuggestionKeys, SuggestionsMode
 
 if TYPE_CHECKING:
     from textual.app import SystemCommand
@@ -54,7 +56,7 @@ if TYPE_CHECKING:
 PANEL_MIN_WIDTH = 100  # the side panels are shown from the start on terminals at least this wide
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(SuggestionKeys, Screen):
     """Read and annotate one article; ``article_ids()`` is the library's current list (for
     ``]`` and ``[``)."""
 
@@ -87,6 +89,8 @@ class ReaderScreen(Screen):
         self.article: Article | None = None
         self.session: AnnotationSession | None = None
         self.events_mode = EventsMode(self)
+        self.suggestions_mode = SuggestionsMode(self)
+        self.training = ""  # the model's training progress (status line)
         self.last_query = ""
         self._panel_span: Span | None = None
         self._calls: SessionCalls | None = None
@@ -181,6 +185,7 @@ class ReaderScreen(Screen):
         self.view.load(article.text, article.tokens, loaded.spans, cursor=cursor, scroll=scroll,
                        blocks=article.blocks)
         self._show_spans(loaded.spans, loaded.events)
+        self.suggestions_mode.opened(article, loaded.spans, loaded.rejected)
         known = set(self.app.schema.names)
         odd: dict[str, tuple[int, int]] = {}
         for span in loaded.spans:  # labels the schema lacks: said once (the spans stay grey)
@@ -235,11 +240,13 @@ class ReaderScreen(Screen):
         self.status, self.flag_note = state.status, state.flag
         if self.showing is None:
             self._show_spans(list(state.spans), list(state.events))
+        self.suggestions_mode.stored(state)
         self.events_mode.follow(state.building.event_id if state.building else None,
                                 state.building.new if state.building else True, settled)
 
     def _show_spans(self, spans: list[Span], events: list[Event]) -> None:
         self.view.set_spans(spans)
+        self.view.set_suggestions(self.suggestions_mode.visible if self.showing is None else [])
         self.panel.set_spans(spans, self.view.text, owner=self.showing)
         self.events_mode.show(events, spans)
         self._sync_panel(force=True)
@@ -248,13 +255,15 @@ class ReaderScreen(Screen):
     def _show_status(self) -> None:
         view = self.view
         here: tuple[str, ...] = ()
-        selected = None
+        selected = suggested = None
         if self.article is not None and view.loaded:
+            suggestion = self.suggestions_mode.at_cursor()
+            suggested = (suggestion.label, suggestion.source) if suggestion else None
             here = tuple(span.label for span in view.spans_at_cursor())
             selection = view.selection
             selected = None if selection is None else selection[1] - selection[0]
         self.status_line = StatusLine(self.app.annotator, self.showing, self.app.selected_label,
-                                      here, selected)
+                                      here, selected, suggested, self.training)
 
     @on(DocumentView.CursorMoved)
     def _cursor_moved(self, event: DocumentView.CursorMoved) -> None:
@@ -343,8 +352,12 @@ class ReaderScreen(Screen):
 
     def action_delete_span(self) -> None:
         """Delete the span under the cursor; when event arguments point at it, ask first (naming
-        the events and roles), then delete it with those arguments as one undoable action."""
-        if not self.read_only():
+        the events and roles), then delete it with those arguments as one undoable action. On a
+        suggestion (no span is ever under one): reject it."""
+        suggestion = self.suggestions_mode.at_cursor()
+        if suggestion is not None and not self.view.spans_at_cursor():
+            self.suggestions_mode.reject(suggestion)
+        elif not self.read_only():
             at = self.cursor()
             self.call(lambda s: s.delete_span(at), partial(self._confirm_delete, at))
 

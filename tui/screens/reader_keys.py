@@ -22,6 +22,14 @@ READER_BINDINGS = [
     Binding("enter", "label_selected", "Apply selected label", show=False,
             id="reader.label_selected"),
     Binding("x", "delete_span", "Delete span", id="reader.delete_span"),
+    # suggestions (tui/screens/suggestions_mode.py); x on a suggestion rejects it
+    Binding("P", "propagate", "Propagate the span to its other occurrences", show=False,
+            id="reader.propagate"),
+    Binding("a", "accept_suggestion", "Accept the suggestion", show=False,
+            id="reader.accept_suggestion"),
+    Binding("A", "accept_all", "Accept all suggestions", show=False, id="reader.accept_all"),
+    Binding("T", "retrain", "Retrain the model in the background", show=False,
+            id="reader.retrain"),
     Binding("e", "new_event", "New event", id="reader.new_event"),
     Binding("m", "modality", "Cycle the event's modality", show=False, id="reader.modality"),
     Binding("E", "focus_events", "Events panel", show=False, id="reader.focus_events"),
@@ -51,6 +59,8 @@ def describe_key(screen: ReaderScreen, binding: Binding) -> str | None:
     if binding.action.startswith("label('"):
         label = screen.app.schema.by_key(binding.action[len("label('"):-2])
         return f"Apply label {label.name}" if label else "Apply label (none on this key)"
+    if binding.action == "delete_span" and screen.building is None:
+        return "Delete span (on a suggestion: reject it)"
     if binding.action == "label_selected" and screen.building is None:
         return f"Apply the selected label ({screen.app.selected_label or 'none'})"
     return screen.events_mode.help_description(binding)

@@ -19,6 +19,10 @@ It is a Line API widget (a ``ScrollView``):
   the text is underlined to show that a longer span covers it too; the first character of a span
   that touches or sits inside another is a darker, bold shade of its colour. The text on a label
   colour is black or white by the colour's luminance (see ``labels.py``).
+* Suggestions (``set_suggestions``: spans newsmark proposes, not annotations) are drawn apart
+  from spans: no background, the text in their label's colour, dim and underlined (a dotted
+  look on most terminals), under the spans (a span drawn over one wins); the status line names
+  the label and source of the one under the cursor.
 * Event triggers (``set_triggers``) are painted over the spans in their event type's colour,
   italic; the current event (``set_current_event``: the one being annotated or picked in the
   events panel) has its trigger and its arguments marked bold, underlined and overlined (a box
@@ -55,9 +59,10 @@ from textual.strip import Strip
 
 from newsmark.blocks import Block
 from newsmark.model import Span, Token, inner_first
+from newsmark.suggest import Suggestion
 from newsmark.text import snap_to_tokens, word_tokens
 
-from .labels import label_style, start_marker_style
+from .labels import hex_color, label_style, shade, start_marker_style
 from .safe import visible
 
 _CHUNK = re.compile(r"\S+\s*|\s+")
@@ -296,6 +301,8 @@ class DocumentView(ScrollView, can_focus=True):
         self._spans: list[Span] = []
         self._chosen: Span | None = None  # the span choose_span picked, until the cursor moves
         self._span_starts: list[int] = []
+        self._suggestions: list[Suggestion] = []  # drawn apart from the spans (text order)
+        self._line_suggestions: dict[int, list[Suggestion]] = {}
         self._triggers: list[tuple[int, int, str]] = []  # (start, end, colour) of event triggers
         self._line_triggers: dict[int, list[tuple[int, int, str]]] = {}
         self._current: tuple[tuple[int, int] | None, tuple[tuple[int, int], ...]] = (None, ())
@@ -345,6 +352,7 @@ class DocumentView(ScrollView, can_focus=True):
         elif structured:
             self._blocks = structure(text)
         self._set_span_list(spans)
+        self._suggestions, self._line_suggestions = [], {}
         self._triggers, self._line_triggers, self._current = [], {}, (None, ())
         self._cursor, self._anchor, self._goal = self._word_index(cursor), None, None
         self._chosen = None
@@ -389,6 +397,34 @@ class DocumentView(ScrollView, can_focus=True):
         self._triggers = sorted(triggers)
         self._index_triggers()
         self._dirty(r[:2] for r in before.symmetric_difference(self._triggers))
+
+    def set_suggestions(self, suggestions: Iterable[Suggestion]) -> None:
+        """Replace the suggestions shown (see the module doc) and repaint the lines whose
+        suggestions changed."""
+        before = set(self._suggestions)
+        self._suggestions = sorted(suggestions, key=lambda s: (s.start, s.end))
+        self._index_suggestions()
+        self._dirty((s.start, s.end) for s in before.symmetric_difference(self._suggestions))
+
+    @property
+    def suggestions(self) -> list[Suggestion]:
+        return list(self._suggestions)
+
+    def suggestion_at_cursor(self) -> Suggestion | None:
+        """The suggestion over the token under the cursor, or None."""
+        cursor = self.cursor_range
+        if cursor is None or not self._lines:
+            return None
+        return next((s for s in self._line_suggestions.get(self.line_of(cursor[0]), ())
+                     if s.overlaps(*cursor)), None)
+
+    def _index_suggestions(self) -> None:
+        index: dict[int, list[Suggestion]] = {}
+        if self._lines:
+            for s in self._suggestions:
+                for y in self._lines_of(s.start, s.end):
+                    index.setdefault(y, []).append(s)
+        self._line_suggestions = index
 
     def set_current_event(
         self, trigger: tuple[int, int] | None, arguments: Iterable[tuple[int, int]] = ()
@@ -467,6 +503,7 @@ class DocumentView(ScrollView, can_focus=True):
                 first, rest, kind = gutter.get(hard, ("", "", ""))
                 self._prefixes.append((first if start == hard else rest, kind))
         self._index_spans()
+        self._index_suggestions()
         self._index_triggers()
         self._cache.clear()
         self.virtual_size = Size(width, len(self._lines))
@@ -884,6 +921,11 @@ class DocumentView(ScrollView, can_focus=True):
             hard = self._display.rfind("\n", 0, start) + 1
             for s, e, kind in self._blocks.get(hard, ()):
                 paint(self._component(kind), s, e)
+        suggested = self._line_suggestions.get(y)
+        if suggested:
+            dark = self.app.current_theme.dark
+            for s in suggested:
+                paint(suggestion_style(self._color(s.label), dark), s.start, s.end)
         spans = self._line_spans.get(y)
         if spans:
             self._paint_spans(spans, paint)
@@ -951,6 +993,16 @@ class DocumentView(ScrollView, can_focus=True):
             "".join(segment.text for segment in self.render_document_line(y))
             for y in range(len(self._lines))
         ]
+
+
+@lru_cache(maxsize=64)
+def suggestion_style(color: str, dark: bool = True) -> Style:
+    """A suggestion in the text: its label's colour as the text's colour (no background, which
+    is what a span has), dim and underlined; on a light theme a darker shade of it, not dim (a
+    dim light colour would fade into the background)."""
+    if dark:
+        return Style(color=hex_color(color), dim=True, underline=True)
+    return Style(color=shade(hex_color(color), 0.45), underline=True)
 
 
 @lru_cache(maxsize=64)

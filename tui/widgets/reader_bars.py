@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from newsmark.model import Schema
 
+from .document import suggestion_style
 from .labels import label_style
 from .safe import visible_line
 
@@ -44,6 +45,8 @@ class StatusLine:
     label: str | None = None
     here: tuple[str, ...] = ()  # the labels of the spans under the cursor, innermost first
     selected: int | None = None  # characters selected
+    suggested: tuple[str, str] | None = None  # (label, source) of the suggestion at the cursor
+    note: str = ""  # e.g. the model's training progress
 
 
 class TitleBar(Horizontal):
@@ -146,4 +149,13 @@ class StatusBar(Horizontal):
         if line.selected is not None:
             text.append("  ·  selected ")
             text.append(f"{line.selected} chars", "bold")
+        if line.suggested is not None:
+            label, source = line.suggested
+            text.append("  ·  suggested ")
+            text.append(f"·{visible_line(label)}", suggestion_style(
+                self.schema.color(label), self.app.current_theme.dark))
+            text.append(f" ({visible_line(source)}) a accepts, x rejects", "dim")
+        if line.note:
+            text.append("  ·  ")
+            text.append(visible_line(line.note), "italic")
         self.query_one("#reader-status", Static).update(text, layout=False)
