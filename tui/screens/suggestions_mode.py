@@ -107,8 +107,8 @@ def unknown_labels(app: NewsmarkApp) -> None:
         odd = sorted(getattr(s, "unknown_labels", ()) or ())
         if odd and s.name not in said:
             said.add(s.name)
-            say(app, f"{s.name}: labels not in the schema, not suggested: {', '.join(odd)}",
-                "warning")
+            say(app, f"{s.name}: labels not in the schema {app.schema.name}, not suggested: "
+                f"{', '.join(odd)}", "warning")
 
 
 def propagations(article: Article, spans: list[Span], labels: set[str]) -> list[Suggestion]:
