@@ -184,6 +184,7 @@ class Library:
         self.conn = conn
         # whose uncertainty the ``uncertain`` sort uses (``model:NAME``); None: the one scored last
         self.model: str | None = None
+        self._latest: str | None = None  # (latest_model)
 
     def library(
         self,
@@ -263,10 +264,13 @@ class Library:
                  order by l.sort_date desc, l.id desc{limit})) l"""
 
     def latest_model(self) -> str:
-        """The model scored last ('' when none has scores)."""
-        row = self.conn.execute("select model from uncertainty order by computed desc, model "
-                                "limit 1").fetchone()
-        return row[0] if row else ""
+        """The model scored last ('' when none has scores), kept once found (it reads every
+        score: no index has the time)."""
+        if not self._latest:
+            row = self.conn.execute("select model from uncertainty order by computed desc, "
+                                    "model limit 1").fetchone()
+            self._latest = row[0] if row else ""
+        return self._latest
 
     def progress(self, annotator: str) -> tuple[int, int, dict[str, int]]:
         """(done, total, spans per label) for this annotator over the newest versions."""
