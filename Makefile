@@ -34,7 +34,7 @@ quality: $(STAMP)
 
 # Every benchmark prints measured ratios; none is a timed test. BENCH=name runs one.
 # extraction and dump_cleaner read ../shared/bench.
-BENCH ?= extraction dump_cleaner fetch memory library startup keystrokes events export spacy_export concurrency agreement
+BENCH ?= extraction dump_cleaner fetch memory library startup keystrokes events export spacy_export concurrency agreement suggest
 bench: $(STAMP)
 	@for b in $(BENCH); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
 
