@@ -178,7 +178,10 @@ class SuggestionsMode:
 
     def stored(self, state: State) -> None:
         """The session's stored state landed: the suggestions beside it again."""
-        self._spans, self._rejected = list(state.spans), state.rejected
+        spans = list(state.spans)
+        if (spans, state.rejected) == (self._spans, self._rejected):
+            return  # (a status, a flag, an event: the suggestions stay as they are)
+        self._spans, self._rejected = spans, state.rejected
         self.refresh()
 
     def refresh(self, announce: bool = False) -> None:
