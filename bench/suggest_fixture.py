@@ -7,7 +7,9 @@ and the tail names are seen once or never, as in real news. Each article has a c
 people, organisations, places and things drawn once) that its sentences mostly reuse; a person
 is named in full the first time and mostly by surname afterwards. The sentences are templates
 with varied fillers (numbers, days, months, verbs) around the names, and entity-free sentences
-in between; some words are entity strings in one place and not in another, as in real text:
+in between; an entity's slot holds a common noun instead now and then (``DECOYS``: "von
+Experten", "in der Region"), so that contexts alone do not make entities; some words are entity
+strings in one place and not in another, as in real text:
 "Bayern" and "Dortmund" are places (LOC) but clubs (ORG) in the sports sentences, "Welt" is a
 newspaper (ORG) in „Welt“ and no entity in "in der ganzen Welt", "Golf" is a car (MISC) in "den
 neuen Golf" and a sport (no entity) elsewhere, "Grünen" a party (ORG) and "im Grünen" none.
@@ -92,7 +94,17 @@ MISCS = [
     "Leopard-Panzer", "Taurus", "Patriot", "ICE", "Airbus",
 ]
 
-SURNAME_PARTICLES = {"von", "der", "de", "van"}
+# what fills an entity's slot now and then instead (no entity): the same contexts then hold
+# names and common nouns, so a model must learn the names, not just the contexts
+DECOYS = {
+    "P": ["ein Sprecher", "die Ministerin", "der Bürgermeister", "eine Anwohnerin",
+          "der Vorsitzende", "die Expertin"],
+    "O": ["Experten", "Verbänden", "Fachleuten", "Beobachtern", "Anwohnern", "Unternehmen"],
+    "L": ["der Region", "der Hauptstadt", "vielen Städten", "der Innenstadt", "den Dörfern",
+          "der Umgebung"],
+    "M": ["Thema Wohnen", "Haushalt", "Wetter", "Bahnverkehr"],
+}
+DECOY_RATE = 0.15
 
 # --- sentences ------------------------------------------------------------------------------------
 # slots: {P} a person, {O} an organisation, {L} a place, {M} a thing (MISC), {C} a club (ORG),
@@ -274,7 +286,9 @@ class _Writer:
             k = template.index("}", j)
             slot = template[j + 1:k]
             label, value = None, ""
-            if slot.startswith("="):  # a fixed entity: {=LABEL:text}
+            if slot in DECOYS and self.rnd.random() < DECOY_RATE:
+                value = self.rnd.choice(DECOYS[slot])
+            elif slot.startswith("="):  # a fixed entity: {=LABEL:text}
                 label, value = slot[1:].split(":", 1)
             elif slot == "P":
                 label, value = "PER", self._person()
