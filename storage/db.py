@@ -61,6 +61,14 @@ def default_db_path() -> Path:
     return user_data_path("newsmark", appauthor=False) / "newsmark.db"
 
 
+def default_model_dir(name: str) -> Path:
+    """``models/NAME`` in the user-data directory (beside the default database): where
+    ``newsmark train`` and the reader's retraining put a model by default."""
+    from platformdirs import user_data_path
+
+    return user_data_path("newsmark", appauthor=False) / "models" / name
+
+
 def exists(path: str | Path) -> bool:
     """A database file is there (an empty file is not a database yet)."""
     try:

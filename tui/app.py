@@ -29,6 +29,7 @@ from storage.repo import Store
 
 from .screens.library import LibraryScreen
 from .store import StoreCalls
+from .suggesters import Suggesters
 
 if TYPE_CHECKING:
     from newsmark.fetch import FetchConfig
@@ -88,6 +89,7 @@ class NewsmarkApp(App):
         self.schema = schema or default_schema()
         # the one path to the store: ordered writes on the store thread, reads, one error handler
         self.calls = StoreCalls(self, store)
+        self.suggester_set = Suggesters(self)
         # The read connection is shared by the UI thread and read workers: one at a time.
         self.store_lock = self.calls.lock
         self._key_in_flight: object | None = None
@@ -108,10 +110,8 @@ class NewsmarkApp(App):
     @property
     def suggesters(self) -> list:
         """The ``[suggest]`` patterns file and model as suggesters, built at the first call (in
-        a worker: spaCy loads) and kept (``tui.screens.suggestions_mode``)."""
-        from .screens.suggestions_mode import app_suggesters
-
-        return app_suggesters(self)
+        a worker: spaCy loads) and kept (``tui.suggesters``)."""
+        return self.suggester_set.all()
 
     def get_default_screen(self) -> Screen:
         return LibraryScreen()

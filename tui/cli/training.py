@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from storage.db import default_model_dir
+
 from .common import Fail, db_option, default_config_path, echo, field, open_store
 from .root import main
 
@@ -44,13 +46,6 @@ def _query(text: str | None):
         return parse_query(text) if text else None
     except QueryError as exc:
         raise Fail(f"--query {text!r}: {exc}") from None
-
-
-def default_model_dir(name: str) -> Path:
-    """``models/NAME`` in the user-data directory (beside the default database)."""
-    from platformdirs import user_data_path
-
-    return user_data_path("newsmark", appauthor=False) / "models" / name
 
 
 class _Bar:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .suggestions_mode import say, use_model
+from storage.db import default_model_dir
+
+from ..suggesters import say
 
 if TYPE_CHECKING:
     from .suggestions_mode import SuggestionsMode
@@ -38,8 +40,6 @@ def start_retraining(mode: SuggestionsMode) -> bool:
         from storage.repo import Store
         from storage.training import train_model
 
-        from ..cli.training import default_model_dir
-
         out = default_model_dir(schema.name)
         name = None
         try:
@@ -49,7 +49,7 @@ def start_retraining(mode: SuggestionsMode) -> bool:
                 found, result = train_model(store, out, schema, progress=progress)
             finally:
                 store.close()
-            name = use_model(app, out)
+            name = app.suggester_set.use_model(out)
             f = result.scores.get("ents_f")
             say(app, f"Model retrained on {found.describe()}: {name}"
                 + (f", dev F {f:.2f}" if f is not None and not result.note else "")

@@ -15,101 +15,19 @@ span's origin recorded. Nothing here is ever exported: only accepted suggestions
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsmark.model import Article, Span
 from newsmark.suggest import PROPAGATED, Suggestion, propagate, shown
 
-from ..widgets.safe import visible_line
+from ..suggesters import say
 
 if TYPE_CHECKING:
     from storage.session import State
 
     from ..app import NewsmarkApp
     from .reader import ReaderScreen
-
-_BUILD = threading.Lock()
-
-
-# --- the app's suggesters ------------------------------------------------------------------------
-
-
-def configured(app: NewsmarkApp) -> tuple[Path | None, str | None]:
-    """(patterns file, model) as the config's ``[suggest]`` table (or the schema) names them."""
-    settings = app.settings
-    patterns = getattr(settings, "patterns", None) or getattr(app.schema, "patterns", None)
-    model = getattr(settings, "model", None)
-    return (Path(patterns) if patterns else None), (str(model) if model else None)
-
-
-def app_suggesters(app: NewsmarkApp) -> list:
-    """The app's suggesters, built at the first call (any thread) and kept; a file or model that
-    cannot be used is said once (a notice) and left out."""
-    found = getattr(app, "_suggesters", None)
-    if found is not None:
-        return found
-    with _BUILD:
-        found = getattr(app, "_suggesters", None)
-        if found is not None:
-            return found
-        patterns, model = configured(app)
-        built: list = []
-        problems: list[str] = []
-        if patterns is not None:
-            from newsmark.suggest.patterns import PatternError, PatternSuggester
-
-            try:
-                built.append(PatternSuggester(patterns, app.schema))
-            except PatternError as exc:
-                problems.append(str(exc))
-        if model is not None:
-            from newsmark.errors import NewsmarkError
-            from newsmark.suggest.model import ModelSuggester
-
-            try:
-                built.append(ModelSuggester(model, app.schema))
-            except NewsmarkError as exc:
-                problems.append(str(exc))
-        app._suggesters = built
-    for problem in problems:
-        say(app, f"Suggestions: {problem}", "error")
-    return built
-
-
-def use_model(app: NewsmarkApp, path: str | Path) -> str:
-    """Replace the app's model suggester by the pipeline at ``path`` (a retrained model);
-    returns its name. Runs in a worker thread (spaCy loads)."""
-    from newsmark.suggest.model import ModelSuggester
-
-    model = ModelSuggester(path, app.schema)
-    with _BUILD:
-        kept = [s for s in app_suggesters(app) if not s.name.startswith("model")]
-        app._suggesters = [*kept, model]
-    return model.name
-
-
-def say(app: NewsmarkApp, message: str, severity: str = "information") -> None:
-    """A notice, from the UI thread or a worker thread."""
-    text = visible_line(message)
-    if threading.get_ident() == app._thread_id:
-        app.notify(text, severity=severity, markup=False)
-    else:
-        app.call_from_thread(app.notify, text, severity=severity, markup=False)
-
-
-def unknown_labels(app: NewsmarkApp) -> None:
-    """A model's labels the schema lacks: said once per model (they are never shown)."""
-    said: set[str] = app.__dict__.setdefault("_suggest_said", set())
-    for s in app_suggesters(app):
-        odd = sorted(getattr(s, "unknown_labels", ()) or ())
-        if odd and s.name not in said:
-            said.add(s.name)
-            say(app, f"{s.name}: labels not in the schema {app.schema.name}, not suggested: "
-                f"{', '.join(odd)}", "warning")
-
 
 def propagations(article: Article, spans: list[Span], labels: set[str]) -> list[Suggestion]:
     """The other occurrences of every stored span's words (``newsmark.suggest.propagate``),
@@ -164,7 +82,7 @@ class SuggestionsMode:
                     raw.extend(suggester.suggest(article))
                 except Exception as exc:  # noqa: BLE001 - a suggester's failure: said, not fatal
                     say(app, f"Suggestions from {suggester.name}: {exc}", "error")
-            unknown_labels(app)
+            app.suggester_set.say_unknown_labels()
             app.call_from_thread(self._raw_ready, generation, raw, bool(app.suggesters))
 
         self.screen.run_worker(compute, thread=True, group="suggest-raw", exclusive=True)
@@ -291,4 +209,4 @@ class SuggestionKeys:
         self.suggestions_mode.retrain()
 
 
-__all__ = ["PROPAGATED", "SuggestionKeys", "SuggestionsMode", "app_suggesters", "use_model"]
+__all__ = ["PROPAGATED", "SuggestionKeys", "SuggestionsMode"]
