@@ -64,14 +64,20 @@ def shown(suggestions: Iterable[Suggestion], spans: Sequence[Span], schema: Sche
     the module docstring); ``rejected``: (start, end, label) the annotator rejected."""
     labels = {label.name for label in schema.labels}
     gone = set(rejected)
-    taken: list[tuple[int, int]] = [(s.start, s.end) for s in spans]
+    candidates = sorted(suggestions, key=_rank)
+    # the characters a stored span or a kept suggestion covers: an overlap is a covered
+    # character in the range (linear in the text, not in spans × suggestions)
+    size = max([s.end for s in spans] + [s.end for s in candidates] + [0])
+    covered = bytearray(size)
+    for s in spans:
+        covered[s.start:s.end] = b"\x01" * max(0, s.end - s.start)
     kept: list[Suggestion] = []
-    for s in sorted(suggestions, key=_rank):
+    for s in candidates:
         if s.label not in labels or (s.start, s.end, s.label) in gone or s.end <= s.start:
             continue
-        if any(s.start < end and start < s.end for start, end in taken):
+        if covered.find(1, s.start, s.end) != -1:
             continue
-        taken.append((s.start, s.end))
+        covered[s.start:s.end] = b"\x01" * (s.end - s.start)
         kept.append(s)
     return sorted(kept, key=lambda s: (s.start, s.end))
 
