@@ -83,27 +83,53 @@ def shown(suggestions: Iterable[Suggestion], spans: Sequence[Span], schema: Sche
 
 
 def propagate(text: str, tokens: Sequence[Token], span: Span | Suggestion,
-              spans: Sequence[Span] = ()) -> list[Suggestion]:
+              spans: Sequence[Span] = (), index: TokenIndex | None = None) -> list[Suggestion]:
     """Every other occurrence of ``span``'s token sequence in the text (the same characters,
-    token for token, case-sensitive), as suggestions with ``span``'s label; occurrences that
-    overlap a stored span are left out (the stored span wins)."""
+    token for token, with the same spacing between them, case-sensitive), as suggestions with
+    ``span``'s label; occurrences that overlap a stored span are left out (the stored span
+    wins). ``index``: the text's ``TokenIndex``, when several spans propagate."""
+    index = index or TokenIndex(text, tokens)
     inside = [i for i, t in enumerate(tokens) if span.start <= t.start and t.end <= span.end]
     if not inside:
         return []
-    words = [text[tokens[i].start:tokens[i].end] for i in inside]
+    words = [index.words[i] for i in inside]
     n = len(words)
     out: list[Suggestion] = []
-    i = 0
-    while i + n <= len(tokens):
-        if (text[tokens[i].start:tokens[i].end] == words[0]
-                and all(text[tokens[i + k].start:tokens[i + k].end] == words[k]
-                        for k in range(1, n))
+    last_end = -1
+    for i in index.where.get(words[0], ()):
+        if i + n > len(tokens) or tokens[i].start < last_end:
+            continue
+        if (all(index.words[i + k] == words[k] for k in range(1, n))
                 and all(tokens[i + k].ws == tokens[inside[k]].ws for k in range(n - 1))):
             start, end = tokens[i].start, tokens[i + n - 1].end
+            last_end = end
             if (start, end) != (span.start, span.end) and not any(
                     s.overlaps(start, end) for s in spans):
                 out.append(Suggestion(start, end, span.label, PROPAGATED))
-            i += n
-        else:
-            i += 1
+    return out
+
+
+class TokenIndex:
+    """The text's tokens as words, and where each word occurs (token positions, in order)."""
+
+    def __init__(self, text: str, tokens: Sequence[Token]) -> None:
+        self.words = [text[t.start:t.end] for t in tokens]
+        self.where: dict[str, list[int]] = {}
+        for i, word in enumerate(self.words):
+            self.where.setdefault(word, []).append(i)
+
+
+def propagations(text: str, tokens: Sequence[Token], spans: Sequence[Span],
+                 labels: set[str]) -> list[Suggestion]:
+    """The other occurrences of every stored span's words (``propagate``), once per distinct
+    (words, label), for spans with a label in ``labels``."""
+    index = TokenIndex(text, tokens)
+    out: list[Suggestion] = []
+    done: set[tuple[str, str]] = set()
+    for span in spans:
+        key = (text[span.start:span.end], span.label)
+        if span.label not in labels or key in done:
+            continue
+        done.add(key)
+        out.extend(propagate(text, tokens, span, spans, index))
     return out

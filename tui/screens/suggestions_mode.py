@@ -19,7 +19,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from newsmark.model import Article, Span
-from newsmark.suggest import PROPAGATED, Suggestion, propagate, shown
+from newsmark.suggest import PROPAGATED, Suggestion, propagations, shown
 
 from ..suggesters import say
 
@@ -28,25 +28,6 @@ if TYPE_CHECKING:
 
     from ..app import NewsmarkApp
     from .reader import ReaderScreen
-
-def propagations(article: Article, spans: list[Span], labels: set[str]) -> list[Suggestion]:
-    """The other occurrences of every stored span's words (``newsmark.suggest.propagate``),
-    for spans with a schema label; a span whose first word occurs once has none."""
-    text, tokens = article.text, article.tokens
-    counts = Counter(text[t.start:t.end] for t in tokens)
-    out: list[Suggestion] = []
-    done: set[tuple[str, str]] = set()
-    for span in spans:
-        key = (text[span.start:span.end], span.label)
-        if span.label not in labels or key in done:
-            continue
-        done.add(key)
-        words = key[0].split()
-        if not words or counts.get(words[0], 0) < 2:
-            continue
-        out.extend(propagate(text, tokens, span, spans))
-    return out
-
 
 # --- the controller ------------------------------------------------------------------------------
 
@@ -112,7 +93,7 @@ class SuggestionsMode:
 
         def compute() -> None:
             labels = {lab.name for lab in schema.labels}
-            found = shown([*raw, *propagations(article, spans, labels)], spans, schema, rejected)
+            found = shown([*raw, *propagations(article.text, article.tokens, spans, labels)], spans, schema, rejected)
             self.app.call_from_thread(self._ready, generation, found, announce)
 
         self.screen.run_worker(compute, thread=True, group="suggest-shown", exclusive=True)
