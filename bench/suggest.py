@@ -63,7 +63,11 @@ mixes finds with other keys, are not searched; ``P``'s choice is the count rule 
 look-ahead; the strategies are the three above, not every mix; the reader's scroll position is
 followed by its rules (``_scroll_to_cursor``, a find's ``_bring_into_view``) but only matters
 for PgUp/PgDn, which move the cursor, not the view; no nested entities; the article opens with
-the cursor on its first word.
+the cursor on its first word. The fixture's sentences come from about forty templates, so a
+model learns their contexts (its dev scores are printed; common nouns fill entity slots now and
+then so contexts alone do not decide): the model's figures are an upper bound, not what real
+news gives; the patterns' figures depend on how often names repeat (86% of the evaluated
+mentions' strings are in the seen part with the default seed).
 
 **Open time**: a 50,000-character article (the fixture's evaluated articles joined) and a
 generated gazetteer of 10,000 phrase patterns (every name of the fixture's gazetteers, so the
