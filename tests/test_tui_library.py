@@ -623,7 +623,8 @@ def test_the_default_config_file_is_optional(tmp_path, cli_app, library_db, monk
     "content, message",
     [
         ('[keys]\n"library.nope" = "f"\n', '[keys] "library.nope": no such binding id'),
-        ('[keys]\nundo = "f"\n', '[keys] "undo": no such binding id; did you mean "library.undo"'),
+        ('[keys]\nundo = "f"\n', '[keys] "undo": no such binding id; did you mean '
+                                   '"curation.undo" or "library.undo" or "reader.undo"?'),
         ('[keys]\n"reader.done" = "u"\n', '[keys] "reader.done" = "u" clashes with reader.undo'),
         ('[keys]\n"library.filter" = "ctrl+banana+"\n', '"banana" in "ctrl+banana+" is not a'),
         ('theme = "no-such-theme"\n', "theme: no such theme 'no-such-theme' (known: "),
