@@ -272,6 +272,11 @@ class Library:
             self._latest = row[0] if row else ""
         return self._latest
 
+    def newest_language(self) -> str | None:
+        """The language of the newest article (what the next one opened is likely in)."""
+        row = self.conn.execute("select language from library order by id desc limit 1").fetchone()
+        return row[0] if row else None
+
     def progress(self, annotator: str) -> tuple[int, int, dict[str, int]]:
         """(done, total, spans per label) for this annotator over the newest versions."""
         total = self.library_count(annotator)

@@ -401,6 +401,9 @@ class Store:
                     descending: bool | None = None) -> list[int]:
         return self._library.library_ids(annotator, query, sort, descending)
 
+    def newest_language(self) -> str | None:
+        return self._library.newest_language()
+
     def progress(self, annotator: str) -> tuple[int, int, dict[str, int]]:
         """(done, total, spans per label) for this annotator over the newest versions."""
         return self._library.progress(annotator)

@@ -57,6 +57,9 @@ class KeyHandled(Message, bubble=True):
         self.passes = passes
 
 
+WARM_SUGGESTERS_AFTER_S = 0.5  # after the first paint: its CPU is not shared with spaCy's load
+
+
 class NewsmarkApp(App):
     """``NewsmarkApp(store=..., annotator=..., schema=...).run()``."""
 
@@ -130,6 +133,16 @@ class NewsmarkApp(App):
             warn_labels_not_in_schema(self, found)
 
         self.run_worker(labels_not_in_schema(), group="store-read")
+        # a configured patterns file or model is loaded in a thread once the first screen is
+        # up (spaCy and a large gazetteer take about a second): the first article opened shows
+        # its suggestions as fast as the next one
+        if self.suggester_set.configured() != (None, None):
+            def warm() -> None:
+                lang = self.calls.read_now(lambda s: s.newest_language(), default=None)
+                self.run_worker(partial(self.suggester_set.warm, lang), thread=True,
+                                group="suggesters")
+
+            self.set_timer(WARM_SUGGESTERS_AFTER_S, warm)
 
     async def on_unmount(self) -> None:
         # quitting: the writes already queued still land (they are never dropped)

@@ -71,6 +71,13 @@ class Suggesters:
             say(self.app, f"Suggestions: {problem}", "error")
         return built
 
+    def warm(self, lang: str | None) -> None:
+        """Build every suggester, and their matchers for ``lang`` (the newest article's
+        language), now: a worker thread of the app does it after the first paint."""
+        for suggester in self.all():
+            if lang and hasattr(suggester, "warm"):
+                suggester.warm(lang)
+
     def use_model(self, path: str | Path) -> str:
         """Replace the model suggester by the pipeline at ``path`` (a retrained model); returns
         its name. Runs in a worker thread (spaCy loads)."""
