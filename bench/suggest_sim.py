@@ -19,7 +19,7 @@ from functools import lru_cache
 from rich.cells import cell_len
 
 from newsmark.model import Schema, Token
-from newsmark.suggest import Suggestion, propagate, shown
+from newsmark.suggest import Suggestion, propagate, propagations, shown
 from newsmark.text import snap_to_tokens, word_tokens
 from tui.widgets.document import wrap
 from tui.widgets.safe import visible
@@ -204,15 +204,8 @@ class Annotator:
         spans = [Stored(s, e, label) for (s, e), label in st.spans.items()]
         extra: list[Suggestion] = []
         if self.propagating:
-            lay, done = self.lay, set()
-            for span in spans:
-                key = (lay.text[span.start:span.end], span.label)
-                if key in done:
-                    continue
-                done.add(key)
-                words = key[0].split()
-                if words and self.vocab.get(words[0], 0) >= 2:
-                    extra.extend(propagate(lay.text, lay.tokens, span, spans))
+            labels = {label.name for label in self.schema.labels}
+            extra = propagations(self.lay.text, self.lay.tokens, spans, labels)
         if not self.raw and not extra:
             return []
         return shown([*self.raw, *extra], spans, self.schema, st.rejected)

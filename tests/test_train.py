@@ -253,14 +253,20 @@ def test_a_failed_run_leaves_no_half_directory(tmp_path):
 
 async def test_the_library_offers_the_uncertain_sort_and_n_follows_it(trained, make_app):  # noqa: F811
     """o reaches "uncertain" once a model has scored articles: the least certain first, the
-    unscored after them; N then opens the least certain article still to do."""
+    unscored after them; N then opens the least certain article still to do, where the trained
+    model's suggestions (``[suggest] model``) are drawn."""
+    from newsmark.config import Config
     from tui.screens import LibraryScreen, ReaderScreen
     from tui.widgets import ArticleList
 
     store = Store(trained["db"])
     want = store.library_ids(ANNOTATOR, sort="uncertain")
+    from newsmark.suggest import shown
+
+    model = ModelSuggester(trained["out"], default_schema())
+    expected = shown(model.suggest(store.article(want[0])), [], default_schema())
     store.close()
-    app = make_app(trained["db"])
+    app = make_app(trained["db"], settings=Config(model=str(trained["out"])))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         library = app.screen
@@ -272,4 +278,13 @@ async def test_the_library_offers_the_uncertain_sort_and_n_follows_it(trained, m
         assert [r.id for r in library.query_one(ArticleList).loaded_rows()] == want
         await pilot.press("N")
         await settle(pilot)
-        assert isinstance(app.screen, ReaderScreen) and app.screen.article_id == want[0]
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and reader.article_id == want[0]
+        for _ in range(200):  # the model's suggestions are computed in a thread
+            if reader.view.suggestions:
+                break
+            await pilot.pause(0.02)
+        drawn = {(s.start, s.end, s.label, s.source) for s in reader.view.suggestions}
+        assert expected and drawn == {(s.start, s.end, s.label, s.source) for s in expected}
+        assert all(source == "model:news" for *_, source in drawn)
+        assert reader.view.spans == []  # suggestions, not spans

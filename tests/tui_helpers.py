@@ -72,16 +72,18 @@ def seeded(tmp_path: Path) -> tuple[Path, dict[str, int]]:
 
 @pytest.fixture
 def make_app():
-    """``make_app(db_path, annotator=ANNOTATOR, schema=None)``: a NewsmarkApp on its own Store
-    (closed at teardown), like ``newsmark tui`` builds it."""
+    """``make_app(db_path, annotator=ANNOTATOR, schema=None, settings=None)``: a NewsmarkApp on
+    its own Store (closed at teardown), like ``newsmark tui`` builds it (``settings``: a
+    ``newsmark.config.Config``, as the config file gives it)."""
     from tui.app import NewsmarkApp
 
     stores: list[Store] = []
 
-    def factory(db_path: Path, annotator: str = ANNOTATOR, schema=None) -> NewsmarkApp:
+    def factory(db_path: Path, annotator: str = ANNOTATOR, schema=None,
+                settings=None) -> NewsmarkApp:
         store = Store(db_path)
         stores.append(store)
-        return NewsmarkApp(store=store, annotator=annotator, schema=schema)
+        return NewsmarkApp(store=store, annotator=annotator, schema=schema, settings=settings)
 
     yield factory
     for store in stores:

@@ -452,3 +452,12 @@ class LibraryScreen(LibraryActions, Screen):
 
     def action_refresh(self) -> None:
         self.reload(keep_cursor=True, progress=True)
+
+    # (Textual finds @on handlers in the screen class itself, not in its mixins)
+    @on(Input.Submitted, "#source")
+    def _source_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        event.input.remove_class("visible")
+        self.set_focus(self.article_list)
+        if event.value.strip():
+            self.sources.add(event.value.strip())

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
 from textual.widgets import Input
 
 from ..widgets import visible_line
@@ -86,14 +85,6 @@ class LibraryActions:
         field.value = ""
         field.add_class("visible")
         self.set_focus(field)
-
-    @on(Input.Submitted, "#source")
-    def _source_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        event.input.remove_class("visible")
-        self.set_focus(self.article_list)
-        if event.value.strip():
-            self.sources.add(event.value.strip())
 
     def action_refresh_feeds(self) -> None:
         self.sources.refresh_feeds()
