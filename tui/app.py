@@ -30,6 +30,7 @@ from storage.repo import Store
 from .screens.library import LibraryScreen
 from .store import StoreCalls
 from .suggesters import Suggesters
+from .widgets.safe import visible_line
 
 if TYPE_CHECKING:
     from newsmark.fetch import FetchConfig
@@ -93,6 +94,7 @@ class NewsmarkApp(App):
         # the one path to the store: ordered writes on the store thread, reads, one error handler
         self.calls = StoreCalls(self, store)
         self.suggester_set = Suggesters(self)
+        self.warned_labels: set[str] = set()  # labels not in the schema, said already
         # The read connection is shared by the UI thread and read workers: one at a time.
         self.store_lock = self.calls.lock
         self._key_in_flight: object | None = None
@@ -116,21 +118,38 @@ class NewsmarkApp(App):
         a worker: spaCy loads) and kept (``tui.suggesters``)."""
         return self.suggester_set.all()
 
+    def warn_labels_not_in_schema(self, counts: dict[str, tuple[int, int]]) -> None:
+        """Say once per run (a notice) which stored span labels the schema does not have, with
+        their counts ({label: (spans, articles)}); such spans are still shown, in a neutral
+        grey."""
+        new = {label: n for label, n in counts.items() if label not in self.warned_labels}
+        if not new:
+            return
+        self.warned_labels.update(new)
+
+        def plural(n: int, noun: str) -> str:
+            return f"{n} {noun}{'s' if n != 1 else ''}"
+
+        parts = [f"{visible_line(label)} ({plural(spans, 'span')}"
+                 + (f" in {plural(articles, 'article')})" if articles else ")")
+                 for label, (spans, articles) in sorted(new.items())]
+        self.notify("Labels not in the schema: " + ", ".join(parts)
+                    + ". Their spans are shown in grey; `newsmark labels rename` or `merge` "
+                    "changes them.", title="Schema", severity="warning", markup=False, timeout=12)
+
     def get_default_screen(self) -> Screen:
         return LibraryScreen()
 
     def on_mount(self) -> None:
         # stored spans whose label the schema does not have (taken out of it): said once
         async def labels_not_in_schema() -> None:
-            from .widgets.guidelines import warn_labels_not_in_schema
-
             schema = self.schema
             try:
                 found = await self.calls.read(lambda store: store.labels_not_in_schema(schema))
             except Exception as exc:  # noqa: BLE001 - the one handler says what
                 self.calls.report(exc, reading=True)
                 return
-            warn_labels_not_in_schema(self, found)
+            self.warn_labels_not_in_schema(found)
 
         self.run_worker(labels_not_in_schema(), group="store-read")
         # a configured patterns file or model is loaded in a thread once the first screen is

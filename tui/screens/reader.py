@@ -191,9 +191,7 @@ class ReaderScreen(SuggestionKeys, ReaderViews, Screen):
             if span.label not in known:
                 odd[span.label] = (odd.get(span.label, (0, 0))[0] + 1, 0)
         if odd:
-            from ..widgets.guidelines import warn_labels_not_in_schema
-
-            warn_labels_not_in_schema(self.app, odd)
+            self.app.warn_labels_not_in_schema(odd)
 
     def open_article(self, article_id: int) -> None:
         """Show another article in this reader (the current one's position is saved first)."""

@@ -82,24 +82,3 @@ class GuidelinesPane(SidePanel):
         self.markdown = guidelines_markdown(self.schema, known if names and known else ())
         self.query_one("#guidelines-text", Markdown).update(self.markdown)
         self.query_one(VerticalScroll).scroll_home(animate=False)
-
-
-def warn_labels_not_in_schema(app, counts: dict[str, tuple[int, int]]) -> None:
-    """Say once per run (a notice) which stored span labels the schema does not have, with
-    their counts ({label: (spans, articles)}); such spans are still shown, in a neutral grey.
-    ``app.warned_labels`` remembers the labels already said."""
-    warned: set[str] = app.__dict__.setdefault("warned_labels", set())
-    new = {label: n for label, n in counts.items() if label not in warned}
-    if not new:
-        return
-    warned.update(new)
-
-    def plural(n: int, noun: str) -> str:
-        return f"{n} {noun}{'s' if n != 1 else ''}"
-
-    parts = [f"{visible_line(label)} ({plural(spans, 'span')}"
-             + (f" in {plural(articles, 'article')})" if articles else ")")
-             for label, (spans, articles) in sorted(new.items())]
-    app.notify("Labels not in the schema: " + ", ".join(parts)
-               + ". Their spans are shown in grey; `newsmark labels rename` or `merge` "
-               "changes them.", title="Schema", severity="warning", markup=False, timeout=12)
