@@ -176,8 +176,11 @@ def score_model(store, suggester, query: Query | None = None, progress=None) -> 
     scores (``suggester.name``'s, replaced whole); how many were scored."""
     ids = store.training.unfinished_ids(query)
     scores = []
-    for k, article in enumerate(store.training.articles(ids), 1):
-        scores.append((article.id, suggester.uncertainty(article)))
+    many = getattr(suggester, "suggest_many", None)
+    found = (many(store.training.articles(ids)) if many is not None else
+             ((a, suggester.suggest(a)) for a in store.training.articles(ids)))
+    for k, (article, suggestions) in enumerate(found, 1):
+        scores.append((article.id, suggester.uncertainty(article, suggestions)))
         if progress is not None:
             progress(k, len(ids))
     return store.set_uncertainty(suggester.name, scores)

@@ -167,6 +167,24 @@ def test_the_trained_pipeline_suggests_with_scores_and_schema_labels_only(traine
     assert ModelSuggester(out).unknown_labels == set()
 
 
+def test_batched_suggestions_equal_one_by_one(trained):
+    """``suggest_many`` (``nlp.pipe``, what ``newsmark score`` uses) finds what ``suggest``
+    finds, article by article."""
+    model = ModelSuggester(trained["out"], default_schema())
+    store = Store(trained["db"])
+    try:
+        articles = [store.article(i) for i in store.library_ids(ANNOTATOR)]
+    finally:
+        store.close()
+    batched = list(model.suggest_many(iter(articles), batch_size=4))
+    assert [a.id for a, _ in batched] == [a.id for a in articles]
+    for article, found in batched:
+        one = model.suggest(article)
+        assert [(s.start, s.end, s.label) for s in found] == [(s.start, s.end, s.label)
+                                                              for s in one]
+        assert [s.score for s in found] == pytest.approx([s.score for s in one], abs=1e-5)
+
+
 def test_uncertainty_is_stored_and_the_library_sorts_by_it(trained):
     store = Store(trained["db"])
     try:

@@ -31,7 +31,7 @@ import random
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -373,8 +373,21 @@ class ModelSuggester:
         self._wanted = self.labels & names
 
     def _predict(self, article: Article) -> list[Suggestion]:
-        doc = _doc(self.nlp.vocab, article)
-        doc = self.nlp(doc)  # (spaCy 3.2 and later run the pipeline on a Doc given)
+        doc = self.nlp(_doc(self.nlp.vocab, article))  # (spaCy ≥ 3.2 runs on a Doc given)
+        return self._found(article, doc)
+
+    def suggest_many(self, articles: Iterable[Article], batch_size: int = 64
+                     ) -> Iterator[tuple[Article, list[Suggestion]]]:
+        """``suggest`` for many articles, the pipeline run in batches (``nlp.pipe``: the
+        scoring of a whole library)."""
+        def docs() -> Iterator[tuple]:
+            for article in articles:
+                yield _doc(self.nlp.vocab, article), article
+
+        for doc, article in self.nlp.pipe(docs(), as_tuples=True, batch_size=batch_size):
+            yield article, (self._found(article, doc) if article.tokens else [])
+
+    def _found(self, article: Article, doc) -> list[Suggestion]:
         tokens = article.tokens
         found: dict[tuple[int, int, str], float | None] = {}
         spancat = self.nlp.get_pipe("spancat") if "spancat" in self.nlp.pipe_names else None
