@@ -66,6 +66,13 @@ async def test_the_agreement_screen_from_the_library(tmp_path, make_app):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
+        # under a filter, the figures are over the articles it shows: here none
+        app.screen.apply_filter("lang:fr")
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        title = str(app.screen.query_one("#agreement-title").render())
+        assert "no article matching --query 'lang:fr' was finished" in title, title
 
 
 def test_agreement_snapshot(snap_compare, tmp_path, make_app):

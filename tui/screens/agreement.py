@@ -34,6 +34,7 @@ from newsmark.agreement import (
     pair_title,
     span_rows,
 )
+from newsmark.query import Query
 
 from ..widgets import visible_line
 from ..widgets.key_footer import KeyFooter
@@ -51,12 +52,13 @@ def bar(value: float | None, width: int = BAR) -> str:
     return ("█" * full + (_EIGHTHS[part] if part else "")).ljust(width)
 
 
-def compute(store) -> list[dict]:
+def compute(store, query: Query | None = None, query_text: str = "") -> list[dict]:
     """The figures for every annotator who finished articles (but ``gold``), as the CLI's
-    default; an ``AgreementError`` for what cannot be compared."""
+    default, over the articles ``query`` (the library's filter) matches; an
+    ``AgreementError`` for what cannot be compared."""
     names = choose_annotators(store.agreement_annotators(), None)
-    pairs = agreement(store.agreement_works(names), names)
-    check_result(pairs)
+    pairs = agreement(store.agreement_works(names, query), names)
+    check_result(pairs, None, query_text or None)
     return pairs
 
 
@@ -74,9 +76,11 @@ class AgreementScreen(Screen[None]):
         Binding("r", "refresh", "Recompute", id="agreement.refresh"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, query: Query | None = None, query_text: str = "") -> None:
+        """``query``: the library's filter (its articles only), ``query_text`` as typed."""
         super().__init__(id="agreement")
         self.pairs: list[dict] | None = None
+        self.filter_query, self.query_text = query, query_text
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -98,7 +102,8 @@ class AgreementScreen(Screen[None]):
     @work(exclusive=True, group="agreement")
     async def load(self) -> None:
         try:
-            pairs = await self.app.calls.read(compute)
+            pairs = await self.app.calls.read(
+                lambda store: compute(store, self.filter_query, self.query_text))
         except AgreementError as exc:
             self.show_message(str(exc))
             return
@@ -118,6 +123,9 @@ class AgreementScreen(Screen[None]):
         title = Text("Agreement", style="bold")
         title.append(f"  {len(compared)} pair{'s' if len(compared) != 1 else ''} with articles "
                      "both finished; A is the reference (README: Agreement)", style="dim")
+        if self.query_text:  # the library's filter: outside text, shown as data
+            title.append("  filter ", style="dim")
+            title.append(visible_line(self.query_text), style="italic")
         self.query_one("#agreement-title", Static).update(title)
         spans = self.query_one("#agreement-spans", DataTable)
         events = self.query_one("#agreement-events", DataTable)

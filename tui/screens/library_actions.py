@@ -102,4 +102,6 @@ class LibraryActions:
     def action_agreement(self) -> None:
         from .agreement import AgreementScreen  # (not imported before it is opened)
 
-        self.app.push_screen(AgreementScreen())
+        # over the articles the filter shows (not the queue: both annotators' articles count)
+        query = self.filter_query if self.query_text else None
+        self.app.push_screen(AgreementScreen(query, self.query_text))
