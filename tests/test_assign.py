@@ -175,6 +175,9 @@ def test_assign_cli_errors_and_query(db_path, cli):
     bad = cli("assign", "--annotators", "alice", "--query", "after:yesterday")
     assert bad.exit_code == 1 and bad.output.startswith("Error: --query 'after:yesterday': after:")
     assert assignment_rows(db_path) == []
+    nothing = cli("assign", "--annotators", "alice,bob", "--query", "lang:xx")
+    assert nothing.exit_code == 1
+    assert nothing.output.strip() == "Error: --query 'lang:xx' matches no article: nothing assigned"
     english = cli("assign", "--annotators", "alice,bob", "--query", "lang:en")
     assert english.exit_code == 0, english.output
     assert {i for i, _, _ in assignment_rows(db_path)} == set(ids[1::3])

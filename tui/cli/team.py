@@ -44,6 +44,10 @@ def assign(db_path: Path, annotators: str, overlap: int, query_text: str | None,
         raise Fail(f"--query {query_text!r}: {exc}") from None
     store = open_store(db_path)
     ids = sorted(store.library_ids("", query))  # by id: the order new articles come in
+    if not ids:
+        where = f"--query {query_text!r} matches no article" if query_text else \
+            "the database holds no article"
+        raise Fail(f"{where}: nothing assigned")
     try:
         if dry_run:
             planned, batch = store.plan_assignments(ids, names, overlap), None
