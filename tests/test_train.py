@@ -225,6 +225,15 @@ def test_score_rescores_and_refuses_what_it_cannot_load(trained, tmp_path):
     assert result.output.count("\n") == 1 and result.output.startswith(f"Error: {missing}:")
 
 
+def test_score_without_any_model_says_how_to_make_one(trained, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # no models/news there
+    result = run("score", "--db", trained["db"])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: no model to score with: {tmp_path}/data/newsmark/models/news "
+                             "does not exist (newsmark train makes it; --model or [suggest] "
+                             "model names another)\n")
+
+
 def test_nothing_to_train_on_is_one_line(tmp_path):
     db = tmp_path / "empty.db"
     store = Store(db)

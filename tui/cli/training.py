@@ -195,6 +195,12 @@ def score(db_path: Path, model: str | None, query_text: str | None,
     config = _config()
     schema = _schema(schema_path, config)
     query = _query(query_text)
-    spec = model or getattr(config, "model", None) or str(default_model_dir(schema.name))
+    spec = model or getattr(config, "model", None)
+    if spec is None:
+        default = default_model_dir(schema.name)
+        if not default.exists():
+            raise Fail(f"no model to score with: {default} does not exist (newsmark train makes "
+                       "it; --model or [suggest] model names another)")
+        spec = str(default)
     store = open_store(db_path)
     _score(store, spec, schema, query)
