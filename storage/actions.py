@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import StorageError
@@ -53,6 +54,35 @@ class ActionLog:
             "state": "done",
             "created": now(),
         })
+
+    def as_one(self, annotator: str, article_id: int | None, label: str,
+               body: Callable[[], object]) -> int:
+        """Run ``body`` (writes that log actions of ``annotator``) and fold the actions it
+        logged into one ``ops`` action named ``label``, so one undo takes them all back.
+        Returns how many row operations that is (0: nothing was logged)."""
+        before = self.conn.execute("select coalesce(max(id), 0) from actions").fetchone()[0]
+        body()
+        logged = self.conn.execute(
+            "select kind, payload from actions where id > ? and annotator = ? order by id",
+            [before, annotator]).fetchall()
+        if not logged:
+            return 0
+        ops: list = []
+        for kind, payload in logged:
+            p = json.loads(payload)
+            if kind in ("add_span", "delete_span"):
+                ops.append(["insert" if kind == "add_span" else "delete", "spans", p["span"]])
+            elif kind == "relabel_span":
+                ops.append(["update", "spans", {"id": p["id"]}, {"label": p["old"]},
+                            {"label": p["new"]}])
+            elif kind == "ops":
+                ops.extend(p["ops"])
+            else:  # pragma: no cover - status and flag actions are not folded
+                raise StorageError(f"cannot fold an action of kind {kind!r} into one")
+        self.conn.execute("delete from actions where id > ? and annotator = ?",
+                          [before, annotator])
+        self.log(annotator, article_id, "ops", {"label": label, "ops": ops})
+        return len(ops)
 
     def next_action(self, annotator: str, article_id: int | None, state: str) -> Action | None:
         """The action undo takes (``state`` ``done``: the newest done) or redo takes

@@ -3,23 +3,20 @@ undoable action.
 
 Each item is written through the ordinary span and event APIs (``storage.annotations``,
 ``storage.events``), which log their own actions; a take then folds the actions it logged into
-one ``ops`` action (``storage.actions``), so one ``u`` undoes the whole take. Runs inside the
+one ``ops`` action (``ActionLog.as_one``), so one ``u`` undoes the whole take. Runs inside the
 caller's transaction.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from newsmark.curation import GOLD, EventItem, Item, SpanItem, event_item
 
 from .actions import ActionLog
 from .annotations import Annotations
-from .errors import StorageError
 from .events import Events
-from .rows import insert, now
 
 
 class Curation:
@@ -68,7 +65,7 @@ class Curation:
                         article_id, annotator, defaults, item):
                     self._add_event(article_id, annotator, item)
 
-        return self.as_one_action(annotator, article_id, label, body)
+        return self.actions.as_one(annotator, article_id, label, body)
 
     def _gold_events(self, article_id: int, annotator: str, defaults, item: EventItem
                      ) -> list[int]:
@@ -89,36 +86,3 @@ class Curation:
             arguments.append((arg.role, span.id))
         self.events.add_event(article_id, annotator, item.type, item.start, item.end, arguments,
                               dict(item.attributes))
-
-    def as_one_action(self, annotator: str, article_id: int, label: str,
-                      body: Callable[[], object]) -> int:
-        """Run ``body`` (writes that log actions of ``annotator``) and fold the actions it
-        logged into one ``ops`` action named ``label``. Returns how many operations that is."""
-        row = self.conn.execute("select coalesce(max(id), 0) from actions").fetchone()
-        before = row[0]
-        body()
-        logged = self.conn.execute(
-            "select id, kind, payload from actions where id > ? and annotator = ? order by id",
-            [before, annotator]).fetchall()
-        if not logged:
-            return 0
-        ops: list = []
-        for _, kind, payload in logged:
-            p = json.loads(payload)
-            if kind == "add_span":
-                ops.append(["insert", "spans", p["span"]])
-            elif kind == "relabel_span":
-                ops.append(["update", "spans", {"id": p["id"]}, {"label": p["old"]},
-                            {"label": p["new"]}])
-            elif kind == "ops":
-                ops.extend(p["ops"])
-            else:  # pragma: no cover - a take writes spans and events only
-                raise StorageError(f"cannot fold an action of kind {kind!r} into a take")
-        self.conn.execute("delete from actions where id > ? and annotator = ?",
-                          [before, annotator])
-        # (as ActionLog.log writes it; the first folded action ended the redo history)
-        insert(self.conn, "actions", {
-            "annotator": annotator, "article_id": article_id, "kind": "ops",
-            "payload": json.dumps({"label": label, "ops": ops}, ensure_ascii=False),
-            "state": "done", "created": now()})
-        return len(ops)
